@@ -1,0 +1,110 @@
+"""Application factory and the polling runner: wires settings, database, handlers, sender."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.context import Ctx, Services
+from bot.inbox import Inbox, poll
+from bot.menus import set_menus
+from bot.render import Renderer
+from bot.settings import Settings
+from core import chats, people
+from handlers import register_all
+from scheduler.sender import Sender
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_app(settings: Settings, db: Database, *, request: BaseRequest | None = None
+              ) -> Application:
+    """The PTB Application with our context, handlers and services; no Updater (we poll)."""
+    builder = (ApplicationBuilder().token(settings.telegram_bot_token)
+               .base_url(settings.bot_base_url).base_file_url(settings.file_base_url)
+               .updater(None)
+               .context_types(ContextTypes(context=Ctx, bot_data=Services)))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    services: Services = app.bot_data
+    services.settings, services.db = settings, db
+    services.renderer = Renderer(settings.frontline_lang)
+    register_all(app)
+    return app
+
+
+def build_sender(app: Application, db: Database) -> Sender:
+    """The rate-limited sender, recording blocked users and migrated chats."""
+
+    def unreachable(chat_id: int | None) -> Awaitable[None] | None:
+        if chat_id is None or chat_id < 0:
+            return None
+        return asyncio.to_thread(_in_session, db, lambda s: people.mark_unreachable(s, chat_id))
+
+    def migrated(old: int, new: int) -> Awaitable[None]:
+        return asyncio.to_thread(_in_session, db,
+                                 lambda s: chats.migrate(s, old_id=old, new_id=new))
+
+    return Sender(app.bot, on_unreachable=unreachable, on_migrated=migrated)
+
+
+def _in_session(db: Database, work: Callable) -> None:
+    with db.session() as session:
+        work(session)
+
+
+class Runtime:
+    """One running bot: the Application, its inbox and sender."""
+
+    def __init__(self, settings: Settings, db: Database, *,
+                 request: BaseRequest | None = None) -> None:
+        self.settings, self.db = settings, db
+        self.app = build_app(settings, db, request=request)
+        self.sender = build_sender(self.app, db)
+        self.inbox = Inbox(self.app, db, self.sender)
+
+    async def __aenter__(self) -> Runtime:
+        await self.app.initialize()
+        await self.app.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.sender.drain()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+
+async def run_polling(settings: Settings, db: Database) -> None:
+    """`frontline run`: poll, process through the inbox, until SIGINT/SIGTERM."""
+    async with Runtime(settings, db) as runtime:
+        await set_menus(runtime.app, settings.frontline_admins)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        tasks = [asyncio.create_task(poll(runtime.inbox, timeout=settings.frontline_poll_timeout,
+                                          stop=stop), name="poll")]
+        tasks += extra_tasks(runtime, stop)
+        log.info("frontline running as @%s on %s", runtime.app.bot.username, db.safe_url)
+        waiter = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            if task is not waiter and task.exception():
+                raise task.exception()  # type: ignore[misc]
+        log.info("frontline stopped")
+
+
+def extra_tasks(runtime: Runtime, stop: asyncio.Event) -> list[asyncio.Task]:
+    """Background loops beside polling (the scheduler joins here)."""
+    return []

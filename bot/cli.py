@@ -1,0 +1,88 @@
+"""The `frontline` console command for operators (SPEC §9)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+
+from bot.settings import ConfigError, Settings, load_settings
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger("frontline")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler"):  # httpx would log URLs with the token
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _db(settings: Settings, *, check: bool = True) -> Database:
+    db = Database(settings.database_url)
+    if check:
+        migrate.require_current(db)
+    return db
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.app import run_polling
+
+    settings.require_bot()
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    asyncio.run(run_polling(settings, db))
+    return 0
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    print(f"schema at {migrate.current(db)}")
+    return 0
+
+
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.demo import seed
+
+    db = _db(settings)
+    with db.session() as session:
+        counts = seed(session, tz=settings.tz)
+    print("demo district seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
+    "run": (cmd_run, "run the bot (polling) with its scheduler"),
+    "migrate": (cmd_migrate, "apply database migrations"),
+    "demo": (cmd_demo, "seed a realistic sample district into the database"),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="frontline", description="一线考察助手 — operator commands")
+    sub = root.add_subparsers(dest="command", required=True)
+    for name, (_fn, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _setup_logging()
+    try:
+        settings = load_settings()
+        return COMMANDS[args.command][0](settings, args)
+    except (ConfigError, migrate.OutdatedSchema) as exc:
+        print(f"frontline: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

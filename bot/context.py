@@ -1,0 +1,174 @@
+"""The typed context handlers get: the update's session, the actor, and a reply queue."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+from telegram import ReactionTypeEmoji, ReplyParameters, Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from core.people import Actor, UserInfo, actor_for
+from storage.models import Chat
+
+if TYPE_CHECKING:
+    from bot.render import Renderer
+    from bot.settings import Settings
+    from storage.db import Database
+
+ACK_EMOJI = "👌"
+
+
+@dataclass
+class Outgoing:
+    """A Bot API call to make once the update's transaction has committed."""
+
+    method: str
+    kwargs: dict[str, Any]
+    chat_id: int | None = None
+    ack: bool = False  # an acknowledgement: skipped when the group's budget is used up
+    fallback: str | None = None  # text to send instead when a reaction is refused
+
+
+@dataclass
+class UpdateScope:
+    """What one update's handling owns: its session, its queued replies, its outcome."""
+
+    session: Session
+    outgoing: list[Outgoing] = field(default_factory=list)
+    error: BaseException | None = None
+    actor: Actor | None = None
+    throttle_user: int | None = None  # a stranger's hint: sent at most once a day
+
+
+CURRENT: ContextVar[UpdateScope] = ContextVar("frontline_update_scope")
+
+
+class Services:
+    """Process-wide things built once at start (the application's bot_data)."""
+
+    def __init__(self) -> None:
+        self.settings: Settings
+        self.db: Database
+        self.renderer: Renderer
+
+    def today(self) -> date:
+        """Today in FRONTLINE_TZ."""
+        return datetime.now(self.settings.tz).date()
+
+
+class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
+    """Custom context (as in PTB's contexttypesbot example), no string keys."""
+
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.update: Update | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Application) -> Ctx:
+        context = super().from_update(update, application)
+        context.update = update if isinstance(update, Update) else None
+        return context
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    @property
+    def scope(self) -> UpdateScope:
+        return CURRENT.get()
+
+    @property
+    def session(self) -> Session:
+        return self.scope.session
+
+    @property
+    def user(self) -> UserInfo:
+        tg = self.update.effective_user if self.update else None
+        if tg is None:
+            return UserInfo(id=0)
+        return UserInfo(id=tg.id, username=tg.username, display=tg.full_name)
+
+    @property
+    def actor(self) -> Actor:
+        """The acting person with roles, loaded once per update."""
+        scope = self.scope
+        if scope.actor is None:
+            scope.actor = actor_for(self.session, self.user, admins=self.settings.frontline_admins)
+        return scope.actor
+
+    @property
+    def chat_row(self) -> Chat | None:
+        chat = self.update.effective_chat if self.update else None
+        return self.session.get(Chat, chat.id) if chat else None
+
+    def tz(self) -> ZoneInfo:
+        chat = self.chat_row
+        return ZoneInfo(chat.tz) if chat else self.settings.tz
+
+    def today(self) -> date:
+        return datetime.now(self.tz()).date()
+
+    def text(self, key: str, **view: Any) -> str:
+        return self.bot_data.renderer.text(key, **view)
+
+    # --- the reply queue: sent after commit ---------------------------------------------
+
+    def reply(self, key: str, *, markup: Any = None, **view: Any) -> None:
+        """Queue an answer in the update's chat (a reply to its message in groups)."""
+        update = self.update
+        assert update is not None and update.effective_chat is not None
+        message = update.effective_message
+        reply_to = None
+        if message is not None and update.effective_chat.type != "private":
+            reply_to = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        self.send(update.effective_chat.id, key, markup=markup, reply_parameters=reply_to, **view)
+
+    def reply_long(self, key: str, **view: Any) -> None:
+        """Queue an answer that may run past 4096 characters, split at line breaks."""
+        from bot.render import split
+
+        chat_id = self.update.effective_chat.id
+        for part in split(self.text(key, **view)):
+            self.scope.outgoing.append(Outgoing("send_message", {
+                "chat_id": chat_id, "text": part, "parse_mode": "HTML"}, chat_id=chat_id))
+
+    def send(self, chat_id: int, key: str, *, markup: Any = None, reply_parameters: Any = None,
+             **view: Any) -> None:
+        kwargs: dict[str, Any] = {"chat_id": chat_id, "text": self.text(key, **view),
+                                  "parse_mode": "HTML"}
+        if markup is not None:
+            kwargs["reply_markup"] = markup
+        if reply_parameters is not None:
+            kwargs["reply_parameters"] = reply_parameters
+        self.scope.outgoing.append(Outgoing("send_message", kwargs, chat_id=chat_id))
+
+    def ack(self, chat_id: int, message_id: int, fallback_key: str, **view: Any) -> None:
+        """Acknowledge a report with 👌, or one short line where reactions are refused."""
+        self.scope.outgoing.append(Outgoing(
+            "set_message_reaction",
+            {"chat_id": chat_id, "message_id": message_id,
+             "reaction": [ReactionTypeEmoji(ACK_EMOJI)]},
+            chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
+
+    def answer_button(self, key: str | None = None, **view: Any) -> None:
+        query = self.update.callback_query if self.update else None
+        if query is None:
+            return
+        kwargs: dict[str, Any] = {"callback_query_id": query.id}
+        if key:
+            kwargs["text"] = self.text(key, **view)
+        self.scope.outgoing.append(Outgoing("answer_callback_query", kwargs))
+
+    def after(self, method: str, chat_id: int | None = None, **kwargs: Any) -> None:
+        """Queue any other post-commit action (a Bot API method, or a bot-side follow-up)."""
+        self.scope.outgoing.append(Outgoing(method, kwargs, chat_id=chat_id))

@@ -1,0 +1,144 @@
+"""Inbox-first update handling (SPEC §10): store, confirm, then process one at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import NetworkError, TimedOut
+from telegram.ext import Application
+
+from bot.context import CURRENT, Outgoing, UpdateScope
+from core.chats import first_hint_today
+from core.errors import UserError
+from scheduler.sender import Sender
+from storage import inbox as q
+from storage.db import Database
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+KEEP_DONE = timedelta(hours=48)
+
+
+class _Abort(Exception):
+    """The handler failed: roll the update's transaction back."""
+
+
+def _chat_id(update: Update) -> int | None:
+    chat = update.effective_chat
+    return chat.id if chat else None
+
+
+class Inbox:
+    """Commits updates before they are confirmed, then feeds them to the Application."""
+
+    def __init__(self, app: Application, db: Database, sender: Sender) -> None:
+        self.app, self.db, self.sender = app, db, sender
+        self.processed = 0
+
+    def store(self, updates: list[Update]) -> int:
+        """Commit received updates; returns how many were new."""
+        rows = [{"update_id": u.update_id, "chat_id": _chat_id(u),
+                 "payload": json.dumps(u.to_dict(), ensure_ascii=False)} for u in updates]
+        with self.db.session() as session:
+            return q.add(session, rows=rows)
+
+    async def process_pending(self) -> int:
+        """Process every unfinished row, oldest first; returns how many were handled."""
+        handled = 0
+        while True:
+            with self.db.session(write=False) as session:
+                rows = q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
+            if not rows:
+                return handled
+            for row in rows:
+                await self.process_one(row.update_id, row.payload)
+                handled += 1
+
+    async def process_one(self, update_id: int, payload: str) -> None:
+        """Handle one update in one transaction; its replies go out after the commit."""
+        try:
+            update = Update.de_json(json.loads(payload), self.app.bot)
+        except Exception as exc:
+            log.exception("update %s cannot be read", update_id)
+            self._fail(update_id, exc)
+            return
+        scope = None
+        try:
+            with self.db.session() as session:
+                scope = UpdateScope(session=session)
+                token = CURRENT.set(scope)
+                try:
+                    await self.app.process_update(update)
+                finally:
+                    CURRENT.reset(token)
+                if scope.error is not None:
+                    raise _Abort
+                q.mark_done(session, update_id=update_id)
+        except Exception as exc:
+            error = scope.error if scope and scope.error else exc
+            if isinstance(error, UserError):
+                with self.db.session() as session:
+                    q.mark_done(session, update_id=update_id)
+                    if scope and scope.throttle_user and not first_hint_today(
+                            session, user_id=scope.throttle_user,
+                            today=self.app.bot_data.today()):
+                        scope.outgoing = []
+            else:
+                if not isinstance(exc, _Abort):
+                    log.exception("update %s failed", update_id)
+                if self._fail(update_id, error) != "dead":
+                    return  # tried again on the next pass; replies wait for success
+                scope.outgoing = self._internal_error(update, scope) if scope else []
+        self.processed += 1
+        if scope is not None and scope.outgoing:
+            self.sender.submit(scope.outgoing)
+
+    def _fail(self, update_id: int, error: BaseException) -> str:
+        with self.db.session() as session:
+            return q.mark_failed(session, update_id=update_id, error=repr(error),
+                                 max_attempts=MAX_ATTEMPTS)
+
+    def _internal_error(self, update: Update, scope: UpdateScope) -> list[Outgoing]:
+        """One line saying something went wrong, never a stack trace (only for commands)."""
+        message = update.effective_message
+        if message is None or not (message.text or "").startswith("/"):
+            return []
+        renderer = self.app.bot_data.renderer
+        return [Outgoing("send_message", {"chat_id": message.chat_id,
+                                          "text": renderer.text("errors.internal"),
+                                          "parse_mode": "HTML"}, chat_id=message.chat_id)]
+
+    def prune(self) -> int:
+        with self.db.session() as session:
+            return q.prune(session, before=utcnow() - KEEP_DONE)
+
+
+async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:
+    """Our own getUpdates loop: the offset advances only past updates already committed."""
+    bot = inbox.app.bot
+    offset: int | None = None
+    await inbox.process_pending()  # whatever a previous run left unfinished
+    last_prune = 0.0
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        try:
+            updates = await bot.get_updates(offset=offset, timeout=timeout,
+                                            allowed_updates=Update.ALL_TYPES,
+                                            read_timeout=timeout + 10)
+        except (TimedOut, NetworkError) as exc:
+            log.warning("getUpdates failed (%s); retrying", exc.message)
+            await asyncio.sleep(1)
+            continue
+        if updates:
+            inbox.store(updates)  # committed before the next call confirms them
+            offset = updates[-1].update_id + 1
+        await inbox.process_pending()
+        if loop.time() - last_prune > 3600:
+            last_prune = loop.time()
+            inbox.prune()

@@ -1,0 +1,46 @@
+"""Command menus per scope (setMyCommands): private chats, groups, group admins, our admins."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.render import Renderer
+
+log = logging.getLogger(__name__)
+
+PRIVATE = ["start", "help", "whoami", "daily", "my", "leave", "summary", "missing"]
+GROUP = ["daily", "register", "undo", "my", "leave", "help", "whoami"]
+GROUP_ADMINS = [*GROUP, "summary", "missing", "bind", "unbind"]
+ADMIN = ["start", "help", "whoami", "summary", "missing", "grant", "revoke", "domain",
+         "project", "milestone", "leave", "daily", "my"]
+
+
+def _commands(renderer: Renderer, names: list[str]) -> list[BotCommand]:
+    return [BotCommand(name, renderer.text(f"menus.{name}")) for name in names]
+
+
+async def set_menus(app: Application, admins: frozenset[int]) -> None:
+    """Publish the menus in Chinese (default) and English; failures are logged, not fatal."""
+    for lang in ("zh", "en"):
+        renderer = Renderer(lang)
+        code = None if lang == "zh" else "en"
+        scopes = [(BotCommandScopeAllPrivateChats(), PRIVATE),
+                  (BotCommandScopeAllGroupChats(), GROUP),
+                  (BotCommandScopeAllChatAdministrators(), GROUP_ADMINS)]
+        scopes += [(BotCommandScopeChat(admin), ADMIN) for admin in sorted(admins)]
+        for scope, names in scopes:
+            try:
+                await app.bot.set_my_commands(_commands(renderer, names), scope=scope,
+                                              language_code=code)
+            except TelegramError as exc:
+                log.info("menu for %s not set: %s", scope.type, exc.message)

@@ -1,0 +1,104 @@
+"""Settings read once from the environment and `.env` (SPEC §9)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "placeholder", "secret", "token",
+                "your-token", "your-secret", "xxx", "todo", "replace-me"}
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of SPEC §9; names are the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      case_sensitive=False)
+
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    frontline_secret: str = ""
+    frontline_admins: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_url: str = "sqlite:///data/frontline.db"
+    frontline_tz: str = "Asia/Shanghai"
+    frontline_lang: Literal["zh", "en"] = "zh"
+    frontline_anon_min: int = Field(5, ge=3, le=10)
+    frontline_anon_min_comments: int = Field(5, ge=3, le=10)
+    frontline_excellent_quota: float = Field(0.20, gt=0, le=1)
+    frontline_scheduler: Literal["on", "off"] = "on"
+    frontline_poll_timeout: int = Field(25, ge=0, le=50)
+
+    @field_validator("frontline_admins", mode="before")
+    @classmethod
+    def _parse_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("FRONTLINE_ADMINS must be comma-separated Telegram ids")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("frontline_tz")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.frontline_tz)
+
+    def require_bot(self) -> None:
+        """Refuse a missing or placeholder token or secret (one line naming the setting)."""
+        token = self.telegram_bot_token.strip()
+        if token.lower() in PLACEHOLDERS or "<" in token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is missing or a placeholder: set it in .env "
+                              "(the token BotFather gave you)")
+        if not TOKEN_RE.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token "
+                              "(expected <digits>:<letters>)")
+        self.require_secret()
+
+    def require_secret(self) -> None:
+        secret = self.frontline_secret.strip()
+        if secret.lower() in PLACEHOLDERS or "<" in secret or len(secret) < 16:
+            raise ConfigError("FRONTLINE_SECRET is missing, a placeholder or shorter than 16 "
+                              "characters: set a long random value in .env")
+
+    @property
+    def bot_base_url(self) -> str:
+        return f"{self.telegram_api_base_url}/bot"
+
+    @property
+    def file_base_url(self) -> str:
+        return f"{self.telegram_api_base_url}/file/bot"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation error into a one-line ConfigError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        raise ConfigError(f"{name}: {err['msg']}") from None

@@ -1,0 +1,1 @@
+"""The domain: rules and the use cases that apply them. Never imports Telegram."""

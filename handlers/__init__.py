@@ -1,0 +1,17 @@
+"""Telegram adapters. `register_all` composes every module's handlers in one order."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import admin, chats, errors, people, reports, review
+
+
+def register_all(app: Application) -> None:
+    """Order matters: in group 0 the first matching handler wins."""
+    chats.register(app)     # group -1: DM reachability; then migrations and membership changes
+    reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
+    people.register(app)    # /start, /help, /whoami, /register, the join answer
+    admin.register(app)     # roles, domains, projects, /bind, milestones
+    review.register(app)    # /summary, /missing, /my, /leave
+    errors.register(app)    # last: unknown commands, and the error handler

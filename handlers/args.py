@@ -1,0 +1,55 @@
+"""Shared argument parsing for commands: dates, people, the text after a command."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from telegram import Message, Update
+
+from core.errors import UsageError
+from core.people import UserInfo
+
+_DURATION = re.compile(r"^(\d{1,3})d$")
+
+
+def command_text(message: Message | None) -> str:
+    """Everything after the command word, line breaks kept."""
+    text = (message.text or message.caption or "") if message else ""
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return ""
+    rest = text[text.index(parts[0]) + len(parts[0]):]
+    return rest.strip()
+
+
+def parse_date(value: str) -> date:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("errors.bad_date", value=value) from None
+
+
+def parse_days(value: str) -> int:
+    """`15d` or `15` → 15."""
+    match = _DURATION.match(value) or re.match(r"^(\d{1,3})$", value)
+    if not match or int(match[1]) == 0:
+        raise UsageError("errors.bad_duration", value=value)
+    return int(match[1])
+
+
+def replied_user(update: Update) -> UserInfo | None:
+    """The author of the message this one replies to (not a bot)."""
+    message = update.effective_message
+    target = message.reply_to_message if message else None
+    user = target.from_user if target else None
+    if user is None or user.is_bot:
+        return None
+    return UserInfo(id=user.id, username=user.username, display=user.full_name)
+
+
+def photo_ids(message: Message) -> list[str]:
+    """The largest size of an attached photo, if any."""
+    return [message.photo[-1].file_id] if message.photo else []

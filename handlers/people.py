@@ -1,0 +1,77 @@
+"""/start, /help, /whoami, /register and the join deep link (j_<token>)."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.context import Ctx
+from core import people, projects
+from core.errors import UsageError
+from handlers.args import command_text
+from storage import people as people_q
+from storage import projects as projects_q
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
+MSG = filters.UpdateType.MESSAGE
+
+
+async def start(update: Update, context: Ctx) -> None:
+    """/start [payload]: welcome, or a deep link (j_ joins a project, r_ opens a rating)."""
+    payload = context.args[0] if context.args else ""
+    kind, _, token = payload.partition("_")
+    if not payload:
+        context.reply("people.welcome", actor=context.actor, bot=context.bot.username)
+    elif kind not in ("j", "r") or not TOKEN.match(token):
+        raise UsageError("errors.bad_link")
+    elif kind == "r":
+        raise UsageError("errors.rating_link_expired")
+    else:
+        project = projects_q.project_by_token(context.session, token=token)
+        if project is None:
+            raise UsageError("errors.bad_link")
+        people.ask_join(context.session, context.user, project)
+        context.reply("people.join_ask", project=project)
+
+
+async def join_answer(update: Update, context: Ctx) -> None:
+    """The private message after a join link: `<姓名> <职务>`."""
+    answer = people.answer_join(context.session, context.user, update.effective_message.text)
+    if answer is not None:  # otherwise ordinary chatter, never answered
+        person, project, new = answer
+        context.reply("people.joined", person=person, project=project, new=new)
+
+
+async def register_cadre(update: Update, context: Ctx) -> None:
+    """/register <姓名> <职务> in a bound group."""
+    if update.effective_chat.type == "private":
+        raise UsageError("errors.register_in_group")
+    project = projects.project_for_chat(context.session, context.chat_row)
+    name, _, post = command_text(update.effective_message).partition(" ")
+    person, new = people.join(context.session, context.user, project, name.strip(), post.strip())
+    context.reply("people.joined", person=person, project=project, new=new)
+
+
+async def help_(update: Update, context: Ctx) -> None:
+    """/help: the commands this person may use."""
+    context.reply("help.for_role", role=context.actor.role)
+
+
+async def whoami(update: Update, context: Ctx) -> None:
+    """/whoami: roles, name, post, projects."""
+    actor = context.actor
+    names = [p.name for p in people_q.projects_of(context.session, person_id=actor.person.id)] \
+        if actor.person else []
+    context.reply("people.whoami", actor=actor, projects=names)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start, filters=MSG))
+    app.add_handler(CommandHandler("help", help_, filters=MSG))
+    app.add_handler(CommandHandler("whoami", whoami, filters=MSG))
+    app.add_handler(CommandHandler("register", register_cadre, filters=MSG))
+    app.add_handler(MessageHandler(MSG & filters.ChatType.PRIVATE & filters.TEXT
+                                   & ~filters.COMMAND & ~filters.Regex("#(每日动态|日报)"),
+                                   join_answer))

@@ -1,0 +1,117 @@
+"""Daily reports: hashtag messages, /daily, edits, /undo, and the project question."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import Ctx
+from core import reports
+from core.buttons import sign, verify
+from core.errors import UsageError
+from core.report_text import DAILY_TAGS, has_tag
+from handlers.args import command_text, photo_ids
+
+MSG = filters.UpdateType.MESSAGE
+TAGGED = filters.Regex("#(每日动态|日报)") | filters.CaptionRegex("#(每日动态|日报)")
+
+
+def _report_message(message: Message, text: str) -> reports.ReportMessage:
+    return reports.ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
+                                 posted_at=message.date, text=text, photos=photo_ids(message))
+
+
+async def _record(update: Update, context: Ctx, text: str, *, command: bool) -> None:
+    message = update.effective_message
+    backfill, text = reports.parse_backfill(text) if command else (None, text)
+    if not text:
+        raise UsageError("usage.daily")
+    msg = _report_message(message, text)
+    if message.chat.type == "private":
+        outcome = reports.from_private(context.session, context.actor, msg, backfill=backfill,
+                                       default_tz=context.settings.frontline_tz)
+        if isinstance(outcome, tuple):
+            _ask_project(context, *outcome)
+            return
+    else:
+        outcome = reports.from_group(context.session, context.actor, context.chat_row, msg,
+                                     backfill=backfill, today=context.today())
+    _acknowledge(context, message.chat_id, message.message_id, outcome)
+
+
+def _acknowledge(context: Ctx, chat_id: int, message_id: int, outcome: reports.Recorded) -> None:
+    if not outcome.created:
+        return  # a replay: already acknowledged
+    if outcome.report.backfilled:
+        context.send(chat_id, "reports.backfilled", report=outcome.report)
+    else:
+        context.ack(chat_id, message_id, "reports.ack_line", report=outcome.report)
+
+
+def _ask_project(context: Ctx, pending_id: int, candidates: list) -> None:
+    secret = context.settings.frontline_secret
+    rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "d", pending_id, p.id))]
+            for p in candidates]
+    context.reply("reports.which_project", markup=InlineKeyboardMarkup(rows))
+
+
+async def tagged(update: Update, context: Ctx) -> None:
+    """A message or caption containing #每日动态 or #日报."""
+    message = update.effective_message
+    await _record(update, context, message.text or message.caption or "", command=False)
+
+
+async def daily(update: Update, context: Ctx) -> None:
+    """/daily [YYYY-MM-DD] <text>"""
+    await _record(update, context, command_text(update.effective_message), command=True)
+
+
+async def choose_project(update: Update, context: Ctx) -> None:
+    """A press on the project question of a private /daily."""
+    query = update.callback_query
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
+    outcome = reports.answer_choice(context.session, context.actor, int(pending_id),
+                                    int(project_id), default_tz=context.settings.frontline_tz)
+    context.answer_button()
+    context.after("edit_message_text", chat_id=query.message.chat_id,
+                  message_id=query.message.message_id,
+                  text=context.text("reports.filed_to", report=outcome.report))
+    _acknowledge(context, outcome.report.chat_id, outcome.report.message_id, outcome)
+
+
+async def edited(update: Update, context: Ctx) -> None:
+    """An edited message updates its report and keeps its date."""
+    message = update.edited_message
+    text = message.text or message.caption or ""
+    if text.startswith("/daily"):
+        text, is_report = command_text(message), True
+        text = reports.parse_backfill(text)[1]
+    else:
+        is_report = has_tag(text, DAILY_TAGS)
+    report = reports.edit(context.session, chat_id=message.chat_id,
+                          message_id=message.message_id, text=text, still_report=is_report)
+    if report is None and is_report and message.chat.type != "private":
+        await _record(update, context, text, command=False)
+
+
+async def undo(update: Update, context: Ctx) -> None:
+    """/undo as a reply to one's own report."""
+    message = update.effective_message
+    target = message.reply_to_message
+    report = reports.undo(context.session, context.actor, chat_id=message.chat_id,
+                          message_id=target.message_id if target else None)
+    context.reply("reports.withdrawn", report=report)
+
+
+def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited))
+    app.add_handler(CommandHandler("daily", daily, filters=MSG))
+    app.add_handler(CommandHandler("undo", undo, filters=MSG))
+    app.add_handler(MessageHandler(MSG & TAGGED & ~filters.COMMAND, tagged))
+    app.add_handler(CallbackQueryHandler(choose_project, pattern=r"^d:"))

@@ -1,0 +1,89 @@
+"""Reviewing: /summary, /missing, /my, /leave."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.context import Ctx
+from core import leave, people, projects, review
+from core.errors import UsageError
+from handlers.args import parse_date
+
+MSG = filters.UpdateType.MESSAGE
+_WINDOW = re.compile(r"^(today|week|month|\d{4}-\d{2})$", re.IGNORECASE)
+
+
+def _projects(context: Ctx, name: str | None) -> list[projects.Project]:
+    """The named project, else the group's, else every project the examiner sees."""
+    if name:
+        return [projects.get_project(context.session, name)]
+    row = context.chat_row
+    if row is not None and row.project_id is not None:
+        return [projects.project_for_chat(context.session, row)]
+    if context.update.effective_chat.type != "private":
+        projects.project_for_chat(context.session, row)  # raises: this group is not bound
+    return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
+
+
+async def summary(update: Update, context: Ctx) -> None:
+    """/summary [project] [today|week|month|YYYY-MM]"""
+    args = list(context.args or [])
+    context.actor.require_examiner()
+    window_token = args.pop() if args and _WINDOW.match(args[-1]) else None
+    if len(args) > 1:
+        raise UsageError("usage.summary")
+    today = context.today()
+    window = review.parse_window(window_token, today)
+    found = _projects(context, args[0] if args else None)
+    if not found:
+        raise UsageError("errors.no_projects")
+    admins = context.settings.frontline_admins
+    for project in found:
+        view = review.summary(context.session, context.actor, project, window, admins=admins,
+                              today=today)
+        context.reply_long("review.summary", view=view)
+
+
+async def missing(update: Update, context: Ctx) -> None:
+    """/missing [project]"""
+    args = context.args or []
+    context.actor.require_examiner()
+    if len(args) > 1:
+        raise UsageError("usage.missing")
+    found = _projects(context, args[0] if args else None)
+    if not found:
+        raise UsageError("errors.no_projects")
+    for project in found:
+        view = review.missing(context.session, context.actor, project,
+                              admins=context.settings.frontline_admins, today=context.today())
+        context.reply_long("review.missing", view=view)
+
+
+async def my(update: Update, context: Ctx) -> None:
+    """/my: my recent reports and streak."""
+    context.reply("review.my", view=review.my(context.session, context.actor,
+                                              today=context.today()))
+
+
+async def leave_(update: Update, context: Ctx) -> None:
+    """/leave [person] <from> <to> [reason]"""
+    args = context.args or []
+    if len(args) >= 2 and re.match(r"^\d{4}-", args[0]):
+        person, rest = context.actor.require_person(), args
+    elif len(args) >= 3:
+        person, rest = people.resolve(context.session, args[0]), args[1:]
+    else:
+        raise UsageError("usage.leave")
+    start, end = parse_date(rest[0]), parse_date(rest[1])
+    recorded = leave.add_leave(context.session, context.actor, person, start, end,
+                               " ".join(rest[2:]))
+    context.reply("review.leave_added", leave=recorded, person=person)
+
+
+def register(app: Application) -> None:
+    for name, callback in (("summary", summary), ("missing", missing), ("my", my),
+                           ("leave", leave_)):
+        app.add_handler(CommandHandler(name, callback, filters=MSG))

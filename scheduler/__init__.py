@@ -1,0 +1,1 @@
+"""Scheduled work: jobs, the Delivery outbox, the rate-limited sender, leader election."""

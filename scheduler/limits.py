@@ -1,0 +1,67 @@
+"""Telegram's sending limits: ~30 msg/s overall, 20/min per group, ~1/s per chat."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+
+class Limits:
+    """Sliding-window bookkeeping of sends; tells how long to wait before the next one."""
+
+    def __init__(self, *, overall: int = 30, per_group: int = 20, group_window: float = 60.0,
+                 chat_gap: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.overall, self.per_group = overall, per_group
+        self.group_window, self.chat_gap = group_window, chat_gap
+        self.clock = clock
+        self._all: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = defaultdict(deque)
+        self._last: dict[int, float] = {}
+
+    @staticmethod
+    def is_group(chat_id: int) -> bool:
+        return chat_id < 0
+
+    def _trim(self, now: float) -> None:
+        while self._all and now - self._all[0] >= 1.0:
+            self._all.popleft()
+
+    def wait(self, chat_id: int | None) -> float:
+        """Seconds until a send to chat_id respects every limit (0 when it may go now)."""
+        now = self.clock()
+        self._trim(now)
+        delay = 0.0
+        if len(self._all) >= self.overall:
+            delay = max(delay, self._all[0] + 1.0 - now)
+        if chat_id is not None:
+            last = self._last.get(chat_id)
+            if last is not None:
+                delay = max(delay, last + self.chat_gap - now)
+            if self.is_group(chat_id):
+                window = self._groups[chat_id]
+                while window and now - window[0] >= self.group_window:
+                    window.popleft()
+                if len(window) >= self.per_group:
+                    delay = max(delay, window[0] + self.group_window - now)
+        return max(delay, 0.0)
+
+    def record(self, chat_id: int | None) -> None:
+        now = self.clock()
+        self._all.append(now)
+        if chat_id is not None:
+            self._last[chat_id] = now
+            if self.is_group(chat_id):
+                self._groups[chat_id].append(now)
+
+    def group_full(self, chat_id: int) -> bool:
+        """Whether the group's per-minute budget is used up right now."""
+        if not self.is_group(chat_id):
+            return False
+        now = self.clock()
+        window = self._groups.get(chat_id)
+        if not window:
+            return False
+        while window and now - window[0] >= self.group_window:
+            window.popleft()
+        return len(window) >= self.per_group

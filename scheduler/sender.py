@@ -1,0 +1,149 @@
+"""The one rate-limited sender: limits, 429 waits, retries, unreachable users, migrated chats."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from scheduler.limits import Limits
+
+log = logging.getLogger(__name__)
+
+SENT, FAILED, UNREACHABLE, UNCERTAIN, SKIPPED = "sent", "failed", "unreachable", "uncertain", \
+    "skipped"
+
+
+class Call(Protocol):
+    method: str
+    kwargs: dict[str, Any]
+    chat_id: int | None
+    ack: bool
+    fallback: str | None
+
+
+@dataclass
+class Result:
+    status: str
+    value: Any = None
+    error: str = ""
+
+
+Hook = Callable[..., Awaitable[None] | None]
+
+
+class Sender:
+    """Sends Bot API calls within Telegram's limits; one ordered lane per chat."""
+
+    def __init__(self, bot: Bot, *, limits: Limits | None = None, max_retries: int = 5,
+                 on_unreachable: Hook | None = None, on_migrated: Hook | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.bot = bot
+        self.limits = limits or Limits()
+        self.max_retries = max_retries
+        self.on_unreachable, self.on_migrated = on_unreachable, on_migrated
+        self.sleep = sleep
+        self._lanes: dict[int | None, deque[Call]] = defaultdict(deque)
+        self._tasks: dict[int | None, asyncio.Task] = {}
+
+    async def _pace(self, chat_id: int | None) -> None:
+        while (delay := self.limits.wait(chat_id)) > 0:
+            await self.sleep(delay)
+        self.limits.record(chat_id)
+
+    async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None
+                   ) -> Result:
+        """Make one Bot API call, waiting out limits and 429s; never raises."""
+        kwargs = dict(kwargs)
+        timed_out = migrated = False
+        for _attempt in range(self.max_retries + 1):
+            await self._pace(chat_id)
+            try:
+                value = await getattr(self.bot, method)(**kwargs)
+                return Result(UNCERTAIN if timed_out else SENT, value)
+            except RetryAfter as exc:
+                retry = exc.retry_after
+                await self.sleep(retry.total_seconds() if hasattr(retry, "total_seconds")
+                                 else float(retry))
+            except Forbidden as exc:
+                await _call_hook(self.on_unreachable, chat_id)
+                return Result(UNREACHABLE, error=exc.message)
+            except ChatMigrated as exc:
+                if migrated or chat_id is None:
+                    return Result(FAILED, error=exc.message)
+                migrated = True
+                await _call_hook(self.on_migrated, chat_id, exc.new_chat_id)
+                chat_id = kwargs["chat_id"] = exc.new_chat_id
+            except TimedOut as exc:  # the request may have arrived: retry once only
+                if timed_out:
+                    return Result(UNCERTAIN, error=exc.message)
+                timed_out = True
+            except BadRequest as exc:
+                return Result(FAILED, error=exc.message)
+            except NetworkError as exc:
+                log.warning("network error on %s (retrying): %s", method, exc.message)
+                await self.sleep(1.0)
+            except TelegramError as exc:
+                return Result(FAILED, error=exc.message)
+        return Result(FAILED, error="retries exhausted")
+
+    # --- replies: queued per chat, sent in order, never blocking the inbox -------------------
+
+    def submit(self, calls: list[Call]) -> None:
+        """Queue replies; acknowledgements are dropped when the group's budget is used up."""
+        for item in calls:
+            if item.ack and item.chat_id is not None and self.limits.group_full(item.chat_id):
+                log.info("group %s over budget: acknowledgement skipped", item.chat_id)
+                continue
+            self._lanes[item.chat_id].append(item)
+            task = self._tasks.get(item.chat_id)
+            if task is None or task.done():
+                self._tasks[item.chat_id] = asyncio.create_task(self._run_lane(item.chat_id))
+
+    async def _run_lane(self, chat_id: int | None) -> None:
+        lane = self._lanes[chat_id]
+        while lane:
+            item = lane.popleft()
+            try:
+                result = await self.call(item.method, item.kwargs, item.chat_id)
+                if result.status == FAILED and item.fallback and item.chat_id is not None:
+                    await self.call("send_message", {"chat_id": item.chat_id,
+                                                     "text": item.fallback,
+                                                     "reply_parameters": {
+                                                         "message_id": item.kwargs["message_id"],
+                                                         "allow_sending_without_reply": True}},
+                                    item.chat_id)
+                elif result.status == FAILED:
+                    log.warning("%s to %s failed: %s", item.method, chat_id, result.error)
+            except Exception:
+                log.exception("sending %s failed", item.method)
+
+    async def drain(self) -> None:
+        """Wait until every queued reply has been sent (tests, shutdown)."""
+        while tasks := [t for t in self._tasks.values() if not t.done()]:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _call_hook(hook: Hook | None, *args: Any) -> None:
+    if hook is None:
+        return
+    try:
+        outcome = hook(*args)
+        if asyncio.iscoroutine(outcome):
+            await outcome
+    except Exception:
+        log.exception("sender hook failed")

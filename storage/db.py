@@ -1,0 +1,84 @@
+"""The engine and the one session scope: the only place a transaction is committed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """WAL, busy timeout, and BEGIN IMMEDIATE for writers (the pysqlite recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Build an engine; SQLite files get their folder created and the WAL recipe."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo,
+                               connect_args={"check_same_thread": False,
+                                             "timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_setup(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+class Database:
+    """An engine and the session scope over it; build one per process, at start."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._writer = (self.engine.execution_options(sqlite_begin="IMMEDIATE")
+                        if self.is_sqlite else self.engine)
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with its password hidden, fit for logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One unit of work: commit at the end, roll back on error. Reads take no write lock."""
+        with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,55 @@
+"""Queries about people, their roles and memberships."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from storage.models import ExaminerProject, Membership, Person, Project
+
+
+def by_tg(session: Session, *, tg_id: int) -> Person | None:
+    return session.exec(select(Person).where(Person.tg_id == tg_id)).first()
+
+
+def by_username(session: Session, *, username: str) -> Person | None:
+    stmt = select(Person).where(func.lower(Person.username) == username.lower())
+    return session.exec(stmt).first()
+
+
+def by_name(session: Session, *, name: str) -> list[Person]:
+    return list(session.exec(select(Person).where(Person.name == name).order_by(Person.id)))
+
+
+def examiner_project_ids(session: Session, *, person_id: int) -> list[int]:
+    stmt = select(ExaminerProject.project_id).where(ExaminerProject.person_id == person_id)
+    return list(session.exec(stmt))
+
+
+def set_examiner_projects(session: Session, *, person_id: int, project_ids: list[int]) -> None:
+    for row in session.exec(select(ExaminerProject).where(ExaminerProject.person_id == person_id)):
+        session.delete(row)
+    for pid in project_ids:
+        session.add(ExaminerProject(person_id=person_id, project_id=pid))
+
+
+def membership(session: Session, *, person_id: int, project_id: int) -> Membership | None:
+    stmt = select(Membership).where(Membership.person_id == person_id,
+                                    Membership.project_id == project_id)
+    return session.exec(stmt).first()
+
+
+def projects_of(session: Session, *, person_id: int) -> list[Project]:
+    """Projects where the person is an active cadre, by name."""
+    stmt = (select(Project).join(Membership, Membership.project_id == Project.id)
+            .where(Membership.person_id == person_id, Membership.active)
+            .order_by(Project.name))
+    return list(session.exec(stmt))
+
+
+def members(session: Session, *, project_id: int) -> list[tuple[Person, Membership]]:
+    """Active cadres of a project, by name."""
+    stmt = (select(Person, Membership).join(Membership, Membership.person_id == Person.id)
+            .where(Membership.project_id == project_id, Membership.active)
+            .order_by(Person.name, Person.id))
+    return list(session.exec(stmt).all())

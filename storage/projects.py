@@ -1,0 +1,56 @@
+"""Queries about domains, projects, chats and milestones."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from storage.models import Chat, Domain, Membership, Milestone, Project
+
+
+def domain_by_name(session: Session, *, name: str) -> Domain | None:
+    return session.exec(select(Domain).where(Domain.name == name)).first()
+
+
+def domains_with_counts(session: Session) -> list[tuple[Domain, int]]:
+    """Every domain with its number of projects."""
+    stmt = (select(Domain, func.count(Project.id))
+            .join(Project, Project.domain_id == Domain.id, isouter=True)
+            .group_by(Domain.id).order_by(Domain.name))
+    return list(session.exec(stmt).all())
+
+
+def project_by_name(session: Session, *, name: str) -> Project | None:
+    return session.exec(select(Project).where(Project.name == name)).first()
+
+
+def project_by_token(session: Session, *, token: str) -> Project | None:
+    return session.exec(select(Project).where(Project.join_token == token)).first()
+
+
+def projects_with_counts(session: Session, *, ids: list[int] | None = None
+                         ) -> list[tuple[Project, str, int]]:
+    """Projects (all, or those in ids) with their domain name and active cadre count."""
+    stmt = (select(Project, Domain.name, func.count(Membership.id))
+            .join(Domain, Domain.id == Project.domain_id)
+            .join(Membership, (Membership.project_id == Project.id) & Membership.active,
+                  isouter=True)
+            .group_by(Project.id, Domain.name).order_by(Domain.name, Project.name))
+    if ids is not None:
+        stmt = stmt.where(Project.id.in_(ids))  # type: ignore[union-attr]
+    return list(session.exec(stmt).all())
+
+
+def all_projects(session: Session) -> list[Project]:
+    return list(session.exec(select(Project).order_by(Project.name)))
+
+
+def chats_of(session: Session, *, project_id: int) -> list[Chat]:
+    """Chats bound to a project."""
+    stmt = select(Chat).where(Chat.project_id == project_id).order_by(Chat.id)
+    return list(session.exec(stmt))
+
+
+def milestones(session: Session, *, project_id: int) -> list[Milestone]:
+    stmt = select(Milestone).where(Milestone.project_id == project_id).order_by(Milestone.due)
+    return list(session.exec(stmt))

@@ -1,0 +1,95 @@
+"""Queries about daily reports, their structured lines and leave."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Integer, cast, delete, func
+from sqlmodel import Session, select
+
+from storage.models import DailyReport, Leave, ReportItem
+
+
+def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyReport | None:
+    stmt = select(DailyReport).where(DailyReport.chat_id == chat_id,
+                                     DailyReport.message_id == message_id)
+    return session.exec(stmt).first()
+
+
+def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]]) -> None:
+    """Store a report's structured lines, replacing earlier ones (an edit)."""
+    session.execute(delete(ReportItem).where(ReportItem.report_id == report_id))
+    for position, (kind, text) in enumerate(items):
+        session.add(ReportItem(report_id=report_id, kind=kind, position=position, text=text))
+
+
+def day_status(session: Session, *, project_id: int, start: date, end: date
+               ) -> dict[tuple[int, date], bool]:
+    """(person_id, local_date) → whether any report that day was on time."""
+    stmt = (select(DailyReport.person_id, DailyReport.local_date,
+                   func.max(cast(DailyReport.on_time, Integer)))
+            .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .group_by(DailyReport.person_id, DailyReport.local_date))
+    return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
+
+
+def reported_on(session: Session, *, person_ids: list[int], day: date) -> set[int]:
+    """Which of these people have a report dated day (any project)."""
+    if not person_ids:
+        return set()
+    stmt = (select(DailyReport.person_id).distinct()
+            .where(DailyReport.person_id.in_(person_ids),  # type: ignore[attr-defined]
+                   DailyReport.local_date == day, ~DailyReport.withdrawn))
+    return set(session.exec(stmt))
+
+
+def items_between(session: Session, *, project_id: int, start: date, end: date
+                  ) -> list[tuple[int, date, str, str]]:
+    """(person_id, local_date, kind, text) of every structured line in the window, in order."""
+    stmt = (select(DailyReport.person_id, DailyReport.local_date, ReportItem.kind, ReportItem.text)
+            .join(ReportItem, ReportItem.report_id == DailyReport.id)
+            .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .order_by(DailyReport.local_date, DailyReport.posted_at, ReportItem.position))
+    return list(session.exec(stmt).all())
+
+
+def latest_progress(session: Session, *, project_id: int, start: date, end: date
+                    ) -> dict[int, int]:
+    """person_id → the progress figure of their latest report in the window that has one."""
+    ranked = (select(DailyReport.person_id, DailyReport.progress,
+                     func.row_number().over(
+                         partition_by=DailyReport.person_id,
+                         order_by=(DailyReport.local_date.desc(),  # type: ignore[attr-defined]
+                                   DailyReport.posted_at.desc())).label("rn"))  # type: ignore[attr-defined]
+              .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
+                     DailyReport.progress.is_not(None),  # type: ignore[union-attr]
+                     DailyReport.local_date >= start, DailyReport.local_date <= end)
+              .subquery())
+    stmt = select(ranked.c.person_id, ranked.c.progress).where(ranked.c.rn == 1)
+    return dict(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def recent(session: Session, *, person_id: int, limit: int) -> list[DailyReport]:
+    stmt = (select(DailyReport).where(DailyReport.person_id == person_id, ~DailyReport.withdrawn)
+            .order_by(DailyReport.local_date.desc(), DailyReport.posted_at.desc())  # type: ignore[attr-defined]
+            .limit(limit))
+    return list(session.exec(stmt))
+
+
+def report_dates(session: Session, *, person_id: int, since: date) -> set[date]:
+    stmt = (select(DailyReport.local_date).distinct()
+            .where(DailyReport.person_id == person_id, ~DailyReport.withdrawn,
+                   DailyReport.local_date >= since))
+    return set(session.exec(stmt))
+
+
+def leaves_between(session: Session, *, person_ids: list[int], start: date, end: date
+                   ) -> list[Leave]:
+    if not person_ids:
+        return []
+    stmt = select(Leave).where(Leave.person_id.in_(person_ids),  # type: ignore[attr-defined]
+                               Leave.start <= end, Leave.end >= start)
+    return list(session.exec(stmt))
+

@@ -67,12 +67,12 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
     def __init__(self, application: Application, chat_id: int | None = None,
                  user_id: int | None = None) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
-        self.update: Update | None = None
+        self.tg_update: Update | None = None
 
     @classmethod
     def from_update(cls, update: object, application: Application) -> Ctx:
         context = super().from_update(update, application)
-        context.update = update if isinstance(update, Update) else None
+        context.tg_update = update if isinstance(update, Update) else None
         return context
 
     @property
@@ -93,7 +93,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     @property
     def user(self) -> UserInfo:
-        tg = self.update.effective_user if self.update else None
+        tg = self.tg_update.effective_user if self.tg_update else None
         if tg is None:
             return UserInfo(id=0)
         return UserInfo(id=tg.id, username=tg.username, display=tg.full_name)
@@ -108,7 +108,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     @property
     def chat_row(self) -> Chat | None:
-        chat = self.update.effective_chat if self.update else None
+        chat = self.tg_update.effective_chat if self.tg_update else None
         return self.session.get(Chat, chat.id) if chat else None
 
     def tz(self) -> ZoneInfo:
@@ -125,7 +125,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     def reply(self, key: str, *, markup: Any = None, **view: Any) -> None:
         """Queue an answer in the update's chat (a reply to its message in groups)."""
-        update = self.update
+        update = self.tg_update
         assert update is not None and update.effective_chat is not None
         message = update.effective_message
         reply_to = None
@@ -137,7 +137,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         """Queue an answer that may run past 4096 characters, split at line breaks."""
         from bot.render import split
 
-        chat_id = self.update.effective_chat.id
+        chat_id = self.tg_update.effective_chat.id
         for part in split(self.text(key, **view)):
             self.scope.outgoing.append(Outgoing("send_message", {
                 "chat_id": chat_id, "text": part, "parse_mode": "HTML"}, chat_id=chat_id))
@@ -161,7 +161,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
             chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
 
     def answer_button(self, key: str | None = None, **view: Any) -> None:
-        query = self.update.callback_query if self.update else None
+        query = self.tg_update.callback_query if self.tg_update else None
         if query is None:
             return
         kwargs: dict[str, Any] = {"callback_query_id": query.id}

@@ -27,6 +27,7 @@ async def on_error(update: object, context: Ctx) -> None:
     scope.error = error
     scope.outgoing = []
     if not isinstance(error, UserError):
+        log.error("handling update %s failed", update.update_id, exc_info=error)
         return
     if update.callback_query is not None:
         context.answer_button(error.key, **error.params)

@@ -23,7 +23,7 @@ def _projects(context: Ctx, name: str | None) -> list[projects.Project]:
     row = context.chat_row
     if row is not None and row.project_id is not None:
         return [projects.project_for_chat(context.session, row)]
-    if context.update.effective_chat.type != "private":
+    if context.tg_update.effective_chat.type != "private":
         projects.project_for_chat(context.session, row)  # raises: this group is not bound
     return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
 

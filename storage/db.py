@@ -73,9 +73,7 @@ class Database:
             try:
                 yield session
                 if write:
-                    session.commit()
-                else:
-                    session.rollback()
+                    session.commit()  # a read session just closes: its objects stay loaded
             except BaseException:
                 session.rollback()
                 raise

@@ -1,0 +1,121 @@
+"""An offline Bot API: records every call and answers as Telegram would (after PTB's tests/auxil)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT = {"id": 777000111, "is_bot": True, "first_name": "一线考察助手", "username": "frontline_bot",
+       "can_join_groups": True, "can_read_all_group_messages": True,
+       "supports_inline_queries": False}
+
+
+@dataclass
+class Fault:
+    method: str
+    code: int
+    description: str
+    chat_id: int | None = None
+    parameters: dict | None = None
+    times: int = 1
+
+
+@dataclass
+class Recorded:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        return self.params.get("text", "")
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+
+class OfflineRequest(BaseRequest):
+    """Never touches the network; `calls` is the chat transcript the bot produced."""
+
+    def __init__(self, *, privacy_readable: bool = True, admin_in: set[int] | None = None
+                 ) -> None:
+        self.calls: list[Recorded] = []
+        self.faults: list[Fault] = []
+        self.bot = dict(BOT, can_read_all_group_messages=privacy_readable)
+        self.admin_in = admin_in or set()
+        self._message_ids: dict[int, int] = {}
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    @property
+    def read_timeout(self) -> float:
+        return 1.0
+
+    def fail(self, method: str, code: int, description: str, *, chat_id: int | None = None,
+             parameters: dict | None = None, times: int = 1) -> None:
+        self.faults.append(Fault(method, code, description, chat_id, parameters, times))
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Recorded]:
+        return [c for c in self.calls if c.method == method
+                and (chat_id is None or c.chat_id == chat_id)]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [c.text for c in self.sent("sendMessage", chat_id)]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None
+                         ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        for fault in self.faults:
+            if fault.method == name and fault.times > 0 and (
+                    fault.chat_id is None or int(params.get("chat_id", 0)) == fault.chat_id):
+                fault.times -= 1
+                body = {"ok": False, "error_code": fault.code, "description": fault.description}
+                if fault.parameters:
+                    body["parameters"] = fault.parameters
+                return fault.code, json.dumps(body).encode()
+        if name not in ("getMe", "getUpdates"):
+            self.calls.append(Recorded(name, params))
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return self.bot
+        if name == "getUpdates":
+            return []
+        if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+            chat_id = int(params["chat_id"])
+            self._message_ids[chat_id] = self._message_ids.get(chat_id, 0) + 1
+            chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+            if chat_id < 0:
+                chat["title"] = "group"
+            return {"message_id": params.get("message_id", self._message_ids[chat_id]),
+                    "date": int(time.time()), "chat": chat, "from": self.bot,
+                    "text": params.get("text", "")}
+        if name == "getChatMember":
+            status = "administrator" if int(params["chat_id"]) in self.admin_in else "member"
+            member: dict[str, Any] = {"status": status, "user": self.bot}
+            if status == "administrator":
+                member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                              can_delete_messages=True, can_manage_video_chats=True,
+                              can_restrict_members=True, can_promote_members=False,
+                              can_change_info=True, can_invite_users=True,
+                              can_post_stories=False, can_edit_stories=False,
+                              can_delete_stories=False)
+            return member
+        return True

@@ -1,4 +1,4 @@
-"""An offline Bot API: records every call and answers as Telegram would (after PTB's tests/auxil)."""
+"""An offline Bot API that records every call and answers as Telegram would."""
 
 from __future__ import annotations
 

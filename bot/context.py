@@ -171,4 +171,6 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     def after(self, method: str, chat_id: int | None = None, **kwargs: Any) -> None:
         """Queue any other post-commit action (a Bot API method, or a bot-side follow-up)."""
+        if chat_id is not None:
+            kwargs["chat_id"] = chat_id
         self.scope.outgoing.append(Outgoing(method, kwargs, chat_id=chat_id))

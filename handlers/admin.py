@@ -42,7 +42,7 @@ async def grant(update: Update, context: Ctx) -> None:
 async def revoke(update: Update, context: Ctx) -> None:
     """/revoke admin|examiner <person>"""
     context.actor.require_admin()
-    role, person, _rest = _role_and_person(update, context, "usage.revoke", create=False)
+    role, person, _rest = _role_and_person(update, context, "usage.revoke", create=True)
     people.revoke(context.session, context.actor, role, person,
                   env_admins=context.settings.frontline_admins)
     context.reply("admin.revoked", person=person, role=role)

@@ -40,6 +40,7 @@ import re
 import struct
 import threading
 import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -912,6 +913,7 @@ class BotApiEmulator:
         self._cond = threading.Condition(self._lock)
         self.calls: list[TgObject] = []  # accepted bot calls: method, params, time, result, ...
         self.rejected: list[TgObject] = []  # bot calls answered with ok=false
+        self.internal_errors: list[str] = []  # tracebacks of emulator bugs (answered with 500)
 
         self._users: dict[int, dict] = {}
         self._chats: dict[int, _ChatState] = {}
@@ -1485,6 +1487,9 @@ class BotApiEmulator:
             ]
             calls = [c for c in self.calls if c["method"] != "getUpdates"][-last:]
             lines += [f"  {self._describe(c)}" for c in calls] or ["  (none)"]
+            if self.internal_errors:
+                lines.append("EMULATOR INTERNAL ERRORS:")
+                lines += self.internal_errors[-3:]
             if self.rejected:
                 lines.append("rejected calls:")
                 lines += [
@@ -1838,6 +1843,14 @@ class BotApiEmulator:
             with self._lock:
                 self.rejected.append(_obj(record))
             return err.code, err.payload()
+        except Exception as exc:  # an emulator bug or a parameter shape we do not handle
+            err = ApiError(500, f"Internal Server Error: emulator failed: {exc!r}")
+            record["error"] = err.payload()
+            record["traceback"] = traceback.format_exc()
+            with self._lock:
+                self.rejected.append(_obj(record))
+                self.internal_errors.append(record["traceback"])
+            return err.code, err.payload()
         if isinstance(result, dict) and isinstance(result.get("chat"), dict):
             record["chat_id"] = result["chat"]["id"]
         elif name == "answerCallbackQuery":
@@ -2065,7 +2078,10 @@ class BotApiEmulator:
         offset = as_int("offset", 0)
         limit = as_int("limit", 100)
         limit = 100 if limit < 1 or limit > 100 else limit
-        timeout = max(0.0, float(params.get("timeout") or 0))
+        try:
+            timeout = max(0.0, float(params.get("timeout") or 0))
+        except (TypeError, ValueError):
+            raise _bad("wrong parameter timeout in request") from None
         allowed = params.get("allowed_updates")
         with self._cond:
             self._get_updates_calls += 1
@@ -2533,6 +2549,7 @@ class BotApiEmulator:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # otherwise keep-alive responses stall ~40 ms (delayed ACK)
     server_version = "nginx/1.18.0"
     sys_version = ""
     emulator: BotApiEmulator

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from core.calendar import is_workday, month_bounds, week_bounds, workdays
 from core.errors import UsageError
 from core.people import Actor
+from core.reports import project_clock
 from storage import people as people_q
 from storage import projects as projects_q
 from storage import reports as q
@@ -51,10 +52,11 @@ def parse_window(token: str | None, today: date) -> Window:
     raise UsageError("errors.bad_window", value=token)
 
 
-def reporters(session: Session, project_id: int, admins: frozenset[int]
+def reporters(session: Session, project_id: int, admins: frozenset[int], tz: tzinfo
               ) -> list[tuple[Person, date]]:
-    """The project's active cadres with the day they joined, less examiners and admins."""
-    return [(p, m.joined_at.date()) for p, m in people_q.members(session, project_id=project_id)
+    """The project's active cadres with their local join day, less examiners and admins."""
+    return [(p, m.joined_at.astimezone(tz).date())
+            for p, m in people_q.members(session, project_id=project_id)
             if not (p.is_admin or p.is_examiner or p.tg_id in admins)]
 
 
@@ -100,7 +102,7 @@ def summary(session: Session, actor: Actor, project: Project, window: Window, *,
             admins: frozenset[int], today: date) -> SummaryView:
     """Per cadre: latest 进度, every 完成 and 问题 line; milestones; the reporting rate."""
     actor.require_examiner(project.id)
-    roster = reporters(session, project.id, admins)
+    roster = reporters(session, project.id, admins, project_clock(session, project, "UTC")[0])
     people, joined = [p for p, _d in roster], {p.id: d for p, d in roster}
     lines = {p.id: CadreLine(person=p) for p in people}
     progress = q.latest_progress(session, project_id=project.id, start=window.start, end=window.end)
@@ -149,7 +151,8 @@ def missing(session: Session, actor: Actor, project: Project, *, admins: frozens
     actor.require_examiner(project.id)
     if not is_workday(today):
         return MissingView(project, today, False, [], [], 0)
-    people = [p for p, _joined in reporters(session, project.id, admins)]
+    tz = project_clock(session, project, "UTC")[0]
+    people = [p for p, _joined in reporters(session, project.id, admins, tz)]
     done = q.reported_on(session, person_ids=[p.id for p in people], day=today)
     leave = _leave_days(session, people, today, today)
     on_leave = [p for p in people if leave.get(p.id)]

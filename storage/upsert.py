@@ -13,5 +13,6 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> 
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    stmt = (dialect.insert(model).values(rows)  # type: ignore[attr-defined]
+            .on_conflict_do_nothing().execution_options(preserve_rowcount=True))
     return session.execute(stmt).rowcount or 0

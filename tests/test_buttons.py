@@ -10,6 +10,13 @@ from core.errors import UsageError
 SECRET = "test-secret-0123456789abcdef"
 
 
+def _refusal(data: str) -> str:
+    """The error key verify() refuses data with."""
+    with pytest.raises(UsageError) as err:
+        verify(SECRET, data)
+    return err.value.key
+
+
 def test_sign_then_verify_returns_the_parts_as_strings() -> None:
     data = sign(SECRET, "pick", 42, 7)
     assert verify(SECRET, data) == ["pick", "42", "7"]
@@ -42,24 +49,20 @@ def test_tampered_body_is_refused() -> None:
 
 def test_data_signed_with_another_secret_is_refused() -> None:
     data = sign("another-secret", "pick", 42)
-    with pytest.raises(UsageError, match="errors.bad_button"):
-        verify(SECRET, data)
+    assert _refusal(data) == "errors.bad_button"
 
 
 def test_data_without_a_signature_is_refused() -> None:
-    with pytest.raises(UsageError, match="errors.bad_button"):
-        verify(SECRET, "pick")
+    assert _refusal("pick") == "errors.bad_button"
 
 
 def test_empty_data_is_refused() -> None:
-    with pytest.raises(UsageError, match="errors.bad_button"):
-        verify(SECRET, "")
+    assert _refusal("") == "errors.bad_button"
 
 
 def test_truncated_signature_is_refused() -> None:
     data = sign(SECRET, "pick", 42)
-    with pytest.raises(UsageError, match="errors.bad_button"):
-        verify(SECRET, data[:-1])
+    assert _refusal(data[:-1]) == "errors.bad_button"
 
 
 def test_data_of_exactly_64_bytes_is_allowed() -> None:

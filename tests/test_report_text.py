@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.report_text import DAILY_TAGS, MONTHLY_TAGS, WEEKLY_TAGS, parse_report, has_tag
+from core.report_text import DAILY_TAGS, MONTHLY_TAGS, WEEKLY_TAGS, has_tag, parse_report
 
 # --- hashtags -------------------------------------------------------------------------------
 

@@ -1224,7 +1224,6 @@ class BotApiEmulator:
         user: Any,
         chat: Any = "private",
         text: str | None = None,
-        *,
         caption: str | None = None,
         photo: bool | bytes = False,
         document: tuple[bytes, str] | None = None,
@@ -1552,6 +1551,8 @@ class BotApiEmulator:
             for uid, st in state.members.items():
                 if st == status and uid in self._users:
                     return self._users[uid]
+        if self._users:  # nobody joined explicitly: any known user acts as the owner
+            return next(iter(self._users.values()))
         raise AssertionError("the group has no members; pass by=")
 
     def _stored_message(self, ref: Any) -> dict:

@@ -51,6 +51,7 @@ def emu():
         yield emulator
     finally:
         emulator.stop()
+    assert not emulator.internal_errors, emulator.internal_errors
 
 
 def run(emu: BotApiEmulator, scenario):

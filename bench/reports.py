@@ -1,0 +1,81 @@
+"""Daily reports through inbox → handler → SQLite commit, against a bare PTB echo handler."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+from bot.app import Runtime
+from storage import migrate
+from storage.db import Database
+from tests.auxil.factories import make_group, make_message, make_user, message_update, private
+from tests.auxil.offline import OfflineRequest
+from tests.conftest import ADMIN_ID, make_settings
+
+N = 2000
+BATCH = 100  # getUpdates returns up to 100 updates at a time
+
+
+def _updates(group, cadres) -> list[Update]:
+    return [message_update(make_message(
+        group, cadres[i % len(cadres)],
+        f"#每日动态 第{i}条\n进度：{i % 100}%\n完成：签约{i}户\n问题：管线迁改\n计划：明日清表"))
+        for i in range(N)]
+
+
+async def _frontline(updates: list[Update], group, cadres) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        db = Database(url)
+        migrate.upgrade(db)
+        admin = make_user(ADMIN_ID, "组织部")
+        async with Runtime(make_settings(url), db, request=OfflineRequest()) as rt:
+            setup = [message_update(make_message(private(admin), admin, t)) for t in
+                     ("/domain add 项目建设", "/project add 项目建设 城南快速路")]
+            setup.append(message_update(make_message(group, admin, "/bind 城南快速路")))
+            setup += [message_update(make_message(group, c, f"/register {c.first_name} 干部"))
+                      for c in cadres]
+            rt.inbox.store(setup)
+            await rt.inbox.process_pending()
+            await rt.sender.drain()
+            start = time.perf_counter()
+            for i in range(0, len(updates), BATCH):
+                rt.inbox.store(updates[i:i + BATCH])
+                await rt.inbox.process_pending()
+            elapsed = time.perf_counter() - start
+            await rt.sender.drain()
+        db.dispose()
+    return elapsed
+
+
+async def _echo(updates: list[Update]) -> float:
+    app = (ApplicationBuilder().token("123456:BENCH-abcdefghij").request(OfflineRequest())
+           .get_updates_request(OfflineRequest()).updater(None).build())
+
+    async def echo(update: Update, _context) -> None:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        for u in updates:
+            u.set_bot(app.bot)
+            u.effective_message.set_bot(app.bot)
+        start = time.perf_counter()
+        for u in updates:
+            await app.process_update(u)
+        return time.perf_counter() - start
+
+
+async def run() -> None:
+    group = make_group()
+    cadres = [make_user(2000 + i, f"干部{i}") for i in range(20)]
+    updates = _updates(group, cadres)
+    echo = await _echo(updates)
+    frontline = await _frontline(updates, group, cadres)
+    ratio = (N / frontline) / (N / echo)
+    print(f"reports: {N} updates — bare PTB echo {N / echo:,.0f}/s, "
+          f"frontline inbox→handler→SQLite commit {N / frontline:,.0f}/s, "
+          f"ratio {ratio:.2f} (goal ≥ 0.5)")

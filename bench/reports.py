@@ -9,13 +9,14 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
 from bot.app import Runtime
+from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.auxil.offline import OfflineRequest
 from tests.conftest import ADMIN_ID, make_settings
 
-N = 2000
+N = int(__import__("os").environ.get("BENCH_N", "2000"))
 BATCH = 100  # getUpdates returns up to 100 updates at a time
 
 
@@ -33,6 +34,9 @@ async def _frontline(updates: list[Update], group, cadres) -> float:
         migrate.upgrade(db)
         admin = make_user(ADMIN_ID, "组织部")
         async with Runtime(make_settings(url), db, request=OfflineRequest()) as rt:
+            # Offline Bot API: Telegram's pacing would only measure sleeping. Every report gets
+            # its 👌, as the echo bot's every message gets its reply.
+            rt.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
             setup = [message_update(make_message(private(admin), admin, t)) for t in
                      ("/domain add 项目建设", "/project add 项目建设 城南快速路")]
             setup.append(message_update(make_message(group, admin, "/bind 城南快速路")))
@@ -45,8 +49,8 @@ async def _frontline(updates: list[Update], group, cadres) -> float:
             for i in range(0, len(updates), BATCH):
                 rt.inbox.store(updates[i:i + BATCH])
                 await rt.inbox.process_pending()
-            elapsed = time.perf_counter() - start
             await rt.sender.drain()
+            elapsed = time.perf_counter() - start
         db.dispose()
     return elapsed
 

@@ -29,9 +29,14 @@ class _Abort(Exception):
     """The handler failed: roll the update's transaction back."""
 
 
-def _chat_id(update: Update) -> int | None:
-    chat = update.effective_chat
-    return chat.id if chat else None
+def _chat_id(update: dict) -> int | None:
+    """The chat an update belongs to, read from Telegram's JSON."""
+    for value in update.values():
+        if isinstance(value, dict):
+            chat = value.get("chat") or (value.get("message") or {}).get("chat")
+            if chat:
+                return chat.get("id")
+    return None
 
 
 class Inbox:
@@ -41,10 +46,11 @@ class Inbox:
         self.app, self.db, self.sender = app, db, sender
         self.processed = 0
 
-    def store(self, updates: list[Update]) -> int:
-        """Commit received updates; returns how many were new."""
-        rows = [{"update_id": u.update_id, "chat_id": _chat_id(u),
-                 "payload": json.dumps(u.to_dict(), ensure_ascii=False)} for u in updates]
+    def store(self, updates: list[Update] | list[dict]) -> int:
+        """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new."""
+        raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
+        rows = [{"update_id": u["update_id"], "chat_id": _chat_id(u),
+                 "payload": json.dumps(u, ensure_ascii=False)} for u in raw]
         with self.db.session() as session:
             return q.add(session, rows=rows)
 
@@ -127,17 +133,18 @@ async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:
     last_prune = 0.0
     loop = asyncio.get_running_loop()
     while not stop.is_set():
-        try:
-            updates = await bot.get_updates(offset=offset, timeout=timeout,
-                                            allowed_updates=Update.ALL_TYPES,
-                                            read_timeout=timeout + 10)
+        try:  # Telegram's own JSON, stored as received (no PTB round trip)
+            updates = await bot.do_api_request(
+                "getUpdates", api_kwargs={"timeout": timeout, "allowed_updates": Update.ALL_TYPES,
+                                          **({"offset": offset} if offset else {})},
+                read_timeout=timeout + 10)
         except (TimedOut, NetworkError) as exc:
             log.warning("getUpdates failed (%s); retrying", exc.message)
             await asyncio.sleep(1)
             continue
         if updates:
             inbox.store(updates)  # committed before the next call confirms them
-            offset = updates[-1].update_id + 1
+            offset = updates[-1]["update_id"] + 1
         await inbox.process_pending()
         if loop.time() - last_prune > 3600:
             last_prune = loop.time()

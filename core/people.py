@@ -70,7 +70,7 @@ class Actor:
 
 def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int]) -> Actor:
     """Load the acting person (keeping their @username fresh) and their roles."""
-    person = q.by_tg(session, tg_id=user.id)
+    person, project_ids = q.with_projects(session, tg_id=user.id)
     if person is not None and (person.username != user.username or person.display != user.display):
         person.username, person.display = user.username, user.display[:128]
         session.add(person)
@@ -80,7 +80,7 @@ def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int]) -> Ac
         actor.is_examiner = person.is_examiner
         if person.is_examiner:
             actor.examiner_projects = q.examiner_project_ids(session, person_id=person.id)
-        actor.cadre_projects = [p.id for p in q.projects_of(session, person_id=person.id)]
+        actor.cadre_projects = project_ids
     return actor
 
 

@@ -59,9 +59,6 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
            tz: ZoneInfo, nudge_time: str, backfill: date | None = None,
            today: date | None = None) -> Recorded:
     """Store a report keyed by (chat id, message id); a replay returns the existing one."""
-    existing = q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
-    if existing is not None:
-        return Recorded(existing, created=False)
     local = msg.posted_at.astimezone(tz)
     if backfill is not None:
         if backfill > (today or local.date()):
@@ -71,17 +68,19 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
         local_date = local.date()
         on_time = local.time() < time.fromisoformat(nudge_time)
     parsed = parse_report(msg.text)
-    report = DailyReport(
-        person_id=person.id, project_id=project.id, chat_id=msg.chat_id,
-        message_id=msg.message_id, local_date=local_date,
-        posted_at=msg.posted_at.astimezone(UTC), on_time=on_time,
-        backfilled=backfill is not None, text=msg.text, photos=json.dumps(msg.photos),
-        progress=parsed.progress,
-    )
-    session.add(report)
-    session.flush()
-    q.replace_items(session, report_id=report.id, items=parsed.items)
-    return Recorded(report, created=True)
+    values = {"person_id": person.id, "project_id": project.id, "chat_id": msg.chat_id,
+              "message_id": msg.message_id, "local_date": local_date,
+              "posted_at": msg.posted_at.astimezone(UTC), "on_time": on_time,
+              "backfilled": backfill is not None, "text": msg.text,
+              "photos": json.dumps(msg.photos), "progress": parsed.progress,
+              "withdrawn": False}
+    report_id = q.insert_new(session, values=values)  # the unique key makes replays no-ops
+    if report_id is None:
+        existing = q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
+        assert existing is not None
+        return Recorded(existing, created=False)
+    q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
+    return Recorded(DailyReport(id=report_id, **values), created=True)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_report: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, select
 
 from storage.models import Inbox, utcnow
@@ -24,9 +24,12 @@ def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list
     return list(session.exec(stmt))
 
 
+_MARK_DONE = (update(Inbox.__table__).where(Inbox.__table__.c.update_id == bindparam("uid"))
+              .values(status="done", processed_at=bindparam("at"), payload=""))
+
+
 def mark_done(session: Session, *, update_id: int) -> None:
-    session.execute(update(Inbox).where(Inbox.update_id == update_id)
-                    .values(status="done", processed_at=utcnow(), payload=""))
+    session.connection().execute(_MARK_DONE, {"uid": update_id, "at": utcnow()})
 
 
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:

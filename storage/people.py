@@ -8,6 +8,18 @@ from sqlmodel import Session, select
 from storage.models import ExaminerProject, Membership, Person, Project
 
 
+def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:
+    """A person by Telegram id and their active projects' ids, in one query."""
+    stmt = (select(Person, Membership.project_id)
+            .join(Membership, (Membership.person_id == Person.id) & Membership.active,
+                  isouter=True)
+            .where(Person.tg_id == tg_id))
+    rows = session.exec(stmt).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [pid for _p, pid in rows if pid is not None]
+
+
 def by_tg(session: Session, *, tg_id: int) -> Person | None:
     return session.exec(select(Person).where(Person.tg_id == tg_id)).first()
 
@@ -44,6 +56,13 @@ def projects_of(session: Session, *, person_id: int) -> list[Project]:
     stmt = (select(Project).join(Membership, Membership.project_id == Project.id)
             .where(Membership.person_id == person_id, Membership.active)
             .order_by(Project.name))
+    return list(session.exec(stmt))
+
+
+def project_ids_of(session: Session, *, person_id: int) -> list[int]:
+    """Ids of the projects where the person is an active cadre."""
+    stmt = select(Membership.project_id).where(Membership.person_id == person_id,
+                                               Membership.active)
     return list(session.exec(stmt))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, func
+from sqlalchemy import Integer, cast, delete, func, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from storage.models import DailyReport, Leave, ReportItem
@@ -16,11 +17,27 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
     return session.exec(stmt).first()
 
 
-def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]]) -> None:
-    """Store a report's structured lines, replacing earlier ones (an edit)."""
-    session.execute(delete(ReportItem).where(ReportItem.report_id == report_id))
-    for position, (kind, text) in enumerate(items):
-        session.add(ReportItem(report_id=report_id, kind=kind, position=position, text=text))
+_INSERT_NEW = {name: (dialect.insert(DailyReport)  # type: ignore[attr-defined]
+                      .on_conflict_do_nothing().returning(DailyReport.id))
+               for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def insert_new(session: Session, *, values: dict) -> int | None:
+    """Insert a report unless (chat_id, message_id) exists; its id, or None for a replay."""
+    stmt = _INSERT_NEW[session.get_bind().dialect.name]
+    return session.execute(stmt, values).scalar()
+
+
+def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]],
+                  new: bool = False) -> None:
+    """Store a report's structured lines, replacing earlier ones unless the report is new."""
+    if not new:
+        session.execute(delete(ReportItem).where(ReportItem.report_id == report_id)
+                        .execution_options(synchronize_session=False))
+    if items:
+        session.execute(insert(ReportItem), [
+            {"report_id": report_id, "kind": kind, "position": position, "text": text}
+            for position, (kind, text) in enumerate(items)])
 
 
 def day_status(session: Session, *, project_id: int, start: date, end: date

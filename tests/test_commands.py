@@ -234,3 +234,16 @@ async def test_help_depends_on_role(harness) -> None:
     assert "/grant" not in harness.last()
     await harness.feed(say(private(ADMIN), ADMIN, "/help"))
     assert "/grant" in harness.last()
+
+
+async def test_a_refused_command_writes_nothing(harness) -> None:
+    await harness.feed(say(private(ADMIN), ADMIN, "/grant examiner 4999 不存在的项目"))
+    assert "不存在的项目" in harness.last()
+    assert rows(harness, Person, Person.tg_id == 4999) == []
+
+
+async def test_oversized_name_gets_one_line(harness) -> None:
+    await setup_project(harness, cadres=())
+    await harness.feed(say(GROUP, CADRE, "/register " + "长" * 40 + " 职务"))
+    assert "太长" in harness.last()
+    assert rows(harness, Person, Person.tg_id == CADRE.id) == []

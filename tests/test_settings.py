@@ -1,0 +1,59 @@
+"""Settings: placeholders refused with one line naming the setting; the CLI exits non-zero."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.settings import ConfigError, load_settings
+from tests.conftest import make_settings
+
+
+def test_placeholder_token_is_refused_naming_the_setting() -> None:
+    settings = make_settings("sqlite://", telegram_bot_token="changeme")
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        settings.require_bot()
+
+
+def test_short_secret_is_refused_naming_the_setting() -> None:
+    settings = make_settings("sqlite://", frontline_secret="short")
+    with pytest.raises(ConfigError, match="FRONTLINE_SECRET"):
+        settings.require_bot()
+
+
+def test_admins_are_parsed_from_a_comma_separated_list(monkeypatch) -> None:
+    monkeypatch.setenv("FRONTLINE_ADMINS", "123, 456")
+    assert load_settings(_env_file=None).frontline_admins == frozenset({123, 456})
+
+
+def test_bad_admin_list_is_one_line(monkeypatch) -> None:
+    monkeypatch.setenv("FRONTLINE_ADMINS", "alice")
+    with pytest.raises(ConfigError, match="FRONTLINE_ADMINS"):
+        load_settings(_env_file=None)
+
+
+def test_api_base_url_gets_bot_and_file_paths() -> None:
+    settings = make_settings("sqlite://", telegram_api_base_url="http://127.0.0.1:8081/")
+    assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.file_base_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_frontline_run_with_a_placeholder_token_exits_with_one_line(tmp_path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": "changeme",
+           "FRONTLINE_SECRET": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path}/f.db"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("frontline:")]
+    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+def test_commands_refuse_an_outdated_schema(tmp_path, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    assert main(["demo"]) == 2
+    assert "frontline migrate" in capsys.readouterr().err

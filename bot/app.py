@@ -76,7 +76,7 @@ class Runtime:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.sender.drain()
+        await self.sender.drain(timeout=5.0)  # acknowledgements are not worth a slow stop
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

@@ -132,10 +132,17 @@ class Sender:
             except Exception:
                 log.exception("sending %s failed", item.method)
 
-    async def drain(self) -> None:
-        """Wait until every queued reply has been sent (tests, shutdown)."""
-        while tasks := [t for t in self._tasks.values() if not t.done()]:
-            await asyncio.gather(*tasks, return_exceptions=True)
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until every queued reply has been sent; past `timeout`, drop the rest."""
+        try:
+            async with asyncio.timeout(timeout):
+                while tasks := [t for t in self._tasks.values() if not t.done()]:
+                    await asyncio.gather(*tasks, return_exceptions=True)
+        except TimeoutError:
+            dropped = sum(len(lane) for lane in self._lanes.values())
+            log.warning("stopping with %d queued replies unsent", dropped)
+            for task in self._tasks.values():
+                task.cancel()
 
 
 async def _call_hook(hook: Hook | None, *args: Any) -> None:

@@ -52,7 +52,10 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     db = _db(settings)
     with db.session() as session:
         counts = seed(session, tz=settings.tz)
-    print("demo district seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if not any(counts.values()):
+        print("the demo district is already there; nothing changed")
+    else:
+        print("demo district seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
 
 

@@ -92,7 +92,7 @@ class Chat(SQLModel, table=True):
     bound_at: datetime | None = None
     tz: str = Field(default="Asia/Shanghai", max_length=64)
     daily_time: str = Field(default="18:00", max_length=5)
-    weekly_day: int = 4  # 0=Mon; the default is the week's last working day, see core.calendar
+    weekly_day: int = -1  # -1 = the week's last working day, else 0=Mon … 6=Sun
     weekly_time: str = Field(default="16:00", max_length=5)
     monthly_day: int = 0  # 0 = last working day of the month, else 1-28
     monthly_time: str = Field(default="16:00", max_length=5)
@@ -195,3 +195,47 @@ class Inbox(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     processed_at: datetime | None = None
+
+
+class Summary(SQLModel, table=True):
+    """周/月梳理: a cadre's answer to the weekly or monthly prompt (#周报, #月报)."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),
+                      Index("ix_summary_project_kind_period", "project_id", "kind", "period_key"))
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    project_id: int = Field(foreign_key="project.id")
+    chat_id: int = tg_id()
+    message_id: int = tg_id()
+    kind: str = Field(max_length=8)  # weekly | monthly
+    period_key: str = Field(max_length=10)  # 2026-W47 | 2026-11
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    posted_at: datetime
+    edited_at: datetime | None = None
+
+
+class Delivery(SQLModel, table=True):
+    """One planned scheduled message: the send ledger (SPEC §5, §10)."""
+
+    __table_args__ = (UniqueConstraint("job", "target", "period_key"),
+                      Index("ix_delivery_status_claim", "status", "claim_expires_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=32)
+    target: str = Field(max_length=64)  # chat:<id>, person:<id> (a part suffix for split digests)
+    period_key: str = Field(max_length=16)
+    chat_id: int | None = tg_id(default=None)
+    status: str = Field(default="pending", max_length=12)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claim_expires_at: datetime | None = None
+    attempts: int = 0
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class Lease(SQLModel, table=True):
+    """Leader election: the holder of an unexpired lease runs the scheduler loop."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=64)
+    expires_at: datetime

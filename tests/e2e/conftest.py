@@ -33,15 +33,15 @@ _OWN_ENV = ("TELEGRAM_", "FRONTLINE_", "DATABASE_URL")
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    """Remember each phase's outcome on the item, so fixtures can tell a failed test."""
+    """A failed test (or fixture) shows the tail of each running bot's output."""
     outcome = yield
     report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
+    if report.failed:
+        for bot in _BOTS:
+            report.sections.append((f"frontline output ({bot.workdir})", bot.tail(80)))
 
 
-def _failed(node: pytest.Item) -> bool:
-    return any(getattr(getattr(node, f"rep_{phase}", None), "failed", False)
-               for phase in ("setup", "call"))
+_BOTS: list[BotProcess] = []  # bot processes of the running module
 
 
 class BotProcess:
@@ -167,19 +167,6 @@ class BotProcess:
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nlast rows: {found[0] if found else None!r}") from None
         return found[0]
-
-
-_BOTS: list[BotProcess] = []  # every bot process of the running module
-
-
-@pytest.fixture(autouse=True)
-def _bot_output_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a failed test, print the tail of each bot process's output."""
-    yield
-    if _failed(request.node):
-        for bot in _BOTS:
-            print(f"\n===== frontline output ({bot.workdir}) =====\n{bot.tail(80)}",
-                  file=sys.stderr)
 
 
 @pytest.fixture(scope="module")

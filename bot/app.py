@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
@@ -17,6 +18,8 @@ from bot.render import Renderer
 from bot.settings import Settings
 from core import chats, people
 from handlers import register_all
+from scheduler.loop import run_loop
+from scheduler.runner import Runner
 from scheduler.sender import Sender
 from storage.db import Database
 
@@ -105,6 +108,34 @@ async def run_polling(settings: Settings, db: Database) -> None:
         log.info("frontline stopped")
 
 
+def build_runner(settings: Settings, db: Database, sender: Sender) -> Runner:
+    """The scheduler's due-work runner, rendering with the bot's templates."""
+    return Runner(db, sender, Renderer(settings.frontline_lang),
+                  admins=settings.frontline_admins)
+
+
 def extra_tasks(runtime: Runtime, stop: asyncio.Event) -> list[asyncio.Task]:
-    """Background loops beside polling (the scheduler joins here)."""
-    return []
+    """Background loops beside polling: the scheduler, unless FRONTLINE_SCHEDULER=off."""
+    if runtime.settings.frontline_scheduler == "off":
+        return []
+    runner = build_runner(runtime.settings, runtime.db, runtime.sender)
+    return [asyncio.create_task(run_loop(runner, stop), name="scheduler")]
+
+
+async def run_scheduler(settings: Settings, db: Database) -> None:
+    """`frontline scheduler`: the scheduler loop alone (beside webhook or polling workers)."""
+    async with Runtime(settings, db) as runtime:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("frontline scheduler running on %s", db.safe_url)
+        await run_loop(build_runner(settings, db, runtime.sender), stop)
+
+
+async def run_jobs_once(settings: Settings, db: Database, job: str, moment: datetime) -> str:
+    """`frontline jobs run`: one job's due work at `moment`, through the same ledger."""
+    async with Runtime(settings, db) as runtime:
+        outcome = await build_runner(settings, db, runtime.sender).run(
+            moment, jobs=(job,), live=False)
+        return outcome.line()

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
@@ -46,6 +47,43 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.app import run_scheduler
+
+    settings.require_bot()
+    asyncio.run(run_scheduler(settings, _db(settings)))
+    return 0
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from core.schedule import JOBS
+    from scheduler.jobs import DESCRIPTIONS
+
+    if args.action == "list":
+        for job in JOBS:
+            print(f"{job:16} {DESCRIPTIONS[job]}")
+        return 0
+    if args.job not in JOBS:
+        raise ConfigError(f"unknown job {args.job!r}: one of {', '.join(JOBS)}")
+    from bot.app import run_jobs_once
+
+    settings.require_bot()
+    moment = _moment(args.at, settings)
+    print(asyncio.run(run_jobs_once(settings, _db(settings), args.job, moment)))
+    return 0
+
+
+def _moment(value: str | None, settings: Settings) -> datetime:
+    """--at: an ISO datetime; without an offset it is read in FRONTLINE_TZ."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--at {value!r} is not an ISO datetime (2026-11-20T18:05)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
+
+
 def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.demo import seed
 
@@ -63,6 +101,8 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] =
     "run": (cmd_run, "run the bot (polling) with its scheduler"),
     "migrate": (cmd_migrate, "apply database migrations"),
     "demo": (cmd_demo, "seed a realistic sample district into the database"),
+    "scheduler": (cmd_scheduler, "run the scheduler loop alone"),
+    "jobs": (cmd_jobs, "list jobs, or run one job's due work now or --at a time"),
 }
 
 
@@ -70,7 +110,13 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="frontline", description="一线考察助手 — operator commands")
     sub = root.add_subparsers(dest="command", required=True)
     for name, (_fn, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
+        command = sub.add_parser(name, help=help_text)
+        if name == "jobs":
+            actions = command.add_subparsers(dest="action", required=True)
+            actions.add_parser("list", help="the jobs and their default schedule")
+            run = actions.add_parser("run", help="run one job's due work")
+            run.add_argument("job")
+            run.add_argument("--at", help="ISO datetime (default: now; no offset = FRONTLINE_TZ)")
     return root
 
 

@@ -48,6 +48,10 @@ class Renderer:
             view = {k: v for k, v in view.items() if k in macro.arguments}
         return str(macro(**view)).strip()
 
+    def parts(self, key: str, **view: Any) -> list[str]:
+        """The macro's output split under Telegram's 4096 characters."""
+        return split(self.text(key, **view))
+
     def has(self, key: str) -> bool:
         module, _, name = key.partition(".")
         try:

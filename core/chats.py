@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from storage import deliveries as deliveries_q
 from storage import people as people_q
 from storage.models import Chat, HintLog, utcnow
 from storage.upsert import insert_ignore
@@ -26,6 +27,7 @@ def migrate(session: Session, *, old_id: int, new_id: int, title: str = "") -> C
         new.migrated_from = old_id
     old.migrated_to, old.project_id = new_id, None
     session.add_all([old, new])
+    deliveries_q.move_chat(session, old_id=old_id, new_id=new_id)
     return new
 
 

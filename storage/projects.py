@@ -54,3 +54,12 @@ def chats_of(session: Session, *, project_id: int) -> list[Chat]:
 def milestones(session: Session, *, project_id: int) -> list[Milestone]:
     stmt = select(Milestone).where(Milestone.project_id == project_id).order_by(Milestone.due)
     return list(session.exec(stmt))
+
+
+def scheduled_chats(session: Session) -> list[Chat]:
+    """Bound chats with their schedule on and the bot still in them."""
+    stmt = (select(Chat).where(Chat.project_id.is_not(None), Chat.schedule_on,  # type: ignore[union-attr]
+                               Chat.migrated_to.is_(None),  # type: ignore[union-attr]
+                               Chat.bot_status.in_(("member", "administrator", "creator")))  # type: ignore[attr-defined]
+            .order_by(Chat.id))
+    return list(session.exec(stmt))

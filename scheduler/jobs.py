@@ -1,0 +1,70 @@
+"""What each job sends for one chat's slot: nudges, weekly and monthly prompts (SPEC §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from core import digests
+from core.schedule import Slot
+from storage.models import Chat
+
+DESCRIPTIONS = {
+    "daily-nudge": "working days at the chat's daily time (18:00): DM each cadre who has not "
+                   "reported; the unreachable are named once in the group",
+    "weekly-prompt": "last working day of the week, 16:00: the week's digest and the #周报 request",
+    "monthly-prompt": "last working day of the month, 16:00: the month's digest, milestones due "
+                      "(节点对账) and the #月报 request",
+}
+
+
+class Texts(Protocol):
+    """Rendering, injected by the bot (templates live there)."""
+
+    def text(self, key: str, **view: Any) -> str: ...
+
+    def parts(self, key: str, **view: Any) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message the ledger will send exactly once."""
+
+    job: str
+    target: str
+    period_key: str
+    chat_id: int
+    text: str
+
+
+def slot_marker(chat: Chat) -> str:
+    """The ledger target recording that a chat's slot was handled (or skipped)."""
+    return f"slot:{chat.id}"
+
+
+def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
+         texts: Texts) -> list[Planned]:
+    """The messages of one slot, keyed so that each is sent once."""
+    key = slot.period_key
+    if slot.job == "daily-nudge":
+        targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins)
+        planned = [Planned(slot.job, f"person:{p.id}", key, p.tg_id,
+                           texts.text("prompts.nudge_dm", person=p, day=slot.day))
+                   for p in targets.reachable if p.tg_id]
+        if targets.unreachable:
+            planned.append(Planned(slot.job, f"chat:{chat.id}", key, chat.id,
+                                   texts.text("prompts.nudge_group", people=targets.unreachable,
+                                              day=slot.day)))
+        return planned
+    if slot.job == "weekly-prompt":
+        view = digests.weekly_digest(session, chat=chat, start=slot.start, end=slot.day,
+                                     admins=admins)
+        parts = texts.parts("prompts.weekly", view=view, request=True)
+    else:
+        view = digests.monthly_digest(session, chat=chat, start=slot.start, end=slot.day,
+                                      admins=admins, today=slot.day)
+        parts = texts.parts("prompts.monthly", view=view, request=True)
+    return [Planned(slot.job, f"chat:{chat.id}#{n}", key, chat.id, part)
+            for n, part in enumerate(parts, start=1)]

@@ -1,0 +1,76 @@
+"""The one active scheduler loop: a lease in the database, one interval tick, due work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from scheduler.runner import Runner
+from storage import deliveries as q
+from storage.db import Database
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+LEASE = "scheduler"
+TICK_SECONDS = 5.0
+LEASE_SECONDS = 30.0
+
+
+class Leader:
+    """Holds the scheduler lease; another copy stands by and takes over when it expires."""
+
+    def __init__(self, db: Database, holder: str, ttl: float = LEASE_SECONDS) -> None:
+        self.db, self.holder, self.ttl = db, holder, ttl
+        self.leading = False
+
+    def hold(self) -> bool:
+        now = utcnow()
+        with self.db.session() as session:
+            held = q.hold_lease(session, name=LEASE, holder=self.holder, now=now,
+                                until=now + timedelta(seconds=self.ttl))
+        if held != self.leading:
+            log.info("scheduler %s: %s", self.holder, "leading" if held else "standing by")
+        self.leading = held
+        return held
+
+    def release(self) -> None:
+        if self.leading:
+            with self.db.session() as session:
+                q.release_lease(session, name=LEASE, holder=self.holder)
+            self.leading = False
+
+
+async def tick(runner: Runner, leader: Leader, lock: asyncio.Lock) -> None:
+    """One pass: renew the lease, then run what is due now (never two passes at once)."""
+    if lock.locked():
+        return
+    async with lock:
+        try:
+            if await asyncio.to_thread(leader.hold):
+                outcome = await runner.run(datetime.now(UTC))
+                if sum(outcome.counts.values()):
+                    log.info("scheduler pass: %s", outcome.line())
+        except Exception:
+            log.exception("scheduler pass failed")
+
+
+async def run_loop(runner: Runner, stop: asyncio.Event, *, tick_seconds: float = TICK_SECONDS,
+                   lease_seconds: float = LEASE_SECONDS) -> None:
+    """APScheduler fires a single interval job; the database says what is due."""
+    leader = Leader(runner.db, runner.holder, lease_seconds)
+    lock = asyncio.Lock()
+    aps = AsyncIOScheduler(timezone=UTC)
+    aps.add_job(tick, "interval", seconds=tick_seconds, args=(runner, leader, lock),
+                next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+    aps.start()
+    try:
+        await stop.wait()
+    finally:
+        aps.shutdown(wait=False)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(leader.release)

@@ -1,0 +1,143 @@
+"""Due work at a moment: plan every chat's due slots into the ledger, claim, send, record."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core import schedule
+from scheduler.jobs import Planned, Texts, plan, slot_marker
+from scheduler.sender import FAILED, SENT, Sender
+from storage import deliveries as q
+from storage import projects as projects_q
+from storage.db import Database
+from storage.models import Chat, utcnow
+
+log = logging.getLogger(__name__)
+
+CLAIM_FOR = timedelta(minutes=5)
+FINAL = {"sent", "failed", "unreachable", "skipped", "uncertain"}
+
+
+@dataclass
+class Outcome:
+    """What one run did: counts by status."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def line(self) -> str:
+        c = self.counts
+        return (f"sent {c['sent']}, skipped {c['skipped']}, failed {c['failed']}"
+                f" (unreachable {c['unreachable']}, uncertain {c['uncertain']},"
+                f" busy elsewhere {c['busy']})")
+
+
+class Runner:
+    """Sends the due work of the jobs through the Delivery ledger; safe in any number of copies."""
+
+    def __init__(self, db: Database, sender: Sender, texts: Texts, *, admins: frozenset[int],
+                 holder: str | None = None, concurrency: int = 64) -> None:
+        self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
+        self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
+        self.concurrency = concurrency
+
+    async def run(self, moment: datetime, *, jobs: tuple[str, ...] = schedule.JOBS,
+                  live: bool = True) -> Outcome:
+        """Every due slot at `moment` (aware): sent once; missed earlier slots recorded skipped."""
+        outcome = Outcome()
+        chat_ids = await asyncio.to_thread(self._chat_ids)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(chat_id: int) -> None:
+            async with gate:
+                for job in jobs:
+                    try:
+                        await self._slot(chat_id, job, moment, live, outcome)
+                    except Exception:
+                        log.exception("%s for chat %s failed", job, chat_id)
+                        outcome.counts["failed"] += 1
+
+        await asyncio.gather(*(one(c) for c in chat_ids))
+        return outcome
+
+    def _chat_ids(self) -> list[int]:
+        with self.db.session(write=False) as session:
+            return [c.id for c in projects_q.scheduled_chats(session)]
+
+    async def _slot(self, chat_id: int, job: str, moment: datetime, live: bool,
+                    outcome: Outcome) -> None:
+        planned, marker = await asyncio.to_thread(self._plan, chat_id, job, moment, live, outcome)
+        if marker is None:
+            return
+        results = [await self._deliver(p, outcome) for p in planned]
+        if all(status in FINAL for status in results):
+            await asyncio.to_thread(self._finish_marker, *marker)
+
+    def _plan(self, chat_id: int, job: str, moment: datetime, live: bool, outcome: Outcome
+              ) -> tuple[list[Planned], tuple[str, str, str] | None]:
+        """Record skipped past slots; plan the current one unless it is already done."""
+        with self.db.session() as session:
+            chat = session.get(Chat, chat_id)
+            if chat is None:
+                return [], None
+            bound = chat.bound_at
+            previous = schedule.previous_slot(chat, job, moment)
+            if (previous and (not live or bound is None or bound <= previous.at)
+                    and q.plan(session, rows=[{"job": job, "target": slot_marker(chat),
+                                               "period_key": previous.period_key,
+                                               "chat_id": chat.id, "status": "skipped"}])):
+                outcome.counts["skipped"] += 1  # missed while down, and no longer relevant
+            slot = schedule.slot(chat, job, moment)
+            if slot is None or slot.at > moment or (live and bound is not None and bound > slot.at):
+                return [], None
+            marker = (job, slot_marker(chat), slot.period_key)
+            status = q.status_of(session, job=job, target=marker[1], period_key=slot.period_key)
+            if status in FINAL:
+                return [], None
+            planned = plan(session, chat, slot, admins=self.admins, texts=self.texts)
+            q.plan(session, rows=[{"job": p.job, "target": p.target, "period_key": p.period_key,
+                                   "chat_id": p.chat_id} for p in planned]
+                   + [{"job": job, "target": marker[1], "period_key": marker[2],
+                       "chat_id": chat.id}])
+            return planned, marker
+
+    async def _deliver(self, item: Planned, outcome: Outcome) -> str:
+        delivery_id = await asyncio.to_thread(self._claim, item)
+        if delivery_id is None:
+            status = await asyncio.to_thread(self._status, item)
+            outcome.counts["skipped" if status in FINAL else "busy"] += 1
+            return status or "pending"
+        result = await self.sender.call("send_message", {
+            "chat_id": item.chat_id, "text": item.text, "parse_mode": "HTML"}, item.chat_id)
+        await asyncio.to_thread(self._finish, delivery_id, result.status, result.error)
+        outcome.counts[result.status] += 1
+        if result.status == FAILED:
+            log.warning("%s to %s failed: %s", item.job, item.chat_id, result.error)
+        return result.status
+
+    def _claim(self, item: Planned) -> int | None:
+        now = utcnow()
+        with self.db.session() as session:
+            return q.claim(session, job=item.job, target=item.target,
+                           period_key=item.period_key, holder=self.holder,
+                           until=now + CLAIM_FOR, now=now)
+
+    def _status(self, item: Planned) -> str | None:
+        with self.db.session(write=False) as session:
+            return q.status_of(session, job=item.job, target=item.target,
+                               period_key=item.period_key)
+
+    def _finish(self, delivery_id: int, status: str, error: str) -> None:
+        with self.db.session() as session:
+            q.finish(session, delivery_id=delivery_id, status=status, error=error)
+
+    def _finish_marker(self, job: str, target: str, period_key: str) -> None:
+        with self.db.session() as session:
+            delivery_id = q.claim(session, job=job, target=target, period_key=period_key,
+                                  holder=self.holder, until=utcnow(), now=utcnow())
+            if delivery_id is not None:
+                q.finish(session, delivery_id=delivery_id, status=SENT)

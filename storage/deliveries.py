@@ -1,0 +1,79 @@
+"""The Delivery ledger: plan, claim atomically, finish (SPEC §10)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, func, select
+
+from storage.models import Delivery, Lease, utcnow
+from storage.upsert import insert_ignore
+
+
+def plan(session: Session, *, rows: list[dict]) -> int:
+    """Record planned messages (job, target, period_key, chat_id[, status]); existing ones stay."""
+    return insert_ignore(session, Delivery, rows)
+
+
+def claim(session: Session, *, job: str, target: str, period_key: str, holder: str,
+          until: datetime, now: datetime) -> int | None:
+    """Take a pending delivery, or one whose claim expired; its id, or None if not ours."""
+    stmt = (update(Delivery)
+            .where(Delivery.job == job, Delivery.target == target,
+                   Delivery.period_key == period_key,
+                   or_(Delivery.status == "pending",
+                       and_(Delivery.status == "claimed", Delivery.claim_expires_at < now)))
+            .values(status="claimed", claimed_by=holder, claim_expires_at=until,
+                    attempts=Delivery.attempts + 1)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).scalar()
+
+
+def finish(session: Session, *, delivery_id: int, status: str, error: str = "") -> None:
+    """pending → sent | failed | unreachable | skipped | uncertain."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                    .values(status=status, error=error[:500], claim_expires_at=None,
+                            sent_at=utcnow() if status in ("sent", "uncertain") else None)
+                    .execution_options(synchronize_session=False))
+
+
+def move_chat(session: Session, *, old_id: int, new_id: int) -> None:
+    """Pending deliveries follow a group that became a supergroup."""
+    session.execute(update(Delivery)
+                    .where(Delivery.chat_id == old_id,
+                           Delivery.status.in_(("pending", "claimed")))  # type: ignore[attr-defined]
+                    .values(chat_id=new_id).execution_options(synchronize_session=False))
+
+
+def counts(session: Session, *, job: str | None = None) -> dict[str, int]:
+    """Deliveries by status."""
+    stmt = select(Delivery.status, func.count()).group_by(Delivery.status)
+    if job:
+        stmt = stmt.where(Delivery.job == job)
+    return dict(session.exec(stmt).all())
+
+
+def hold_lease(session: Session, *, name: str, holder: str, now: datetime,
+               until: datetime) -> bool:
+    """Take or renew the named lease; True while this holder has it."""
+    if insert_ignore(session, Lease, [{"name": name, "holder": holder, "expires_at": until}]):
+        return True
+    stmt = (update(Lease)
+            .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at < now))
+            .values(holder=holder, expires_at=until)
+            .execution_options(synchronize_session=False, preserve_rowcount=True))
+    return (session.execute(stmt).rowcount or 0) == 1
+
+
+def release_lease(session: Session, *, name: str, holder: str) -> None:
+    session.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
+                    .values(expires_at=utcnow())
+                    .execution_options(synchronize_session=False))
+
+
+def status_of(session: Session, *, job: str, target: str, period_key: str) -> str | None:
+    stmt = select(Delivery.status).where(Delivery.job == job, Delivery.target == target,
+                                         Delivery.period_key == period_key)
+    return session.exec(stmt).first()

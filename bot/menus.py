@@ -18,9 +18,10 @@ from bot.render import Renderer
 
 log = logging.getLogger(__name__)
 
-PRIVATE = ["start", "help", "whoami", "daily", "my", "leave", "summary", "missing"]
-GROUP = ["daily", "register", "undo", "my", "leave", "help", "whoami"]
-GROUP_ADMINS = [*GROUP, "summary", "missing", "bind", "unbind"]
+PRIVATE = ["start", "help", "whoami", "daily", "weekly", "monthly", "my", "leave", "summary",
+           "missing"]
+GROUP = ["daily", "weekly", "monthly", "register", "undo", "my", "leave", "help", "whoami"]
+GROUP_ADMINS = [*GROUP, "summary", "missing", "bind", "unbind", "schedule"]
 ADMIN = ["start", "help", "whoami", "summary", "missing", "grant", "revoke", "domain",
          "project", "milestone", "leave", "daily", "my"]
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, chats, errors, people, reports, review
+from handlers import admin, chats, errors, people, reports, review, schedule, summaries
 
 
 def register_all(app: Application) -> None:
     """Order matters: in group 0 the first matching handler wins."""
     chats.register(app)     # group -1: DM reachability; then migrations and membership changes
     reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
+    summaries.register(app)  # #周报/#月报, /weekly, /monthly (edits in group 1)
     people.register(app)    # /start, /help, /whoami, /register, the join answer
     admin.register(app)     # roles, domains, projects, /bind, milestones
     review.register(app)    # /summary, /missing, /my, /leave
+    schedule.register(app)  # /schedule: when nudges and prompts run
     errors.register(app)    # last: unknown commands, and the error handler

@@ -40,10 +40,11 @@ class Runner:
     """Sends the due work of the jobs through the Delivery ledger; safe in any number of copies."""
 
     def __init__(self, db: Database, sender: Sender, texts: Texts, *, admins: frozenset[int],
-                 holder: str | None = None, concurrency: int = 64) -> None:
+                 holder: str | None = None, concurrency: int = 64,
+                 claim_for: timedelta = CLAIM_FOR) -> None:
         self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
         self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
-        self.concurrency = concurrency
+        self.concurrency, self.claim_for = concurrency, claim_for
 
     async def run(self, moment: datetime, *, jobs: tuple[str, ...] = schedule.JOBS,
                   live: bool = True) -> Outcome:
@@ -124,7 +125,7 @@ class Runner:
         with self.db.session() as session:
             return q.claim(session, job=item.job, target=item.target,
                            period_key=item.period_key, holder=self.holder,
-                           until=now + CLAIM_FOR, now=now)
+                           until=now + self.claim_for, now=now)
 
     def _status(self, item: Planned) -> str | None:
         with self.db.session(write=False) as session:

@@ -60,7 +60,7 @@ async def test_migrated_chat_is_resent_once_to_the_new_id() -> None:
 
 def test_group_limit_allows_twenty_a_minute() -> None:
     now = [0.0]
-    limits = Limits(clock=lambda: now[0], chat_gap=0)
+    limits = Limits(clock=lambda: now[0], chat_gap=0, margin=0.0)
     for _ in range(20):
         assert limits.wait(-1) == 0
         limits.record(-1)

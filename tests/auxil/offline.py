@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class OfflineRequest(BaseRequest):
         self.faults: list[Fault] = []
         self.bot = dict(BOT, can_read_all_group_messages=privacy_readable)
         self.admin_in = admin_in or set()
+        self.crash_after: int | None = None  # simulate the process dying before send n+1
         self._message_ids: dict[int, int] = {}
 
     async def initialize(self) -> None:
@@ -81,6 +83,9 @@ class OfflineRequest(BaseRequest):
                          ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
+        if self.crash_after is not None and name == "sendMessage" \
+                and len(self.sent()) >= self.crash_after:
+            raise asyncio.CancelledError("simulated crash")
         for fault in self.faults:
             if fault.method == name and fault.times > 0 and (
                     fault.chat_id is None or int(params.get("chat_id", 0)) == fault.chat_id):

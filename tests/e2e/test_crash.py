@@ -110,4 +110,9 @@ def test_reports_survive_a_sigkill_exactly_once(make_bot: Callable[[], BotProces
                 message="no unfinished inbox rows")
     statuses = dict(bot.query("SELECT status, COUNT(*) FROM inbox GROUP BY status"))
     assert set(statuses) <= {"done"}, f"inbox rows not done: {statuses}"
+
+    # Never double-sent: no report was acknowledged twice, before and after the crash.
+    acked = [c["params"]["message_id"] for c in emu.reactions(group)]
+    assert len(acked) == len(set(acked)), "a report was acknowledged twice"
+    assert emu.rejected == []
     assert bot.alive()

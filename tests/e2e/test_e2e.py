@@ -300,3 +300,10 @@ def test_bind_warns_when_privacy_mode_hides_group_messages(district: District,
     emu.add_bot_to_group(second, by=admin, admin=False)
     reply = ask(bot, admin, second, "/bind 北区学校", "本群已绑定项目「北区学校」")
     assert "隐私模式" in reply and "管理员" in reply
+
+
+def test_the_bot_made_no_call_telegram_would_refuse(district: District,
+                                                    emu: BotApiEmulator) -> None:
+    """Runs last: over the whole story, no Bot API call was answered with an error."""
+    refused = [(c["method"], c.get("chat_id"), c["error"]["description"]) for c in emu.rejected]
+    assert refused == []

@@ -81,3 +81,17 @@ def test_released_lease_is_free_at_once(db: Database) -> None:
     with db.session() as s:
         assert q.hold_lease(s, name="scheduler", holder="b", now=utcnow() + timedelta(seconds=1),
                             until=now + timedelta(hours=1))
+
+
+def test_only_one_scheduler_leads_and_a_standby_takes_over(db: Database) -> None:
+    import time
+
+    from scheduler.loop import Leader
+
+    first, second = Leader(db, "first", ttl=0.3), Leader(db, "second", ttl=0.3)
+    assert first.hold() and not second.hold()
+    assert first.hold()  # renewing keeps it
+    time.sleep(0.4)  # the first stops renewing (died)
+    assert second.hold() and not first.hold()
+    second.release()
+    assert first.hold()

@@ -17,15 +17,17 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
     return session.exec(stmt).first()
 
 
-_INSERT_NEW = {name: (dialect.insert(DailyReport)  # type: ignore[attr-defined]
-                      .on_conflict_do_nothing().returning(DailyReport.id))
+# Core statements on the tables (not ORM bulk inserts): this is the hot path of every report.
+_REPORTS, _ITEMS = DailyReport.__table__, ReportItem.__table__
+_INSERT_NEW = {name: (dialect.insert(_REPORTS)  # type: ignore[attr-defined]
+                      .on_conflict_do_nothing().returning(_REPORTS.c.id))
                for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def insert_new(session: Session, *, values: dict) -> int | None:
     """Insert a report unless (chat_id, message_id) exists; its id, or None for a replay."""
-    stmt = _INSERT_NEW[session.get_bind().dialect.name]
-    return session.execute(stmt, values).scalar()
+    connection = session.connection()
+    return connection.execute(_INSERT_NEW[connection.dialect.name], values).scalar()
 
 
 def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]],
@@ -35,7 +37,7 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
         session.execute(delete(ReportItem).where(ReportItem.report_id == report_id)
                         .execution_options(synchronize_session=False))
     if items:
-        session.execute(insert(ReportItem), [
+        session.connection().execute(insert(_ITEMS), [
             {"report_id": report_id, "kind": kind, "position": position, "text": text}
             for position, (kind, text) in enumerate(items)])
 

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.context import CURRENT, Outgoing, UpdateScope
@@ -142,10 +142,18 @@ async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:
             log.warning("getUpdates failed (%s); retrying", exc.message)
             await asyncio.sleep(1)
             continue
-        if updates:
-            inbox.store(updates)  # committed before the next call confirms them
-            offset = updates[-1]["update_id"] + 1
-        await inbox.process_pending()
+        except TelegramError as exc:  # e.g. Conflict: another poller, or a webhook is set
+            log.error("getUpdates refused (%s); retrying in 5 s", exc.message)
+            await asyncio.sleep(5)
+            continue
+        try:
+            if updates:
+                inbox.store(updates)  # committed before the next call confirms them
+                offset = updates[-1]["update_id"] + 1
+            await inbox.process_pending()
+        except Exception:  # the database is away: nothing confirmed, Telegram keeps the updates
+            log.exception("storing or processing updates failed; retrying in 5 s")
+            await asyncio.sleep(5)
         if loop.time() - last_prune > 3600:
             last_prune = loop.time()
             inbox.prune()

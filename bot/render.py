@@ -52,13 +52,6 @@ class Renderer:
         """The macro's output split under Telegram's 4096 characters."""
         return split(self.text(key, **view))
 
-    def has(self, key: str) -> bool:
-        module, _, name = key.partition(".")
-        try:
-            return hasattr(self.env.get_template(f"{self.lang}/{module}.j2").module, name)
-        except Exception:
-            return False
-
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
     """Split a long message at line breaks into parts under Telegram's 4096 characters."""

@@ -24,6 +24,6 @@ def verify(secret: str, data: str) -> list[str]:
     """The parts of signed data, or UsageError for forged data."""
     body, _, sig = data.rpartition(":")
     good = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()[:SIG_LEN]
-    if not body or not hmac.compare_digest(sig, good):
+    if not body or not hmac.compare_digest(sig.encode(), good.encode()):
         raise UsageError("errors.bad_button")
     return body.split(":")

@@ -54,7 +54,3 @@ def first_hint_today(session: Session, *, user_id: int, today: date) -> bool:
     """True once per person per day: the allowance for hints to strangers (SPEC §11)."""
     return insert_ignore(session, HintLog, [{"user_id": user_id, "day": today}]) == 1
 
-
-def is_active(chat: Chat) -> bool:
-    """Whether the bot is still in the chat."""
-    return chat.bot_status in ("member", "administrator", "creator") and chat.migrated_to is None

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from core.errors import Ambiguous, Refused, UsageError
 from storage import people as q
+from storage import projects as projects_q
 from storage.models import Membership, Person, Project, utcnow
 
 NAME_MAX = 16
@@ -94,9 +95,14 @@ def ensure_person(session: Session, user: UserInfo) -> Person:
     return person
 
 
+def is_tg_id(token: str) -> bool:
+    """An all-digit argument is a Telegram id (ASCII digits, short enough for BIGINT)."""
+    return token.isascii() and token.isdigit() and len(token) <= 15
+
+
 def is_person_token(session: Session, token: str) -> bool:
     """SPEC §4: a trailing word names a person only as @username, an id, or an exact name."""
-    return token.startswith("@") or token.isdigit() or bool(q.by_name(session, name=token))
+    return token.startswith("@") or is_tg_id(token) or bool(q.by_name(session, name=token))
 
 
 def resolve(session: Session, token: str | None, *, reply_to: UserInfo | None = None,
@@ -109,7 +115,7 @@ def resolve(session: Session, token: str | None, *, reply_to: UserInfo | None = 
             q.by_tg(session, tg_id=reply_to.id), reply_to.display)
     if token.startswith("@"):
         return _known(q.by_username(session, username=token[1:]), token)
-    if token.isdigit():
+    if is_tg_id(token):
         person = q.by_tg(session, tg_id=int(token))
         if person is None and create:
             return ensure_person(session, UserInfo(id=int(token)))
@@ -150,11 +156,20 @@ def join(session: Session, user: UserInfo, project: Project, name: str, post: st
     return person, True
 
 
-def ask_join(session: Session, user: UserInfo, project: Project) -> None:
+def ask_join(session: Session, user: UserInfo, token: str) -> Project:
     """A join link was opened: the person's next private message names them."""
+    project = projects_q.project_by_token(session, token=token)
+    if project is None:
+        raise UsageError("errors.bad_link")
     person = ensure_person(session, user)
     person.join_project_id = project.id
     session.add(person)
+    return project
+
+
+def projects_of(session: Session, actor: Actor) -> list[Project]:
+    """The projects the acting person is a cadre of."""
+    return q.projects_of(session, person_id=actor.person.id) if actor.person else []
 
 
 def answer_join(session: Session, user: UserInfo, text: str | None

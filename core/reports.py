@@ -91,9 +91,9 @@ def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_re
         return None
     if not still_report:
         report.withdrawn = True
-    else:
+    elif not report.withdrawn:  # withdrawn (by /undo or by dropping the tag) stays withdrawn
         parsed = parse_report(text)
-        report.text, report.progress, report.withdrawn = text, parsed.progress, False
+        report.text, report.progress = text, parsed.progress
         q.replace_items(session, report_id=report.id, items=parsed.items)
     report.edited_at = utcnow()
     session.add(report)

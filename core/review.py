@@ -19,7 +19,6 @@ from storage import reports as q
 from storage.models import Milestone, Person, Project
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-WINDOWS = ("today", "week", "month")
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,8 @@ def missing(session: Session, actor: Actor, project: Project, *, admins: frozens
         return MissingView(project, today, False, [], [], 0)
     tz = project_clock(session, project, "UTC")[0]
     people = [p for p, _joined in reporters(session, project.id, admins, tz)]
-    done = q.reported_on(session, person_ids=[p.id for p in people], day=today)
+    done = q.reported_on(session, person_ids=[p.id for p in people], day=today,
+                         project_id=project.id)
     leave = _leave_days(session, people, today, today)
     on_leave = [p for p in people if leave.get(p.id)]
     absent = [p for p in people if p.id not in done and not leave.get(p.id)]

@@ -20,7 +20,7 @@ JOBS = ("daily-nudge", "weekly-prompt", "monthly-prompt")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOKBACK = 16    # periods previous_slot searches back (a daily gap covers 春节's nine days off)
 HORIZON = 400    # days next_run searches forward
-_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+_TIME = re.compile(r"^([0-9]{1,2})[:：]([0-9]{2})$")
 _NOT_ZONES = {"localtime", "Factory"}
 
 
@@ -188,7 +188,7 @@ def parse_time(value: str) -> str:
     match = _TIME.match(value)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise UsageError("schedule.bad_time", value=value)
-    return f"{int(match[1]):02d}:{match[2]}"
+    return f"{int(match[1]):02d}:{int(match[2]):02d}"
 
 
 def _weekday(value: str) -> int:

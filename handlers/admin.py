@@ -88,8 +88,9 @@ async def bind(update: Update, context: Ctx) -> None:
         raise UsageError("errors.group_only")
     if len(context.args or []) != 1:
         raise UsageError("usage.bind")
-    context.actor.require_admin()
+    # Ask Telegram first: no database transaction is open yet, so no lock is held meanwhile.
     readable = context.bot.can_read_all_group_messages or await _bot_is_admin(context, chat.id)
+    context.actor.require_admin()
     row = projects.chat_row(context.session, chat.id, title=chat.title or "", type_=chat.type,
                             default_tz=context.settings.frontline_tz)
     bound = projects.bind(context.session, context.actor, row, context.args[0])
@@ -116,7 +117,7 @@ async def unbind(update: Update, context: Ctx) -> None:
 async def milestone(update: Update, context: Ctx) -> None:
     """/milestone add <project> <date> <text> [person] | /milestone done <id>"""
     args = context.args or []
-    if args[:1] == ["done"] and len(args) == 2 and args[1].isdigit():
+    if args[:1] == ["done"] and len(args) == 2 and people.is_tg_id(args[1]):
         done = projects.milestone_done(context.session, context.actor, int(args[1]))
         context.reply("admin.milestone_done", milestone=done)
         return

@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import CURRENT, Ctx
-from core.errors import UserError
+from core.errors import UsageError, UserError
 
 log = logging.getLogger(__name__)
 
-# Hints to people the bot does not know yet, or in unbound groups: at most once a day each.
-THROTTLED = {"errors.chat_not_bound", "errors.register_first", "errors.not_registered",
-             "errors.no_project"}
+ECHO_MAX = 40  # a user's argument repeated in an error line is cut to this length
 
 
 async def on_error(update: object, context: Ctx) -> None:
@@ -26,17 +24,42 @@ async def on_error(update: object, context: Ctx) -> None:
         return
     scope.error = error
     scope.outgoing = []
+    _answer(update, context, error)
+    raise ApplicationHandlerStop  # later handler groups must not act on a rolled-back update
+
+
+def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
+    """The one line for a user's mistake (throttled for strangers); nothing for a crash."""
+    scope = context.scope
     if not isinstance(error, UserError):
         log.error("handling update %s failed", update.update_id, exc_info=error)
         return
+    params = {k: _short(v) for k, v in error.params.items()}
     if update.callback_query is not None:
-        context.answer_button(error.key, **error.params)
+        context.answer_button(error.key, **params)
         return
     if update.effective_chat is None:
         return
-    if error.key in THROTTLED and update.effective_user is not None:
-        scope.throttle_user = update.effective_user.id
-    context.reply(error.key, **error.params)
+    if _stranger(update, context):  # SPEC §11: at most once per person per day
+        scope.throttle_user = context.user.id
+    context.reply(error.key, **params)
+
+
+def _short(value: object) -> object:
+    if isinstance(value, str) and len(value) > ECHO_MAX:
+        return value[:ECHO_MAX] + "…"
+    return value
+
+
+def _stranger(update: Update, context: Ctx) -> bool:
+    """An unregistered person, or anyone in a group that is not bound to a project."""
+    actor = context.actor
+    if actor.is_admin or actor.is_examiner:
+        return False
+    if actor.person is None or not actor.person.name:
+        return True
+    row = context.chat_row
+    return update.effective_chat.type != "private" and (row is None or row.project_id is None)
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
@@ -46,7 +69,7 @@ async def unknown_command(update: Update, context: Ctx) -> None:
     word = message.text.split()[0]
     addressed = word.lower().endswith("@" + (context.bot.username or "").lower())
     if message.chat.type == "private" or addressed:
-        context.reply("errors.unknown_command", command=word.split("@")[0])
+        raise UsageError("errors.unknown_command", command=word.split("@")[0])
 
 
 def register(app: Application) -> None:

@@ -11,8 +11,6 @@ from bot.context import Ctx
 from core import people, projects
 from core.errors import UsageError
 from handlers.args import command_text
-from storage import people as people_q
-from storage import projects as projects_q
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 MSG = filters.UpdateType.MESSAGE
@@ -29,10 +27,7 @@ async def start(update: Update, context: Ctx) -> None:
     elif kind == "r":
         raise UsageError("errors.rating_link_expired")
     else:
-        project = projects_q.project_by_token(context.session, token=token)
-        if project is None:
-            raise UsageError("errors.bad_link")
-        people.ask_join(context.session, context.user, project)
+        project = people.ask_join(context.session, context.user, token)
         context.reply("people.join_ask", project=project)
 
 
@@ -62,9 +57,8 @@ async def help_(update: Update, context: Ctx) -> None:
 async def whoami(update: Update, context: Ctx) -> None:
     """/whoami: roles, name, post, projects."""
     actor = context.actor
-    names = [p.name for p in people_q.projects_of(context.session, person_id=actor.person.id)] \
-        if actor.person else []
-    context.reply("people.whoami", actor=actor, projects=names)
+    context.reply("people.whoami", actor=actor,
+                  projects=[p.name for p in people.projects_of(context.session, actor)])
 
 
 def register(app: Application) -> None:

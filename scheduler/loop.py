@@ -45,16 +45,34 @@ class Leader:
             self.leading = False
 
 
-async def tick(runner: Runner, leader: Leader, lock: asyncio.Lock) -> None:
-    """One pass: renew the lease, then run what is due now (never two passes at once)."""
-    if lock.locked():
-        return
-    async with lock:
+class Passes:
+    """At most one pass at a time; a pass stops as soon as this process loses the lease."""
+
+    def __init__(self, runner: Runner, leader: Leader) -> None:
+        self.runner, self.leader = runner, leader
+        self.current: asyncio.Task | None = None
+
+    async def tick(self) -> None:
+        """Renew the lease (also while a pass runs), then start a pass if none is running."""
         try:
-            if await asyncio.to_thread(leader.hold):
-                outcome = await runner.run(datetime.now(UTC))
-                if sum(outcome.counts.values()):
-                    log.info("scheduler pass: %s", outcome.line())
+            leading = await asyncio.to_thread(self.leader.hold)
+        except Exception:
+            log.exception("scheduler lease check failed")
+            leading = False
+        running = self.current is not None and not self.current.done()
+        if not leading:
+            if running:
+                log.warning("scheduler lease lost: stopping the current pass")
+                self.current.cancel()  # type: ignore[union-attr]
+            return
+        if not running:
+            self.current = asyncio.create_task(self._pass(), name="scheduler-pass")
+
+    async def _pass(self) -> None:
+        try:
+            outcome = await self.runner.run(datetime.now(UTC))
+            if sum(outcome.counts.values()):
+                log.info("scheduler pass: %s", outcome.line())
         except Exception:
             log.exception("scheduler pass failed")
 
@@ -63,14 +81,16 @@ async def run_loop(runner: Runner, stop: asyncio.Event, *, tick_seconds: float =
                    lease_seconds: float = LEASE_SECONDS) -> None:
     """APScheduler fires a single interval job; the database says what is due."""
     leader = Leader(runner.db, runner.holder, lease_seconds)
-    lock = asyncio.Lock()
+    passes = Passes(runner, leader)
     aps = AsyncIOScheduler(timezone=UTC)
-    aps.add_job(tick, "interval", seconds=tick_seconds, args=(runner, leader, lock),
-                next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+    aps.add_job(passes.tick, "interval", seconds=tick_seconds, next_run_time=datetime.now(UTC),
+                max_instances=1, coalesce=True)
     aps.start()
     try:
         await stop.wait()
     finally:
         aps.shutdown(wait=False)
+        if passes.current is not None:
+            passes.current.cancel()
         with contextlib.suppress(Exception):
             await asyncio.to_thread(leader.release)

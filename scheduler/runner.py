@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from core import schedule
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.sender import FAILED, SENT, Sender
@@ -80,31 +82,52 @@ class Runner:
 
     def _plan(self, chat_id: int, job: str, moment: datetime, live: bool, outcome: Outcome
               ) -> tuple[list[Planned], tuple[str, str, str] | None]:
-        """Record skipped past slots; plan the current one unless it is already done."""
-        with self.db.session() as session:
+        """Record a missed past slot as skipped; plan the current one unless already done."""
+        with self.db.session(write=False) as session:  # most ticks find nothing to do
             chat = session.get(Chat, chat_id)
             if chat is None:
                 return [], None
-            bound = chat.bound_at
-            previous = schedule.previous_slot(chat, job, moment)
-            if (previous and (not live or bound is None or bound <= previous.at)
-                    and q.plan(session, rows=[{"job": job, "target": slot_marker(chat),
-                                               "period_key": previous.period_key,
-                                               "chat_id": chat.id, "status": "skipped"}])):
+            missed, slot = self._todo(session, chat, job, moment, live)
+        if missed is None and slot is None:
+            return [], None
+        with self.db.session() as session:
+            chat = session.get(Chat, chat_id)
+            if missed is not None and q.plan(session, rows=[{
+                    "job": job, "target": slot_marker(chat), "period_key": missed.period_key,
+                    "chat_id": chat.id, "status": "skipped"}]):
                 outcome.counts["skipped"] += 1  # missed while down, and no longer relevant
-            slot = schedule.slot(chat, job, moment)
-            if slot is None or slot.at > moment or (live and bound is not None and bound > slot.at):
+            if slot is None:
                 return [], None
             marker = (job, slot_marker(chat), slot.period_key)
-            status = q.status_of(session, job=job, target=marker[1], period_key=slot.period_key)
-            if status in FINAL:
-                return [], None
             planned = plan(session, chat, slot, admins=self.admins, texts=self.texts)
             q.plan(session, rows=[{"job": p.job, "target": p.target, "period_key": p.period_key,
                                    "chat_id": p.chat_id} for p in planned]
                    + [{"job": job, "target": marker[1], "period_key": marker[2],
                        "chat_id": chat.id}])
             return planned, marker
+
+    @staticmethod
+    def _todo(session: Session, chat: Chat, job: str, moment: datetime, live: bool
+              ) -> tuple[schedule.Slot | None, schedule.Slot | None]:
+        """(the previous slot, if missed and unrecorded; the current slot, if due and not done).
+
+        Only the live loop records missed slots: `jobs run --at T` must not mark a period
+        skipped that the live scheduler has yet to reach. Neither sends for a slot before the
+        chat was bound when live.
+        """
+        bound = chat.bound_at
+        marker = slot_marker(chat)
+        missed = schedule.previous_slot(chat, job, moment) if live else None
+        if missed is not None and ((bound is not None and bound > missed.at) or q.status_of(
+                session, job=job, target=marker, period_key=missed.period_key)):
+            missed = None
+        slot = schedule.slot(chat, job, moment)
+        if slot is not None and (slot.at > moment or (live and bound is not None
+                                                      and bound > slot.at)
+                                 or q.status_of(session, job=job, target=marker,
+                                                period_key=slot.period_key) in FINAL):
+            slot = None
+        return missed, slot
 
     async def _deliver(self, item: Planned, outcome: Outcome) -> str:
         delivery_id = await asyncio.to_thread(self._claim, item)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import httpx
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -17,15 +18,13 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
-    TimedOut,
 )
 
 from scheduler.limits import Limits
 
 log = logging.getLogger(__name__)
 
-SENT, FAILED, UNREACHABLE, UNCERTAIN, SKIPPED = "sent", "failed", "unreachable", "uncertain", \
-    "skipped"
+SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
 
 
 class Call(Protocol):
@@ -88,15 +87,16 @@ class Sender:
                 migrated = True
                 await _call_hook(self.on_migrated, chat_id, exc.new_chat_id)
                 chat_id = kwargs["chat_id"] = exc.new_chat_id
-            except TimedOut as exc:  # the request may have arrived: retry once only
-                if timed_out:
-                    return Result(UNCERTAIN, error=exc.message)
-                timed_out = True
             except BadRequest as exc:
                 return Result(FAILED, error=exc.message)
-            except NetworkError as exc:
-                log.warning("network error on %s (retrying): %s", method, exc.message)
-                await self.sleep(1.0)
+            except NetworkError as exc:  # TimedOut included
+                if not _may_have_arrived(exc):
+                    log.warning("%s did not reach Telegram (retrying): %s", method, exc.message)
+                    await self.sleep(1.0)
+                    continue
+                if timed_out:  # the outcome is unknown: retried once, then marked uncertain
+                    return Result(UNCERTAIN, error=exc.message)
+                timed_out = True
             except TelegramError as exc:
                 return Result(FAILED, error=exc.message)
         return Result(FAILED, error="retries exhausted")
@@ -143,6 +143,13 @@ class Sender:
             log.warning("stopping with %d queued replies unsent", dropped)
             for task in self._tasks.values():
                 task.cancel()
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """Whether the request may have left (a read timeout, a dropped answer), unlike a refused
+    connection or a full pool, which are safe to retry."""
+    return not isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout
+                          | httpx.PoolTimeout)
 
 
 async def _call_hook(hook: Hook | None, *args: Any) -> None:

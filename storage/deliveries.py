@@ -40,10 +40,15 @@ def finish(session: Session, *, delivery_id: int, status: str, error: str = "") 
 
 
 def move_chat(session: Session, *, old_id: int, new_id: int) -> None:
-    """Pending deliveries follow a group that became a supergroup."""
-    session.execute(update(Delivery)
-                    .where(Delivery.chat_id == old_id,
-                           Delivery.status.in_(("pending", "claimed")))  # type: ignore[attr-defined]
+    """The ledger follows a group that became a supergroup: keys too, so nothing is re-sent."""
+    target = Delivery.target
+    for prefix in ("chat", "slot"):
+        session.execute(update(Delivery)
+                        .where(target.startswith(f"{prefix}:{old_id}"))  # type: ignore[attr-defined]
+                        .values(target=func.replace(target, f"{prefix}:{old_id}",
+                                                    f"{prefix}:{new_id}"))
+                        .execution_options(synchronize_session=False))
+    session.execute(update(Delivery).where(Delivery.chat_id == old_id)
                     .values(chat_id=new_id).execution_options(synchronize_session=False))
 
 

@@ -53,13 +53,16 @@ def day_status(session: Session, *, project_id: int, start: date, end: date
     return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
 
 
-def reported_on(session: Session, *, person_ids: list[int], day: date) -> set[int]:
-    """Which of these people have a report dated day (any project)."""
+def reported_on(session: Session, *, person_ids: list[int], day: date,
+                project_id: int | None = None) -> set[int]:
+    """Which of these people have a report dated day (to the project, or to any)."""
     if not person_ids:
         return set()
     stmt = (select(DailyReport.person_id).distinct()
             .where(DailyReport.person_id.in_(person_ids),  # type: ignore[attr-defined]
                    DailyReport.local_date == day, ~DailyReport.withdrawn))
+    if project_id is not None:
+        stmt = stmt.where(DailyReport.project_id == project_id)
     return set(session.exec(stmt))
 
 

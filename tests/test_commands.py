@@ -247,3 +247,53 @@ async def test_oversized_name_gets_one_line(harness) -> None:
     await harness.feed(say(GROUP, CADRE, "/register " + "长" * 40 + " 职务"))
     assert "太长" in harness.last()
     assert rows(harness, Person, Person.tg_id == CADRE.id) == []
+
+
+async def test_a_stranger_gets_at_most_one_answer_a_day(harness) -> None:
+    stranger = make_user(3003, "路人")
+    for text in ("/foo", "/summary", "/my"):
+        await harness.feed(say(private(stranger), stranger, text))
+    assert len(harness.texts(stranger.id)) == 1
+
+
+async def test_odd_digits_and_huge_ids_get_one_line(harness) -> None:
+    await setup_project(harness)
+    for text in ("/milestone done ²", "/grant examiner ²", "/grant examiner 99999999999999999999999"):
+        await harness.feed(say(private(ADMIN), ADMIN, text))
+    assert len(harness.texts(ADMIN.id)) == 3
+    assert not any("出错" in t for t in harness.texts(ADMIN.id))
+
+
+async def test_a_long_argument_is_cut_in_the_error_line(harness) -> None:
+    await harness.feed(say(private(ADMIN), ADMIN, "/project show " + "项" * 3000))
+    assert len(harness.last()) < 200
+
+
+async def test_non_ascii_forged_button_is_refused(harness) -> None:
+    await setup_project(harness)
+    msg = make_message(private(CADRE), CADRE, "/daily x")
+    await harness.feed(button_press(CADRE, msg, "d:1:中"))
+    [answer] = harness.request.sent("answerCallbackQuery")
+    assert "失效" in answer.params["text"]
+
+
+async def test_undone_report_stays_withdrawn_after_an_edit(harness) -> None:
+    from tests.auxil.factories import edit_of
+
+    await setup_project(harness)
+    report_msg = make_message(GROUP, CADRE, "#日报 巡查")
+    await harness.feed(message_update(report_msg))
+    await harness.feed(say(GROUP, CADRE, "/undo", reply_to=report_msg))
+    await harness.feed(edit_of(report_msg, "#日报 巡查（改错字）"))
+    [report] = rows(harness, DailyReport)
+    assert report.withdrawn
+
+
+async def test_full_width_digits_in_a_schedule_time_are_refused(harness) -> None:
+    await setup_project(harness)
+    await harness.feed(say(GROUP, ADMIN, "/schedule daily １９:００"))
+    assert "HH:MM" in harness.last()
+    [chat] = rows(harness, Chat, Chat.id == GROUP.id)
+    assert chat.daily_time == "18:00"
+    await harness.feed(say(GROUP, CADRE, "#日报 之后的动态"))
+    assert len(rows(harness, DailyReport)) == 1

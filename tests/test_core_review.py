@@ -305,8 +305,9 @@ def test_missing_on_a_makeup_saturday_lists_who_has_not_reported(
         db: Database, world: World) -> None:
     view = _missing(db, world, OCT[10])
     assert view.workday is True
-    # A posted nothing, D withdrew the report, C reported to another project only.
-    assert {p.id for p in view.missing} == {world.ids["a"], world.ids["d"]}
+    # A posted nothing, D withdrew the report, C reported to another project only: like
+    # /summary, /missing counts reports to this project.
+    assert {p.id for p in view.missing} == {world.ids["a"], world.ids["c"], world.ids["d"]}
     assert [p.id for p in view.on_leave] == [world.ids["b"]]
     assert view.total == 4
 

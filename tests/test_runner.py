@@ -155,3 +155,40 @@ def test_two_scheduler_processes_send_each_message_once(pg_url: str) -> None:
     assert all(p.returncode == 0 for p in procs), outputs
     sent = Counter(int(line) for out in outputs for line in out.split())
     assert sent == Counter(dict.fromkeys(GROUPS, 1))
+
+
+async def test_a_rehearsal_run_at_a_later_time_does_not_skip_the_live_slot(db: Database) -> None:
+    seed(db)
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_PROMPT + timedelta(days=7), jobs=("weekly-prompt",), live=False)
+    request.clear()
+    await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",))  # the live loop, this Friday
+    assert sent_to(request) == Counter(dict.fromkeys(GROUPS, 1))
+
+
+async def test_a_standby_loop_sends_nothing_while_the_leader_renews(db: Database) -> None:
+    from scheduler.loop import Leader, Passes
+
+    seed(db)
+    leader_request, standby_request = OfflineRequest(), OfflineRequest()
+    leading = Passes(await make_runner(db, leader_request), Leader(db, "a", ttl=30))
+    standby = Passes(await make_runner(db, standby_request), Leader(db, "b", ttl=30))
+    await leading.tick()
+    await standby.tick()
+    assert leading.current is not None and standby.current is None
+    await leading.current
+
+
+async def test_a_prompt_is_not_sent_again_after_the_group_migrates(db: Database) -> None:
+    from core.chats import migrate
+
+    seed(db)
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",))
+    with db.session() as s:
+        migrate(s, old_id=GROUPS[0], new_id=GROUPS[0] - 1_000_000_000)
+    request.clear()
+    await runner.run(FRIDAY_PROMPT + timedelta(minutes=10), jobs=("weekly-prompt",))
+    assert request.sent() == []

@@ -95,3 +95,39 @@ async def test_blocked_user_is_marked_unreachable(harness) -> None:
     with harness.db.session(write=False) as s:
         person = s.exec(select(Person).where(Person.tg_id == CADRE.id)).one()
     assert not person.reachable
+
+
+async def test_a_send_that_timed_out_is_retried_once_and_marked_uncertain() -> None:
+    from scheduler.sender import UNCERTAIN
+
+    request = OfflineRequest()
+    request.fail("sendMessage", 0, "read timeout", times=1)
+    sender = Sender(await _bot(request), limits=Limits(chat_gap=0))
+    result = await sender.call("send_message", {"chat_id": 9, "text": "hi"}, 9)
+    assert result.status == UNCERTAIN
+    assert len(request.sent()) == 2  # the lost answer's request, and the one retry
+
+
+async def test_a_refused_connection_is_retried_and_counts_as_sent() -> None:
+    import httpx
+    from telegram.error import NetworkError
+
+    request = OfflineRequest()
+    original = request.do_request
+    failures = [1]
+
+    async def flaky(*args, **kwargs):
+        if failures:
+            failures.pop()
+            raise NetworkError("connect failed") from httpx.ConnectError("refused")
+        return await original(*args, **kwargs)
+
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    sender = Sender(await _bot(request), limits=Limits(chat_gap=0), sleep=sleep)
+    request.do_request = flaky
+    result = await sender.call("send_message", {"chat_id": 9, "text": "hi"}, 9)
+    assert result.status == SENT and waits == [1.0]

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT = {"id": 777000111, "is_bot": True, "first_name": "一线考察助手", "username": "frontline_bot",
@@ -90,6 +91,9 @@ class OfflineRequest(BaseRequest):
             if fault.method == name and fault.times > 0 and (
                     fault.chat_id is None or int(params.get("chat_id", 0)) == fault.chat_id):
                 fault.times -= 1
+                if fault.code == 0:  # the answer never came back: a read timeout
+                    self.calls.append(Recorded(name, params))
+                    raise TimedOut(fault.description)
                 body = {"ok": False, "error_code": fault.code, "description": fault.description}
                 if fault.parameters:
                     body["parameters"] = fault.parameters

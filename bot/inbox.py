@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import warnings
 from datetime import timedelta
 
 from telegram import Update
@@ -134,10 +135,13 @@ async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         try:  # Telegram's own JSON, stored as received (no PTB round trip)
-            updates = await bot.do_api_request(
-                "getUpdates", api_kwargs={"timeout": timeout, "allowed_updates": Update.ALL_TYPES,
-                                          **({"offset": offset} if offset else {})},
-                read_timeout=timeout + 10)
+            with warnings.catch_warnings():  # PTB suggests get_updates; we want the raw JSON
+                warnings.simplefilter("ignore")
+                updates = await bot.do_api_request(
+                    "getUpdates", api_kwargs={"timeout": timeout,
+                                              "allowed_updates": Update.ALL_TYPES,
+                                              **({"offset": offset} if offset else {})},
+                    read_timeout=timeout + 10)
         except (TimedOut, NetworkError) as exc:
             log.warning("getUpdates failed (%s); retrying", exc.message)
             await asyncio.sleep(1)

@@ -58,14 +58,16 @@ class Limits:
             if self.is_group(chat_id):
                 self._groups[chat_id].append(now)
 
-    def group_full(self, chat_id: int) -> bool:
-        """Whether the group's per-minute budget is used up right now."""
-        if not self.is_group(chat_id):
-            return False
-        now = self.clock()
+    def used(self, chat_id: int) -> int:
+        """Sends to the group within the last minute."""
         window = self._groups.get(chat_id)
         if not window:
-            return False
+            return 0
+        now = self.clock()
         while window and now - window[0] >= self.group_window:
             window.popleft()
-        return len(window) >= self.per_group
+        return len(window)
+
+    def group_full(self, chat_id: int) -> bool:
+        """Whether the group's per-minute budget is used up right now."""
+        return self.is_group(chat_id) and self.used(chat_id) >= self.per_group

@@ -56,7 +56,8 @@ class Sender:
         self.max_retries = max_retries
         self.on_unreachable, self.on_migrated = on_unreachable, on_migrated
         self.sleep = sleep
-        self._lanes: dict[int | None, deque[Call]] = defaultdict(deque)
+        self._lanes: dict[int | None, deque[Call]] = defaultdict(deque)  # replies, in order
+        self._acks: dict[int | None, deque[Call]] = defaultdict(deque)  # after replies
         self._tasks: dict[int | None, asyncio.Task] = {}
 
     async def _pace(self, chat_id: int | None) -> None:
@@ -106,18 +107,27 @@ class Sender:
     def submit(self, calls: list[Call]) -> None:
         """Queue replies; acknowledgements are dropped when the group's budget is used up."""
         for item in calls:
-            if item.ack and item.chat_id is not None and self.limits.group_full(item.chat_id):
+            if item.ack and self._over_budget(item.chat_id):
                 log.info("group %s over budget: acknowledgement skipped", item.chat_id)
                 continue
-            self._lanes[item.chat_id].append(item)
+            (self._acks if item.ack else self._lanes)[item.chat_id].append(item)
             task = self._tasks.get(item.chat_id)
             if task is None or task.done():
                 self._tasks[item.chat_id] = asyncio.create_task(self._run_lane(item.chat_id))
 
+    def _over_budget(self, chat_id: int | None) -> bool:
+        """Whether a group's 20/min would be used up by what was sent and what is queued."""
+        if chat_id is None or not self.limits.is_group(chat_id):
+            return False
+        queued = len(self._lanes[chat_id]) + len(self._acks[chat_id])
+        return self.limits.used(chat_id) + queued >= self.limits.per_group
+
     async def _run_lane(self, chat_id: int | None) -> None:
-        lane = self._lanes[chat_id]
-        while lane:
-            item = lane.popleft()
+        lane, acks = self._lanes[chat_id], self._acks[chat_id]
+        while lane or acks:
+            item = lane.popleft() if lane else acks.popleft()
+            if item.ack and self.limits.group_full(chat_id):  # the budget went meanwhile
+                continue
             try:
                 result = await self.call(item.method, item.kwargs, item.chat_id)
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
@@ -139,7 +149,7 @@ class Sender:
                 while tasks := [t for t in self._tasks.values() if not t.done()]:
                     await asyncio.gather(*tasks, return_exceptions=True)
         except TimeoutError:
-            dropped = sum(len(lane) for lane in self._lanes.values())
+            dropped = sum(len(q) for q in (*self._lanes.values(), *self._acks.values()))
             log.warning("stopping with %d queued replies unsent", dropped)
             for task in self._tasks.values():
                 task.cancel()

@@ -131,3 +131,14 @@ async def test_a_refused_connection_is_retried_and_counts_as_sent() -> None:
     request.do_request = flaky
     result = await sender.call("send_message", {"chat_id": 9, "text": "hi"}, 9)
     assert result.status == SENT and waits == [1.0]
+
+
+async def test_a_burst_of_reports_queues_no_more_acks_than_the_group_budget(harness) -> None:
+    await setup_project(harness)
+    harness.runtime.sender.limits = Limits(chat_gap=0.05)
+    await harness.feed(*[message_update(make_message(GROUP, CADRE, f"#日报 第{i}条"))
+                         for i in range(30)])
+    assert len(harness.request.sent("setMessageReaction")) == 20
+    with harness.db.session(write=False) as s:
+        from storage.models import DailyReport
+        assert len(list(s.exec(select(DailyReport)))) == 30

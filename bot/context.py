@@ -13,6 +13,7 @@ from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from core.people import Actor, UserInfo, actor_for
+from core.projects import chat_with_project
 from storage.models import Chat
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 ACK_EMOJI = "👌"
+_UNLOADED = object()
 
 
 @dataclass
@@ -43,6 +45,10 @@ class UpdateScope:
     error: BaseException | None = None
     actor: Actor | None = None
     throttle_user: int | None = None  # a stranger's hint: sent at most once a day
+    chat: object = None  # the chat's row, loaded on first use (see Ctx.chat_row)
+
+    def __post_init__(self) -> None:
+        self.chat = _UNLOADED
 
 
 CURRENT: ContextVar[UpdateScope] = ContextVar("frontline_update_scope")
@@ -108,8 +114,12 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     @property
     def chat_row(self) -> Chat | None:
-        chat = self.tg_update.effective_chat if self.tg_update else None
-        return self.session.get(Chat, chat.id) if chat else None
+        """The chat's row (its project loaded with it), once per update."""
+        scope = self.scope
+        if scope.chat is _UNLOADED:
+            chat = self.tg_update.effective_chat if self.tg_update else None
+            scope.chat = chat_with_project(self.session, chat.id) if chat else None
+        return scope.chat  # type: ignore[return-value]
 
     def tz(self) -> ZoneInfo:
         chat = self.chat_row

@@ -98,6 +98,11 @@ def chat_row(session: Session, chat_id: int, *, title: str = "", type_: str = "g
     return chat
 
 
+def chat_with_project(session: Session, chat_id: int) -> Chat | None:
+    """A chat row; its bound project comes in the same query (then in the session's map)."""
+    return q.chat_with_project(session, chat_id=chat_id)
+
+
 def bind(session: Session, actor: Actor, chat: Chat, project_name: str) -> Project:
     """/bind: the chat now belongs to the project."""
     actor.require_admin()

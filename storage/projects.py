@@ -63,3 +63,11 @@ def scheduled_chats(session: Session) -> list[Chat]:
                                Chat.bot_status.in_(("member", "administrator", "creator")))  # type: ignore[attr-defined]
             .order_by(Chat.id))
     return list(session.exec(stmt))
+
+
+def chat_with_project(session: Session, *, chat_id: int) -> Chat | None:
+    """A chat and its bound project in one query; `session.get(Project, …)` then needs none."""
+    stmt = (select(Chat, Project).join(Project, Project.id == Chat.project_id, isouter=True)
+            .where(Chat.id == chat_id))
+    row = session.exec(stmt).first()
+    return row[0] if row else None

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.calendar import is_workday
-from core.reports import ReportMessage, record
+from core.posts import ReportMessage
+from core.reports import record
 from storage import projects as projects_q
 from storage.models import Chat, Domain, Leave, Membership, Milestone, Person, Project
 

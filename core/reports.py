@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -12,25 +12,15 @@ from sqlmodel import Session
 
 from core.errors import Refused, UsageError
 from core.people import Actor
+from core.posts import ReportMessage, ask_project, take_answer
 from core.report_text import parse_report
 from storage import people as people_q
 from storage import projects as projects_q
 from storage import reports as q
-from storage.models import Chat, DailyReport, Pending, Person, Project, utcnow
+from storage.models import Chat, DailyReport, Person, Project, utcnow
 
 DEFAULT_NUDGE = "18:00"
 _BACKFILL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?=\s|$)(.*)$", re.S)
-
-
-@dataclass(frozen=True)
-class ReportMessage:
-    """A message carrying a report, without Telegram types."""
-
-    chat_id: int
-    message_id: int
-    posted_at: datetime  # aware
-    text: str
-    photos: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -160,13 +150,9 @@ def from_private(session: Session, actor: Actor, msg: ReportMessage, *, default_
     if len(candidates) == 1:
         return to_project(session, actor, candidates[0], msg, default_tz=default_tz,
                           backfill=backfill)
-    pending = Pending(person_id=actor.person.id, kind="daily", payload=json.dumps({
-        "chat_id": msg.chat_id, "message_id": msg.message_id, "text": msg.text,
-        "posted_at": msg.posted_at.isoformat(), "photos": msg.photos,
-        "backfill": backfill.isoformat() if backfill else None}))
-    session.add(pending)
-    session.flush()
-    return pending.id, candidates
+    pending_id = ask_project(session, actor, "daily", msg,
+                             backfill=backfill.isoformat() if backfill else None)
+    return pending_id, candidates
 
 
 def to_project(session: Session, actor: Actor, project: Project, msg: ReportMessage, *,
@@ -180,16 +166,6 @@ def to_project(session: Session, actor: Actor, project: Project, msg: ReportMess
 def answer_choice(session: Session, actor: Actor, pending_id: int, project_id: int, *,
                   default_tz: str) -> Recorded:
     """The cadre picked the project for a private /daily."""
-    pending = session.get(Pending, pending_id)
-    project = session.get(Project, project_id)
-    if (pending is None or pending.answered_at is not None or project is None
-            or actor.person is None or pending.person_id != actor.person.id):
-        raise UsageError("errors.bad_button")
-    data = json.loads(pending.payload)
-    pending.answered_at = utcnow()
-    session.add(pending)
-    msg = ReportMessage(chat_id=data["chat_id"], message_id=data["message_id"],
-                        posted_at=datetime.fromisoformat(data["posted_at"]), text=data["text"],
-                        photos=data["photos"])
-    backfill = date.fromisoformat(data["backfill"]) if data["backfill"] else None
+    project, msg, extra = take_answer(session, actor, "daily", pending_id, project_id)
+    backfill = date.fromisoformat(extra["backfill"]) if extra["backfill"] else None
     return to_project(session, actor, project, msg, default_tz=default_tz, backfill=backfill)

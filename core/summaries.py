@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core.errors import Refused, UsageError
+from core.errors import Refused
 from core.people import Actor
+from core.posts import ReportMessage, ask_project, take_answer
 from core.report_text import MONTHLY_TAGS, WEEKLY_TAGS
-from core.reports import ReportMessage, cadre_in, chat_project, private_projects, project_clock
+from core.reports import cadre_in, chat_project, private_projects, project_clock
 from storage import digests as q
-from storage.models import Chat, Pending, Project, Summary, utcnow
+from storage.models import Chat, Project, Summary, utcnow
 
 KINDS = ("weekly", "monthly")
 COMMANDS = {"/weekly": "weekly", "/monthly": "monthly"}
@@ -87,28 +87,14 @@ def from_private(session: Session, actor: Actor, msg: ReportMessage, *, kind: st
     candidates = private_projects(session, actor)
     if len(candidates) == 1:
         return to_project(session, actor, candidates[0], msg, kind=kind, default_tz=default_tz)
-    pending = Pending(person_id=actor.person.id, kind="summary", payload=json.dumps({
-        "chat_id": msg.chat_id, "message_id": msg.message_id, "text": msg.text,
-        "posted_at": msg.posted_at.isoformat(), "kind": kind}))
-    session.add(pending)
-    session.flush()
-    return pending.id, candidates
+    return ask_project(session, actor, "summary", msg, kind=kind), candidates
 
 
 def answer_choice(session: Session, actor: Actor, pending_id: int, project_id: int, *,
                   default_tz: str) -> Recorded:
     """The cadre picked the project for a private /weekly or /monthly."""
-    pending = session.get(Pending, pending_id)
-    project = session.get(Project, project_id)
-    if (pending is None or pending.kind != "summary" or pending.answered_at is not None
-            or project is None or actor.person is None or pending.person_id != actor.person.id):
-        raise UsageError("errors.bad_button")
-    data = json.loads(pending.payload)
-    pending.answered_at = utcnow()
-    session.add(pending)
-    msg = ReportMessage(chat_id=data["chat_id"], message_id=data["message_id"],
-                        posted_at=datetime.fromisoformat(data["posted_at"]), text=data["text"])
-    return to_project(session, actor, project, msg, kind=data["kind"], default_tz=default_tz)
+    project, msg, extra = take_answer(session, actor, "summary", pending_id, project_id)
+    return to_project(session, actor, project, msg, kind=extra["kind"], default_tz=default_tz)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, kind: str | None,

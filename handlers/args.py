@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.context import Ctx
+from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
 
@@ -53,3 +55,11 @@ def replied_user(update: Update) -> UserInfo | None:
 def photo_ids(message: Message) -> list[str]:
     """The largest size of an attached photo, if any."""
     return [message.photo[-1].file_id] if message.photo else []
+
+
+def ask_project(context: Ctx, prefix: str, key: str, pending_id: int, candidates: list) -> None:
+    """Ask which project a private post belongs to, one signed button per project."""
+    secret = context.settings.frontline_secret
+    rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, prefix, pending_id, p.id))]
+            for p in candidates]
+    context.reply(key, markup=InlineKeyboardMarkup(rows))

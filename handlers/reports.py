@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -13,17 +13,18 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from core import reports
-from core.buttons import sign, verify
+from core.buttons import verify
 from core.errors import UsageError
+from core.posts import ReportMessage
 from core.report_text import DAILY_TAGS, has_tag
-from handlers.args import command_text, photo_ids
+from handlers.args import ask_project, command_text, photo_ids
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(每日动态|日报)") | filters.CaptionRegex("#(每日动态|日报)")
 
 
-def _report_message(message: Message, text: str) -> reports.ReportMessage:
-    return reports.ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
+def _report_message(message: Message, text: str) -> ReportMessage:
+    return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
                                  posted_at=message.date, text=text, photos=photo_ids(message))
 
 
@@ -37,7 +38,7 @@ async def _record(update: Update, context: Ctx, text: str, *, command: bool) -> 
         outcome = reports.from_private(context.session, context.actor, msg, backfill=backfill,
                                        default_tz=context.settings.frontline_tz)
         if isinstance(outcome, tuple):
-            _ask_project(context, *outcome)
+            ask_project(context, "d", "reports.which_project", *outcome)
             return
     else:
         outcome = reports.from_group(context.session, context.actor, context.chat_row, msg,
@@ -52,13 +53,6 @@ def _acknowledge(context: Ctx, chat_id: int, message_id: int, outcome: reports.R
         context.send(chat_id, "reports.backfilled", report=outcome.report)
     else:
         context.ack(chat_id, message_id, "reports.ack_line", report=outcome.report)
-
-
-def _ask_project(context: Ctx, pending_id: int, candidates: list) -> None:
-    secret = context.settings.frontline_secret
-    rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "d", pending_id, p.id))]
-            for p in candidates]
-    context.reply("reports.which_project", markup=InlineKeyboardMarkup(rows))
 
 
 async def tagged(update: Update, context: Ctx) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -13,11 +13,11 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from core import summaries
-from core.buttons import sign, verify
+from core.buttons import verify
 from core.errors import UsageError
+from core.posts import ReportMessage
 from core.report_text import DAILY_TAGS, has_tag
-from core.reports import ReportMessage
-from handlers.args import command_text
+from handlers.args import ask_project, command_text
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(周报|月报)") | filters.CaptionRegex("#(周报|月报)")
@@ -38,7 +38,7 @@ async def _record(update: Update, context: Ctx, kind: str, text: str) -> None:
         outcome = summaries.from_private(context.session, context.actor, msg, kind=kind,
                                          default_tz=context.settings.frontline_tz)
         if isinstance(outcome, tuple):
-            _ask_project(context, *outcome)
+            ask_project(context, "s", "summaries.which_project", *outcome)
             return
     else:
         outcome = summaries.from_group(context.session, context.actor, context.chat_row, msg,
@@ -50,13 +50,6 @@ def _acknowledge(context: Ctx, outcome: summaries.Recorded) -> None:
     if outcome.created:  # a replay was acknowledged the first time
         summary = outcome.summary
         context.ack(summary.chat_id, summary.message_id, "summaries.ack_line", summary=summary)
-
-
-def _ask_project(context: Ctx, pending_id: int, candidates: list) -> None:
-    secret = context.settings.frontline_secret
-    rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "s", pending_id, p.id))]
-            for p in candidates]
-    context.reply("summaries.which_project", markup=InlineKeyboardMarkup(rows))
 
 
 async def tagged(update: Update, context: Ctx) -> None:

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from core.errors import Refused, UsageError
 from core.people import Actor, UserInfo
-from core.reports import ReportMessage, record
+from core.posts import ReportMessage
+from core.reports import record
 from core.review import Window, missing, parse_window, summary
 from storage.db import Database
 from storage.models import Chat, DailyReport, Domain, Leave, Membership, Person, Project

@@ -16,7 +16,8 @@ from sqlmodel import Session
 from bot.render import Renderer
 from core.digests import monthly_digest, nudge_targets, weekly_digest
 from core.people import Actor, UserInfo
-from core.reports import ReportMessage, record
+from core.posts import ReportMessage
+from core.reports import record
 from core.summaries import record as record_summary
 from storage.db import Database
 from storage.models import Chat, DailyReport, Domain, Leave, Membership, Milestone, Person, Project

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.render import split
 from core.people import Actor, UserInfo, actor_for
 from core.projects import chat_with_project
 from storage.models import Chat
@@ -133,20 +134,18 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
 
     # --- the reply queue: sent after commit ---------------------------------------------
 
-    def reply(self, key: str, *, markup: Any = None, **view: Any) -> None:
-        """Queue an answer in the update's chat (a reply to its message in groups)."""
+    def reply(self, key: str, *, markup: Any = None, quote: bool = False, **view: Any) -> None:
+        """Queue an answer in the update's chat (a reply to its message in groups, or quoted)."""
         update = self.tg_update
         assert update is not None and update.effective_chat is not None
         message = update.effective_message
         reply_to = None
-        if message is not None and update.effective_chat.type != "private":
+        if message is not None and (quote or update.effective_chat.type != "private"):
             reply_to = ReplyParameters(message.message_id, allow_sending_without_reply=True)
         self.send(update.effective_chat.id, key, markup=markup, reply_parameters=reply_to, **view)
 
     def reply_long(self, key: str, **view: Any) -> None:
         """Queue an answer that may run past 4096 characters, split at line breaks."""
-        from bot.render import split
-
         chat_id = self.tg_update.effective_chat.id
         for part in split(self.text(key, **view)):
             self.scope.outgoing.append(Outgoing("send_message", {

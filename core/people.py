@@ -132,6 +132,16 @@ def _known(person: Person | None, label: str) -> Person:
     return person
 
 
+def name_to_id(session: Session, command: str, tg_id: int) -> str:
+    """The command with the chosen person's name replaced by their Telegram id (once)."""
+    person = q.by_tg(session, tg_id=tg_id)
+    words = command.split(" ")
+    if person is None or person.name not in words[1:]:
+        raise UsageError("errors.bad_button")
+    words[words.index(person.name, 1)] = str(tg_id)
+    return " ".join(words)
+
+
 def check_name_post(name: str, post: str) -> None:
     if not name or not post:
         raise UsageError("usage.register")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import CURRENT, Ctx
-from core.errors import UsageError, UserError
+from core.buttons import sign
+from core.errors import Ambiguous, UsageError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,13 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
         return
     if _stranger(update, context):  # SPEC §11: at most once per person per day
         scope.throttle_user = context.user.id
+    if isinstance(error, Ambiguous):  # a button per person; the press re-runs the command
+        secret = context.settings.frontline_secret
+        rows = [[InlineKeyboardButton(f"{p.name}（{p.post or p.tg_id}）",
+                                      callback_data=sign(secret, "who", p.tg_id))]
+                for p in error.params["candidates"] if p.tg_id]
+        context.reply(error.key, markup=InlineKeyboardMarkup(rows), quote=True, **params)
+        return
     context.reply(error.key, **params)
 
 

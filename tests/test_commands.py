@@ -297,3 +297,37 @@ async def test_full_width_digits_in_a_schedule_time_are_refused(harness) -> None
     assert chat.daily_time == "18:00"
     await harness.feed(say(GROUP, CADRE, "#日报 之后的动态"))
     assert len(rows(harness, DailyReport)) == 1
+
+
+async def test_two_people_with_one_name_get_a_choice_that_reruns_the_command(harness) -> None:
+    other = make_group(-100777, "北区学校群")
+    namesake = make_user(2009, "张三")
+    await setup_project(harness)
+    await harness.feed(say(private(ADMIN), ADMIN, "/project add 项目建设 北区学校"))
+    await harness.feed(say(other, ADMIN, "/bind 北区学校"))
+    await harness.feed(say(other, namesake, "/register 张三 校长"))
+    harness.request.clear()
+    command = make_message(private(ADMIN), ADMIN, "/grant examiner 张三")
+    await harness.feed(message_update(command))
+    [question] = harness.request.sent()
+    assert "有 2 位「张三」" in question.text
+    buttons = [b[0] for b in question.params["reply_markup"]["inline_keyboard"]]
+    assert [b["text"] for b in buttons] == ["张三（职务0）", "张三（校长）"]
+    asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, question.text,
+                         reply_to=command)
+    await harness.feed(button_press(ADMIN, asked, buttons[1]["callback_data"]))
+    assert "考察员" in harness.last()
+    [chosen] = rows(harness, Person, Person.tg_id == namesake.id)
+    assert chosen.is_examiner
+    assert not rows(harness, Person, Person.tg_id == CADRE.id)[0].is_examiner
+
+
+async def test_only_the_asker_may_answer_which_person(harness) -> None:
+    await setup_project(harness)
+    command = make_message(private(ADMIN), ADMIN, "/grant examiner 张三")
+    asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, "?", reply_to=command)
+    from core.buttons import sign
+    data = sign(harness.runtime.settings.frontline_secret, "who", CADRE.id)
+    await harness.feed(button_press(CADRE, asked, data))
+    [answer] = harness.request.sent("answerCallbackQuery")
+    assert "失效" in answer.params["text"]

@@ -53,6 +53,16 @@ class Renderer:
         return split(self.text(key, **view))
 
 
+def _safe_cut(line: str, limit: int) -> int:
+    """The last position ≤ limit that is not inside an HTML tag or an &entity;."""
+    cut = limit
+    for opener, closer in (("<", ">"), ("&", ";")):
+        start = line.rfind(opener, 0, cut)
+        if start > line.rfind(closer, 0, cut):
+            cut = start
+    return cut or limit
+
+
 def split(text: str, limit: int = LIMIT) -> list[str]:
     """Split a long message at line breaks into parts under Telegram's 4096 characters."""
     if len(text) <= limit:
@@ -60,12 +70,13 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: cut it hard
+        while len(line) > limit:  # a single over-long line: cut it, never inside a tag or entity
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
+            cut = _safe_cut(line, limit)
+            parts.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             parts.append(current)

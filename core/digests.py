@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.calendar import month_bounds, week_bounds
 from core.reports import chat_project
-from core.review import _leave_days, reporters
+from core.review import leave_days, reporters
 from core.summaries import period_key
 from storage import digests as dq
 from storage import reports as q
@@ -94,7 +94,7 @@ def nudge_targets(session: Session, *, chat: Chat, day: date, admins: frozenset[
     roster = [p for p, joined in reporters(session, project.id, admins, ZoneInfo(chat.tz))
               if joined <= day]
     done = q.reported_on(session, person_ids=[p.id for p in roster], day=day)
-    away = _leave_days(session, roster, day, day)
+    away = leave_days(session, roster, day, day)
     due = [p for p in roster if p.id not in done and not away.get(p.id)]
     return NudgeTargets(reachable=[p for p in due if p.reachable],
                         unreachable=[p for p in due if not p.reachable])

@@ -59,7 +59,7 @@ def reporters(session: Session, project_id: int, admins: frozenset[int], tz: tzi
             if not (p.is_admin or p.is_examiner or p.tg_id in admins)]
 
 
-def _leave_days(session: Session, people: list[Person], start: date, end: date
+def leave_days(session: Session, people: list[Person], start: date, end: date
                 ) -> dict[int, set[date]]:
     days: dict[int, set[date]] = defaultdict(set)
     for leave in q.leaves_between(session, person_ids=[p.id for p in people], start=start, end=end):
@@ -114,7 +114,7 @@ def summary(session: Session, actor: Actor, project: Project, window: Window, *,
             (lines[pid].done if kind == "done" else lines[pid].problems).append((day, text))
     days = workdays(window.start, window.end)
     status = q.day_status(session, project_id=project.id, start=window.start, end=window.end)
-    leave = _leave_days(session, people, window.start, window.end)
+    leave = leave_days(session, people, window.start, window.end)
     for person in people:
         line = lines[person.id]
         for day in days:
@@ -154,7 +154,7 @@ def missing(session: Session, actor: Actor, project: Project, *, admins: frozens
     people = [p for p, _joined in reporters(session, project.id, admins, tz)]
     done = q.reported_on(session, person_ids=[p.id for p in people], day=today,
                          project_id=project.id)
-    leave = _leave_days(session, people, today, today)
+    leave = leave_days(session, people, today, today)
     on_leave = [p for p in people if leave.get(p.id)]
     absent = [p for p in people if p.id not in done and not leave.get(p.id)]
     return MissingView(project, today, True, absent, on_leave, len(people))

@@ -57,3 +57,12 @@ def test_commands_refuse_an_outdated_schema(tmp_path, monkeypatch, capsys) -> No
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
     assert main(["demo"]) == 2
     assert "frontline migrate" in capsys.readouterr().err
+
+
+def test_split_never_cuts_inside_an_html_entity() -> None:
+    from bot.render import split
+
+    line = "a" * 4094 + "&amp;" + "b" * 10
+    parts = split(line)
+    assert parts[0].endswith("a") and parts[1].startswith("&amp;")
+    assert "".join(parts) == line and all(len(p) <= 4096 for p in parts)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from core.errors import Ambiguous, Refused, UsageError
 from storage import people as q
 from storage import projects as projects_q
-from storage.models import Membership, Person, Project, utcnow
+from storage.models import Membership, Pending, Person, Project, utcnow
 
 NAME_MAX = 16
 POST_MAX = 40
@@ -130,6 +130,15 @@ def _known(person: Person | None, label: str) -> Person:
     if person is None:
         raise UsageError("errors.unknown_person", name=label)
     return person
+
+
+def answer_once(session: Session, user: UserInfo, *, chat_id: int, message_id: int) -> None:
+    """A question's buttons work once: a second press, or a stale one, is refused."""
+    key = f"{chat_id}:{message_id}"
+    if q.answered(session, kind="who", key=key):
+        raise UsageError("errors.bad_button")
+    person = ensure_person(session, user)
+    session.add(Pending(person_id=person.id, kind="who", payload=key, answered_at=utcnow()))
 
 
 def name_to_id(session: Session, command: str, tg_id: int) -> str:

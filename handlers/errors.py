@@ -24,7 +24,8 @@ async def on_error(update: object, context: Ctx) -> None:
         log.error("error outside an update", exc_info=error)
         return
     scope.error = error
-    scope.outgoing = []
+    # drop queued replies, but a button press must still be answered (a nested re-run failed)
+    scope.outgoing = [o for o in scope.outgoing if o.method == "answer_callback_query"]
     _answer(update, context, error)
     raise ApplicationHandlerStop  # later handler groups must not act on a rolled-back update
 

@@ -75,8 +75,12 @@ async def choose_person(update: Update, context: Ctx) -> None:
     asked = query.message.reply_to_message if query.message else None
     if asked is None or asked.from_user is None or asked.from_user.id != query.from_user.id:
         raise UsageError("errors.bad_button")
+    people.answer_once(context.session, context.user, chat_id=query.message.chat_id,
+                       message_id=query.message.message_id)
     text = people.name_to_id(context.session, asked.text or "", int(tg_id))
     context.answer_button()
+    context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
+                  message_id=query.message.message_id, reply_markup=None)
     command = Message(message_id=asked.message_id, date=asked.date, chat=asked.chat,
                       from_user=asked.from_user, text=text,
                       entities=[MessageEntity(MessageEntity.BOT_COMMAND, 0,

@@ -27,12 +27,15 @@ class Leader:
     def __init__(self, db: Database, holder: str, ttl: float = LEASE_SECONDS) -> None:
         self.db, self.holder, self.ttl = db, holder, ttl
         self.leading = False
+        self.expires_at = utcnow()
 
     def hold(self) -> bool:
         now = utcnow()
+        until = now + timedelta(seconds=self.ttl)
         with self.db.session() as session:
-            held = q.hold_lease(session, name=LEASE, holder=self.holder, now=now,
-                                until=now + timedelta(seconds=self.ttl))
+            held = q.hold_lease(session, name=LEASE, holder=self.holder, now=now, until=until)
+        if held:
+            self.expires_at = until
         if held != self.leading:
             log.info("scheduler %s: %s", self.holder, "leading" if held else "standing by")
         self.leading = held
@@ -56,9 +59,9 @@ class Passes:
         """Renew the lease (also while a pass runs), then start a pass if none is running."""
         try:
             leading = await asyncio.to_thread(self.leader.hold)
-        except Exception:
+        except Exception:  # the database hiccuped: the lease is ours until it expires
             log.exception("scheduler lease check failed")
-            leading = False
+            leading = self.leader.leading and utcnow() < self.leader.expires_at
         running = self.current is not None and not self.current.done()
         if not leading:
             if running:
@@ -90,7 +93,9 @@ async def run_loop(runner: Runner, stop: asyncio.Event, *, tick_seconds: float =
         await stop.wait()
     finally:
         aps.shutdown(wait=False)
-        if passes.current is not None:
+        if passes.current is not None:  # sends already under way finish and are recorded
             passes.current.cancel()
+            await asyncio.gather(passes.current, return_exceptions=True)
+        await runner.settle()
         with contextlib.suppress(Exception):
             await asyncio.to_thread(leader.release)

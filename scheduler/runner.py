@@ -47,6 +47,7 @@ class Runner:
         self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
         self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
         self.concurrency, self.claim_for = concurrency, claim_for
+        self._sending: set[asyncio.Task] = set()
 
     async def run(self, moment: datetime, *, jobs: tuple[str, ...] = schedule.JOBS,
                   live: bool = True) -> Outcome:
@@ -135,6 +136,19 @@ class Runner:
             status = await asyncio.to_thread(self._status, item)
             outcome.counts["skipped" if status in FINAL else "busy"] += 1
             return status or "pending"
+        # Once claimed, send and record as one step that a cancelled pass cannot cut in half:
+        # a send whose outcome was never recorded would be sent again after the claim expires.
+        task = asyncio.ensure_future(self._send(item, delivery_id, outcome))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+        return await asyncio.shield(task)
+
+    async def settle(self) -> None:
+        """Wait for sends already under way (a stopping process records their outcome)."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    async def _send(self, item: Planned, delivery_id: int, outcome: Outcome) -> str:
         result = await self.sender.call("send_message", {
             "chat_id": item.chat_id, "text": item.text, "parse_mode": "HTML"}, item.chat_id)
         await asyncio.to_thread(self._finish, delivery_id, result.status, result.error)

@@ -43,10 +43,10 @@ def move_chat(session: Session, *, old_id: int, new_id: int) -> None:
     """The ledger follows a group that became a supergroup: keys too, so nothing is re-sent."""
     target = Delivery.target
     for prefix in ("chat", "slot"):
+        old, new = f"{prefix}:{old_id}", f"{prefix}:{new_id}"
         session.execute(update(Delivery)
-                        .where(target.startswith(f"{prefix}:{old_id}"))  # type: ignore[attr-defined]
-                        .values(target=func.replace(target, f"{prefix}:{old_id}",
-                                                    f"{prefix}:{new_id}"))
+                        .where(or_(target == old, target.like(f"{old}#%")))  # type: ignore[attr-defined]
+                        .values(target=func.replace(target, old, new))
                         .execution_options(synchronize_session=False))
     session.execute(update(Delivery).where(Delivery.chat_id == old_id)
                     .values(chat_id=new_id).execution_options(synchronize_session=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from storage.models import ExaminerProject, Membership, Person, Project
+from storage.models import ExaminerProject, Membership, Pending, Person, Project
 
 
 def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:
@@ -72,3 +72,9 @@ def members(session: Session, *, project_id: int) -> list[tuple[Person, Membersh
             .where(Membership.project_id == project_id, Membership.active)
             .order_by(Person.name, Person.id))
     return list(session.exec(stmt).all())
+
+
+def answered(session: Session, *, kind: str, key: str) -> bool:
+    """Whether a question (kind, key) was answered already."""
+    stmt = select(Pending.id).where(Pending.kind == kind, Pending.payload == key)
+    return session.exec(stmt).first() is not None

@@ -320,6 +320,10 @@ async def test_two_people_with_one_name_get_a_choice_that_reruns_the_command(har
     [chosen] = rows(harness, Person, Person.tg_id == namesake.id)
     assert chosen.is_examiner
     assert not rows(harness, Person, Person.tg_id == CADRE.id)[0].is_examiner
+    assert harness.request.sent("editMessageReplyMarkup")  # the buttons are gone
+    await harness.feed(button_press(ADMIN, asked, buttons[0]["callback_data"]))  # pressed again
+    assert "失效" in harness.request.sent("answerCallbackQuery")[-1].params["text"]
+    assert not rows(harness, Person, Person.tg_id == CADRE.id)[0].is_examiner
 
 
 async def test_only_the_asker_may_answer_which_person(harness) -> None:

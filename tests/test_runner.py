@@ -192,3 +192,44 @@ async def test_a_prompt_is_not_sent_again_after_the_group_migrates(db: Database)
     request.clear()
     await runner.run(FRIDAY_PROMPT + timedelta(minutes=10), jobs=("weekly-prompt",))
     assert request.sent() == []
+
+
+async def test_migrating_one_group_leaves_other_groups_keys_alone(db: Database) -> None:
+    from core.chats import migrate
+
+    seed(db)
+    with db.session() as s:  # a group whose id starts with another group's id
+        s.add(Chat(id=GROUPS[0] * 10 - 1, title="相似群号", project_id=1, tz=TZ.key,
+                   bound_at=datetime(2026, 10, 1, tzinfo=UTC)))
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",))
+    with db.session() as s:
+        migrate(s, old_id=GROUPS[0], new_id=GROUPS[0] - 1_000_000_000)
+    request.clear()
+    await runner.run(FRIDAY_PROMPT + timedelta(minutes=5), jobs=("weekly-prompt",))
+    assert request.sent() == []
+
+
+async def test_a_pass_cancelled_mid_send_records_the_send_and_never_repeats_it(
+        db: Database) -> None:
+    seed(db)
+    request = OfflineRequest()
+    original = request.do_request
+
+    async def slow(*args, **kwargs):
+        answer = await original(*args, **kwargs)  # Telegram has it...
+        await asyncio.sleep(0.3)  # ...but the answer is slow to come back
+        return answer
+
+    request.do_request = slow
+    runner = await make_runner(db, request, claim_for=timedelta(milliseconds=100))
+    task = asyncio.create_task(runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",)))
+    await asyncio.sleep(0.1)
+    task.cancel()  # the lease was lost, or the process is stopping
+    await asyncio.gather(task, return_exceptions=True)
+    await runner.settle()
+    await asyncio.sleep(0.2)  # every claim has expired
+    request.do_request = original
+    await runner.run(FRIDAY_PROMPT + timedelta(minutes=1), jobs=("weekly-prompt",))
+    assert sent_to(request) == Counter(dict.fromkeys(GROUPS, 1))

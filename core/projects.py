@@ -156,6 +156,20 @@ def milestone_done(session: Session, actor: Actor, milestone_id: int) -> Milesto
     return milestone
 
 
+def project_name(session: Session, project_id: int) -> str:
+    """The name of a project picked by id (a button press)."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise UsageError("errors.bad_button")
+    return project.name
+
+
+def open_milestones(session: Session, actor: Actor) -> list[Milestone]:
+    """Milestones not yet done, for an admin to pick from."""
+    actor.require_admin()
+    return q.open_milestones(session)
+
+
 def project_for_chat(session: Session, chat: Chat | None) -> Project:
     """The project a group is bound to, or a refusal naming /bind."""
     if chat is None or chat.project_id is None:

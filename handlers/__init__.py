@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, chats, errors, people, reports, review, schedule, summaries
+from handlers import (
+    admin,
+    chats,
+    dialogues,
+    errors,
+    people,
+    reports,
+    review,
+    schedule,
+    summaries,
+)
 
 
 def register_all(app: Application) -> None:
@@ -13,6 +23,7 @@ def register_all(app: Application) -> None:
     reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
     summaries.register(app)  # #周报/#月报, /weekly, /monthly (edits in group 1)
     people.register(app)    # /start, /help, /whoami, /register, the join answer
+    dialogues.register(app)  # buttons that finish a command (a missing project, a namesake)
     admin.register(app)     # roles, domains, projects, /bind, milestones
     review.register(app)    # /summary, /missing, /my, /leave
     schedule.register(app)  # /schedule: when nudges and prompts run

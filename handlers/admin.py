@@ -9,6 +9,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import Ctx
 from core import people, projects
 from core.errors import UsageError
+from handlers import dialogues
 from handlers.args import parse_date, replied_user
 
 MSG = filters.UpdateType.MESSAGE
@@ -73,6 +74,8 @@ async def project(update: Update, context: Ctx) -> None:
     elif args[:1] == ["show"] and len(args) == 2:
         view = projects.show_project(context.session, context.actor, args[1])
         context.reply("admin.project_show", view=view, link=_join_link(context, view.project))
+    elif args == ["show"]:
+        dialogues.ask_project(context, "show")
     else:
         raise UsageError("usage.project")
 
@@ -86,7 +89,11 @@ async def bind(update: Update, context: Ctx) -> None:
     chat = update.effective_chat
     if chat.type == "private":
         raise UsageError("errors.group_only")
-    if len(context.args or []) != 1:
+    if not context.args:
+        context.actor.require_admin()
+        dialogues.ask_project(context, "bind")
+        return
+    if len(context.args) != 1:
         raise UsageError("usage.bind")
     # Ask Telegram first: no database transaction is open yet, so no lock is held meanwhile.
     readable = context.bot.can_read_all_group_messages or await _bot_is_admin(context, chat.id)
@@ -120,6 +127,11 @@ async def milestone(update: Update, context: Ctx) -> None:
     if args[:1] == ["done"] and len(args) == 2 and people.is_tg_id(args[1]):
         done = projects.milestone_done(context.session, context.actor, int(args[1]))
         context.reply("admin.milestone_done", milestone=done)
+        return
+    if args == ["done"]:
+        dialogues.ask(context, "mdone", "dialogues.pick_milestone", [
+            (f"#{m.id} {m.due.isoformat()} {m.text}", m.id)
+            for m in projects.open_milestones(context.session, context.actor)])
         return
     if args[:1] != ["add"] or len(args) < 4:
         raise UsageError("usage.milestone")

@@ -50,7 +50,7 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
                                       callback_data=sign(secret, "who", p.tg_id))]
                 for p in error.params["candidates"] if p.tg_id]
         context.reply(error.key, markup=InlineKeyboardMarkup(rows), quote=True, **params)
-        return
+        return  # handlers/dialogues.py takes the press
     context.reply(error.key, **params)
 
 

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 
-from telegram import Message, MessageEntity, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import Ctx
 from core import people, projects
-from core.buttons import verify
 from core.errors import UsageError
 from handlers.args import command_text
 
@@ -68,30 +61,7 @@ async def whoami(update: Update, context: Ctx) -> None:
                   projects=[p.name for p in people.projects_of(context.session, actor)])
 
 
-async def choose_person(update: Update, context: Ctx) -> None:
-    """A press on "which 张三?": the asker's command runs again naming that person by id."""
-    query = update.callback_query
-    _kind, tg_id = verify(context.settings.frontline_secret, query.data or "")
-    asked = query.message.reply_to_message if query.message else None
-    if asked is None or asked.from_user is None or asked.from_user.id != query.from_user.id:
-        raise UsageError("errors.bad_button")
-    people.answer_once(context.session, context.user, chat_id=query.message.chat_id,
-                       message_id=query.message.message_id)
-    text = people.name_to_id(context.session, asked.text or "", int(tg_id))
-    context.answer_button()
-    context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
-                  message_id=query.message.message_id, reply_markup=None)
-    command = Message(message_id=asked.message_id, date=asked.date, chat=asked.chat,
-                      from_user=asked.from_user, text=text,
-                      entities=[MessageEntity(MessageEntity.BOT_COMMAND, 0,
-                                              len(text.split(maxsplit=1)[0]))],
-                      reply_to_message=asked.reply_to_message)
-    command.set_bot(context.bot)
-    await context.application.process_update(Update(update.update_id, message=command))
-
-
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(choose_person, pattern=r"^who:"))
     app.add_handler(CommandHandler("start", start, filters=MSG))
     app.add_handler(CommandHandler("help", help_, filters=MSG))
     app.add_handler(CommandHandler("whoami", whoami, filters=MSG))

@@ -71,3 +71,9 @@ def chat_with_project(session: Session, *, chat_id: int) -> Chat | None:
             .where(Chat.id == chat_id))
     row = session.exec(stmt).first()
     return row[0] if row else None
+
+
+def open_milestones(session: Session) -> list[Milestone]:
+    """Milestones not yet done, soonest first."""
+    stmt = select(Milestone).where(Milestone.done_at.is_(None)).order_by(Milestone.due)  # type: ignore[union-attr]
+    return list(session.exec(stmt))

@@ -335,3 +335,33 @@ async def test_only_the_asker_may_answer_which_person(harness) -> None:
     await harness.feed(button_press(CADRE, asked, data))
     [answer] = harness.request.sent("answerCallbackQuery")
     assert "失效" in answer.params["text"]
+
+
+async def test_bind_without_a_project_asks_with_buttons_and_the_press_binds(harness) -> None:
+    await setup_project(harness, cadres=())
+    new_group = make_group(-100555, "新群")
+    command = make_message(new_group, ADMIN, "/bind")
+    await harness.feed(message_update(command))
+    [question] = harness.request.sent(chat_id=new_group.id)
+    [[button]] = question.params["reply_markup"]["inline_keyboard"]
+    assert button["text"] == "城南快速路"
+    asked = make_message(new_group, harness.runtime.app.bot.bot, question.text, reply_to=command)
+    await harness.feed(button_press(ADMIN, asked, button["callback_data"]))
+    assert "已绑定" in harness.last(new_group.id)
+    [chat] = rows(harness, Chat, Chat.id == new_group.id)
+    assert chat.project_id is not None
+
+
+async def test_milestone_done_without_an_id_lists_open_milestones(harness) -> None:
+    await setup_project(harness)
+    await harness.feed(say(private(ADMIN), ADMIN, "/milestone add 城南快速路 2099-01-01 主线贯通"))
+    harness.request.clear()
+    command = make_message(private(ADMIN), ADMIN, "/milestone done")
+    await harness.feed(message_update(command))
+    [question] = harness.request.sent()
+    [[button]] = question.params["reply_markup"]["inline_keyboard"]
+    assert "主线贯通" in button["text"]
+    asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, question.text,
+                         reply_to=command)
+    await harness.feed(button_press(ADMIN, asked, button["callback_data"]))
+    assert "已标记完成" in harness.last()

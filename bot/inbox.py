@@ -45,7 +45,6 @@ class Inbox:
 
     def __init__(self, app: Application, db: Database, sender: Sender) -> None:
         self.app, self.db, self.sender = app, db, sender
-        self.processed = 0
 
     def store(self, updates: list[Update] | list[dict]) -> int:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new."""
@@ -102,7 +101,6 @@ class Inbox:
                 if self._fail(update_id, error) != "dead":
                     return  # tried again on the next pass; replies wait for success
                 scope.outgoing = self._internal_error(update, scope) if scope else []
-        self.processed += 1
         if scope is not None and scope.outgoing:
             self.sender.submit(scope.outgoing)
 

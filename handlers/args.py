@@ -11,6 +11,7 @@ from bot.context import Ctx
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
+from core.posts import ReportMessage
 
 _DURATION = re.compile(r"^(\d{1,3})d$")
 
@@ -63,3 +64,9 @@ def ask_project(context: Ctx, prefix: str, key: str, pending_id: int, candidates
     rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, prefix, pending_id, p.id))]
             for p in candidates]
     context.reply(key, markup=InlineKeyboardMarkup(rows))
+
+
+def post_of(message: Message, text: str) -> ReportMessage:
+    """A report or answer as core takes it: where, when, what (and the photo, if any)."""
+    return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
+                         posted_at=message.date, text=text, photos=photo_ids(message))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -15,17 +15,11 @@ from bot.context import Ctx
 from core import reports
 from core.buttons import verify
 from core.errors import UsageError
-from core.posts import ReportMessage
 from core.report_text import DAILY_TAGS, has_tag
-from handlers.args import ask_project, command_text, photo_ids
+from handlers.args import ask_project, command_text, post_of
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(每日动态|日报)") | filters.CaptionRegex("#(每日动态|日报)")
-
-
-def _report_message(message: Message, text: str) -> ReportMessage:
-    return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
-                                 posted_at=message.date, text=text, photos=photo_ids(message))
 
 
 async def _record(update: Update, context: Ctx, text: str, *, command: bool) -> None:
@@ -33,7 +27,7 @@ async def _record(update: Update, context: Ctx, text: str, *, command: bool) -> 
     backfill, text = reports.parse_backfill(text) if command else (None, text)
     if not text:
         raise UsageError("usage.daily")
-    msg = _report_message(message, text)
+    msg = post_of(message, text)
     if message.chat.type == "private":
         outcome = reports.from_private(context.session, context.actor, msg, backfill=backfill,
                                        default_tz=context.settings.frontline_tz)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -15,25 +15,19 @@ from bot.context import Ctx
 from core import summaries
 from core.buttons import verify
 from core.errors import UsageError
-from core.posts import ReportMessage
 from core.report_text import DAILY_TAGS, has_tag
-from handlers.args import ask_project, command_text
+from handlers.args import ask_project, command_text, post_of
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(周报|月报)") | filters.CaptionRegex("#(周报|月报)")
 EDITS_GROUP = 1  # group 0's daily-report edit handler takes every edit; this one runs after it
 
 
-def _answer(message: Message, text: str) -> ReportMessage:
-    return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
-                         posted_at=message.date, text=text)
-
-
 async def _record(update: Update, context: Ctx, kind: str, text: str) -> None:
     message = update.effective_message
     if not text:
         raise UsageError(f"summaries.usage_{kind}")
-    msg = _answer(message, text)
+    msg = post_of(message, text)
     if message.chat.type == "private":
         outcome = summaries.from_private(context.session, context.actor, msg, kind=kind,
                                          default_tz=context.settings.frontline_tz)

@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from storage import upsert
 from storage.models import DailyReport, Milestone, Person, Summary
-
-_INSERT_NEW = {name: (dialect.insert(Summary)  # type: ignore[attr-defined]
-                      .on_conflict_do_nothing().returning(Summary.id))
-               for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def summary_by_message(session: Session, *, chat_id: int, message_id: int) -> Summary | None:
@@ -22,8 +18,7 @@ def summary_by_message(session: Session, *, chat_id: int, message_id: int) -> Su
 
 def insert_summary(session: Session, *, values: dict) -> int | None:
     """Insert an answer unless (chat_id, message_id) exists; its id, or None for a replay."""
-    stmt = _INSERT_NEW[session.get_bind().dialect.name]
-    return session.execute(stmt, values).scalar()
+    return upsert.insert_new(session, Summary, values)
 
 
 def answered(session: Session, *, project_id: int, kind: str, period_key: str) -> set[int]:

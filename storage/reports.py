@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Integer, cast, delete, func, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from storage import upsert
 from storage.models import DailyReport, Leave, ReportItem
 
 
@@ -17,17 +17,12 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
     return session.exec(stmt).first()
 
 
-# Core statements on the tables (not ORM bulk inserts): this is the hot path of every report.
-_REPORTS, _ITEMS = DailyReport.__table__, ReportItem.__table__
-_INSERT_NEW = {name: (dialect.insert(_REPORTS)  # type: ignore[attr-defined]
-                      .on_conflict_do_nothing().returning(_REPORTS.c.id))
-               for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_ITEMS = ReportItem.__table__  # Core inserts: the hot path of every report
 
 
 def insert_new(session: Session, *, values: dict) -> int | None:
     """Insert a report unless (chat_id, message_id) exists; its id, or None for a replay."""
-    connection = session.connection()
-    return connection.execute(_INSERT_NEW[connection.dialect.name], values).scalar()
+    return upsert.insert_new(session, DailyReport, values)
 
 
 def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,3 +17,20 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> 
     stmt = (dialect.insert(model).values(rows)  # type: ignore[attr-defined]
             .on_conflict_do_nothing().execution_options(preserve_rowcount=True))
     return session.execute(stmt).rowcount or 0
+
+
+@cache
+def _insert_new(table: Any, dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(table)  # type: ignore[attr-defined]
+            .on_conflict_do_nothing().returning(table.c.id))
+
+
+def insert_new(session: Session, model: type, values: dict[str, Any]) -> int | None:
+    """Insert one row unless a unique key holds it already; its id, or None (a replay).
+
+    A Core statement on the table, built once: this is the hot path of every report.
+    """
+    connection = session.connection()
+    stmt = _insert_new(model.__table__, connection.dialect.name)  # type: ignore[attr-defined]
+    return connection.execute(stmt, values).scalar()

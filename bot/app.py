@@ -11,13 +11,13 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.context import Ctx, Services
 from bot.inbox import Inbox, poll
 from bot.menus import set_menus
 from bot.render import Renderer
 from bot.settings import Settings
 from core import chats, people
 from handlers import register_all
+from handlers.context import Ctx, Services
 from scheduler.loop import run_loop
 from scheduler.runner import Runner
 from scheduler.sender import Sender
@@ -37,7 +37,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     services: Services = app.bot_data
-    services.settings, services.db = settings, db
+    services.settings = settings
     services.renderer = Renderer(settings.frontline_lang)
     register_all(app)
     return app

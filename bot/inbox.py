@@ -12,9 +12,9 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot.context import CURRENT, Outgoing, UpdateScope
 from core.chats import first_hint_today
 from core.errors import UserError
+from handlers.context import CURRENT, Outgoing, UpdateScope
 from scheduler.sender import Sender
 from storage import inbox as q
 from storage.db import Database

@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.context import Ctx
 from core import people, projects
 from core.errors import UsageError
 from handlers import dialogues
 from handlers.args import parse_date, replied_user
+from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 ROLES = ("admin", "examiner")

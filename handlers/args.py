@@ -7,11 +7,11 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.context import Ctx
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
 from core.posts import ReportMessage
+from handlers.context import Ctx
 
 _DURATION = re.compile(r"^(\d{1,3})d$")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, TypeHandler, filters
 
-from bot.context import Ctx
 from core import chats, people, projects
+from handlers.context import Ctx
 
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.context import Ctx
 from core import people, projects
 from core.buttons import sign, verify
 from core.errors import UsageError
+from handlers.context import Ctx
 
 # what a pressed button completes: the code travels in the signed button data
 COMPLETIONS = {"bind": "/bind {}", "show": "/project show {}", "mdone": "/milestone done {}"}

@@ -7,9 +7,9 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
-from bot.context import CURRENT, Ctx
 from core.buttons import sign
 from core.errors import Ambiguous, UsageError, UserError
+from handlers.context import CURRENT, Ctx
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import re
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.context import Ctx
 from core import people, projects
 from core.errors import UsageError
 from handlers.args import command_text
+from handlers.context import Ctx
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 MSG = filters.UpdateType.MESSAGE

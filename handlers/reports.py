@@ -11,12 +11,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import Ctx
 from core import reports
 from core.buttons import verify
 from core.errors import UsageError
 from core.report_text import DAILY_TAGS, has_tag
 from handlers.args import ask_project, command_text, post_of
+from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(每日动态|日报)") | filters.CaptionRegex("#(每日动态|日报)")

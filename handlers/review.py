@@ -7,10 +7,10 @@ import re
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.context import Ctx
 from core import leave, people, projects, review
 from core.errors import UsageError
 from handlers.args import parse_date
+from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 _WINDOW = re.compile(r"^(today|week|month|\d{4}-\d{2})$", re.IGNORECASE)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.context import Ctx
 from core import projects, schedule
 from core.errors import UsageError
-from storage.models import Chat
+from core.projects import Chat
+from handlers.context import Ctx
 
 
 def _bound_chat(update: Update, context: Ctx) -> Chat:

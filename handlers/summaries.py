@@ -11,12 +11,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import Ctx
 from core import summaries
 from core.buttons import verify
 from core.errors import UsageError
 from core.report_text import DAILY_TAGS, has_tag
 from handlers.args import ask_project, command_text, post_of
+from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 TAGGED = filters.Regex("#(周报|月报)") | filters.CaptionRegex("#(周报|月报)")

@@ -1,26 +1,23 @@
-"""The typed context handlers get: the update's session, the actor, and a reply queue."""
+"""The typed context handlers get: the update's session, the actor, and a reply queue.
+
+The bot wires it (settings, rendering, the database) through `Services`; handlers see only
+the protocols below, so nothing under handlers/ imports bot/ or storage/.
+"""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.render import split
 from core.people import Actor, UserInfo, actor_for
-from core.projects import chat_with_project
-from storage.models import Chat
-
-if TYPE_CHECKING:
-    from bot.render import Renderer
-    from bot.settings import Settings
-    from storage.db import Database
+from core.projects import Chat, chat_with_project
 
 ACK_EMOJI = "👌"
 _UNLOADED = object()
@@ -55,13 +52,35 @@ class UpdateScope:
 CURRENT: ContextVar[UpdateScope] = ContextVar("frontline_update_scope")
 
 
+class Texts(Protocol):
+    """Rendering of template keys (the bot's Jinja2 templates)."""
+
+    def text(self, key: str, **view: Any) -> str: ...
+
+    def parts(self, key: str, **view: Any) -> list[str]: ...
+
+
+class Config(Protocol):
+    """The settings handlers read."""
+
+    frontline_secret: str
+    frontline_admins: frozenset[int]
+    frontline_tz: str
+    frontline_lang: str
+    frontline_anon_min: int
+    frontline_anon_min_comments: int
+    frontline_excellent_quota: float
+
+    @property
+    def tz(self) -> ZoneInfo: ...
+
+
 class Services:
     """Process-wide things built once at start (the application's bot_data)."""
 
     def __init__(self) -> None:
-        self.settings: Settings
-        self.db: Database
-        self.renderer: Renderer
+        self.settings: Config
+        self.renderer: Texts
 
     def today(self) -> date:
         """Today in FRONTLINE_TZ."""
@@ -87,7 +106,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         return self.bot_data
 
     @property
-    def settings(self) -> Settings:
+    def settings(self) -> Config:
         return self.bot_data.settings
 
     @property
@@ -147,7 +166,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
     def reply_long(self, key: str, **view: Any) -> None:
         """Queue an answer that may run past 4096 characters, split at line breaks."""
         chat_id = self.tg_update.effective_chat.id
-        for part in split(self.text(key, **view)):
+        for part in self.bot_data.renderer.parts(key, **view):
             self.scope.outgoing.append(Outgoing("send_message", {
                 "chat_id": chat_id, "text": part, "parse_mode": "HTML"}, chat_id=chat_id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,36 +54,107 @@ class Renderer:
         return split(self.text(key, **view))
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+
+
+def size(text: str) -> int:
+    """Length as Telegram may count it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _is_heading(line: str) -> bool:
+    """A heading opens a section (`<b>…</b>` first): it never ends a part on its own."""
+    return line.lstrip().startswith("<b>")
+
+
 def _safe_cut(line: str, limit: int) -> int:
-    """The last position ≤ limit that is not inside an HTML tag or an &entity;."""
-    cut = limit
+    """The last position ≤ limit (in UTF-16 units) not inside an HTML tag or an &entity;."""
+    cut = used = 0
+    for char in line:  # a character boundary: never half a surrogate pair
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            break
+        cut += 1
     for opener, closer in (("<", ">"), ("&", ";")):
         start = line.rfind(opener, 0, cut)
         if start > line.rfind(closer, 0, cut):
             cut = start
-    return cut or limit
+    return cut or max(1, min(limit, len(line)))
+
+
+def _open_tags(text: str) -> list[tuple[str, str]]:
+    """The tags still open at the end of text: (name, the opening tag as written)."""
+    stack: list[tuple[str, str]] = []
+    for match in _TAG.finditer(text):
+        closing, name = match[1], match[2].lower()
+        if not closing:
+            stack.append((name, match[0]))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
+    return stack
+
+
+def _cut_line(line: str, first: int, limit: int) -> list[str]:
+    """An over-long line in pieces (the first under `first`, the rest under `limit`), each with
+    its open tags closed and reopened in the next."""
+    pieces: list[str] = []
+    reopen = ""
+    room = first
+    while size(reopen + line) > room:
+        budget = room - size(reopen)
+        while True:  # shrink until the piece and the tags that close it fit
+            cut = _safe_cut(line, budget)
+            piece = reopen + line[:cut]
+            still_open = _open_tags(piece)
+            closed = piece + "".join(f"</{name}>" for name, _tag in reversed(still_open))
+            if size(closed) <= room or cut <= 1:
+                break
+            budget -= size(closed) - room
+        pieces.append(closed)
+        reopen = "".join(tag for _name, tag in still_open)
+        line, room = line[cut:], limit
+    pieces.append(reopen + line)
+    return pieces
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
-    """Split a long message at line breaks into parts under Telegram's 4096 characters."""
-    if len(text) <= limit:
+    """Split a message under Telegram's 4096 characters, each part filled as far as it goes.
+
+    Parts break between lines; a heading moves on with what follows it, and a single
+    over-long line is cut at a character boundary, never inside a tag or an entity.
+    """
+    if size(text) <= limit:
         return [text]
-    parts: list[str] = []
-    current = ""
+    parts: list[list[tuple[str, bool]]] = [[]]  # lines of each part: (line, is a heading)
     for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: cut it, never inside a tag or entity
-            if current:
-                parts.append(current)
-                current = ""
-            cut = _safe_cut(line, limit)
-            parts.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
+        current = parts[-1]
+        used = _size(current)
+        if size(line) > limit:  # cut: the first piece fills what is left of this part
+            room = limit - used - 1 if current else limit
+            if room <= 64 and current:
+                parts.append(_carry(current, 64))
+                room = limit - _size(parts[-1]) - 1 if parts[-1] else limit
+            pieces = _cut_line(line, room, limit)
+            parts[-1].append((pieces[0], False))
+            parts.extend([(piece, False)] for piece in pieces[1:])
+        elif current and used + 1 + size(line) > limit:
+            parts.append([*_carry(current, limit - 1 - size(line)), (line, _is_heading(line))])
         else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
+            current.append((line, _is_heading(line)))
+    return [joined for part in parts
+            if (joined := "\n".join(line for line, _h in part).strip("\n"))]
+
+
+def _carry(current: list[tuple[str, bool]], room: int) -> list[tuple[str, bool]]:
+    """Take the part's trailing heading (and blank lines) to start the next part with."""
+    carried: list[tuple[str, bool]] = []
+    while len(current) > 1 and (current[-1][1] or not current[-1][0].strip()):
+        carried.insert(0, current.pop())
+    if not any(heading for _line, heading in carried) or _size(carried) > room:
+        current.extend(carried)
+        return []
+    return carried
+
+
+def _size(lines: list[tuple[str, bool]]) -> int:
+    return size("\n".join(line for line, _h in lines))

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.calendar import month_bounds, week_bounds
 from core.reports import chat_project
-from core.review import leave_days, reporters
+from core.roster import leave_days, reporters
 from core.summaries import period_key
 from storage import digests as dq
 from storage import reports as q
@@ -60,6 +60,7 @@ class Digest:
     end: date
     cadres: list[CadreDigest]
     milestones: list[MilestoneLine] = field(default_factory=list)
+    all_reports: int = 0  # including those of people no longer on the project's roster
 
     @property
     def year(self) -> int:
@@ -87,12 +88,12 @@ def _project(session: Session, chat: Chat) -> Project:
     return project
 
 
-def nudge_targets(session: Session, *, chat: Chat, day: date, admins: frozenset[int]
-                  ) -> NudgeTargets:
+def nudge_targets(session: Session, *, chat: Chat, day: date, admins: frozenset[int],
+                  rehearsal: bool = False) -> NudgeTargets:
     """Active cadres who have no report dated day (any project) and are not on leave that day."""
     project = _project(session, chat)
     roster = [p for p, joined in reporters(session, project.id, admins, ZoneInfo(chat.tz))
-              if joined <= day]
+              if rehearsal or joined <= day]
     done = q.reported_on(session, person_ids=[p.id for p in roster], day=day)
     away = leave_days(session, roster, day, day)
     due = [p for p in roster if p.id not in done and not away.get(p.id)]
@@ -107,18 +108,18 @@ def _previous(kind: str, start: date) -> tuple[date, date]:
 
 
 def _digest(session: Session, chat: Chat, kind: str, start: date, end: date,
-            admins: frozenset[int]) -> Digest:
+            admins: frozenset[int], rehearsal: bool) -> Digest:
     project = _project(session, chat)
     people = [p for p, joined in reporters(session, project.id, admins, ZoneInfo(chat.tz))
-              if joined <= end]
+              if rehearsal or joined <= end]
     lines = {p.id: CadreDigest(person=p) for p in people}
     counts = dq.report_counts(session, project_id=project.id, start=start, end=end)
     progress = q.latest_progress(session, project_id=project.id, start=start, end=end)
     for pid, line in lines.items():
         line.reports, line.progress = counts.get(pid, 0), progress.get(pid)
     before_start, before_end = _previous(kind, start)
-    for pid, day, item, text in q.items_between(session, project_id=project.id,
-                                                start=before_start, end=end):
+    for _rid, pid, day, item, text in q.items_between(session, project_id=project.id,
+                                                      start=before_start, end=end):
         line = lines.get(pid)
         if line is None:
             continue
@@ -131,19 +132,19 @@ def _digest(session: Session, chat: Chat, kind: str, start: date, end: date,
         if pid in lines:
             lines[pid].answered = True
     return Digest(project=project, kind=kind, period_key=key, start=start, end=end,
-                  cadres=list(lines.values()))
+                  cadres=list(lines.values()), all_reports=sum(counts.values()))
 
 
 def weekly_digest(session: Session, *, chat: Chat, start: date, end: date,
-                  admins: frozenset[int]) -> Digest:
+                  admins: frozenset[int], rehearsal: bool = False) -> Digest:
     """The week so far, per cadre, with last week's 计划 beside this week's 完成."""
-    return _digest(session, chat, "weekly", start, end, admins)
+    return _digest(session, chat, "weekly", start, end, admins, rehearsal)
 
 
 def monthly_digest(session: Session, *, chat: Chat, start: date, end: date,
-                   admins: frozenset[int], today: date) -> Digest:
+                   admins: frozenset[int], today: date, rehearsal: bool = False) -> Digest:
     """The month so far, per cadre, plus 节点对账: milestones due this month and still-open ones."""
-    digest = _digest(session, chat, "monthly", start, end, admins)
+    digest = _digest(session, chat, "monthly", start, end, admins, rehearsal)
     first, last = month_bounds(start)
     for milestone, owner in dq.milestones_to_reconcile(session, project_id=digest.project.id,
                                                       start=first, end=last):

@@ -9,8 +9,10 @@ DAILY_TAGS = ("#每日动态", "#日报")
 WEEKLY_TAGS = ("#周报",)
 MONTHLY_TAGS = ("#月报",)
 
+_TAG = re.compile("#(?:每日动态|日报|周报|月报)")
 _LINE = re.compile(
-    r"^\s*(?:[-*•·]\s*|\d{1,2}[.、)）]\s*)?"
+    r"^\s*(?:#(?:每日动态|日报|周报|月报)\s*)*"  # `#日报 完成：…`: a structured line after the tag
+    r"(?:[-*•·]\s*|\d{1,2}[.、)）]\s*)?"
     r"(?P<key>进度|完成|问题|计划|progress|done|problem|plan)\s*[:：]\s*(?P<value>.*?)\s*$",
     re.IGNORECASE,
 )
@@ -34,6 +36,10 @@ class ParsedReport:
     def of(self, kind: str) -> list[str]:
         return [text for k, text in self.items if k == kind]
 
+    @property
+    def structured(self) -> bool:
+        return self.progress is not None or bool(self.items)
+
 
 def parse_report(text: str) -> ParsedReport:
     """Pick out 进度/完成/问题/计划 lines (Chinese or ASCII colon); the rest stays free text."""
@@ -50,3 +56,12 @@ def parse_report(text: str) -> ParsedReport:
         elif value:
             parsed.items.append((_KINDS[key], value))
     return parsed
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    """The first non-blank line with the hashtags left out, cut to `limit` characters (+ "…")."""
+    for line in _TAG.sub("", text).splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[:limit] + "…"
+    return ""

@@ -2,72 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core.calendar import is_workday, month_bounds, week_bounds, workdays
-from core.errors import UsageError
+from core.calendar import is_workday, workdays
 from core.people import Actor
+from core.report_text import first_line
 from core.reports import project_clock
+from core.roster import leave_days, reporters
+from core.windows import Window, parse_window
 from storage import people as people_q
 from storage import projects as projects_q
 from storage import reports as q
 from storage.models import Milestone, Person, Project
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+TEXT_MAX = 1500  # a free-text report in today's summary is cut here ("…"), never dropped
 
 
-@dataclass(frozen=True)
-class Window:
-    """A fixed review window; `end` never passes today."""
+@dataclass
+class ReportLines:
+    """One report of the day as the summary shows it: its structured lines, else its text."""
 
-    kind: str  # today | week | month | YYYY-MM
-    start: date
-    end: date
+    at: datetime  # posted, in the project's timezone
+    progress: int | None
+    items: list[tuple[str, str]]  # (done | problem | plan, text) in the order written
+    text: str  # the text as written, when it has no structured line
 
-
-def parse_window(token: str | None, today: date) -> Window:
-    """today (default) | week (ISO week to date) | month (to date) | YYYY-MM."""
-    token = (token or "today").lower()
-    if token == "today":
-        return Window("today", today, today)
-    if token == "week":
-        return Window("week", week_bounds(today)[0], today)
-    if token == "month":
-        return Window("month", today.replace(day=1), today)
-    match = _MONTH.match(token)
-    if match:
-        try:
-            first = date(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            raise UsageError("errors.bad_window", value=token) from None
-        if first > today:
-            raise UsageError("errors.future_date", date=token)
-        return Window(token, first, min(month_bounds(first)[1], today))
-    raise UsageError("errors.bad_window", value=token)
-
-
-def reporters(session: Session, project_id: int, admins: frozenset[int], tz: tzinfo
-              ) -> list[tuple[Person, date]]:
-    """The project's active cadres with their local join day, less examiners and admins."""
-    return [(p, m.joined_at.astimezone(tz).date())
-            for p, m in people_q.members(session, project_id=project_id)
-            if not (p.is_admin or p.is_examiner or p.tg_id in admins)]
-
-
-def leave_days(session: Session, people: list[Person], start: date, end: date
-                ) -> dict[int, set[date]]:
-    days: dict[int, set[date]] = defaultdict(set)
-    for leave in q.leaves_between(session, person_ids=[p.id for p in people], start=start, end=end):
-        day = max(leave.start, start)
-        while day <= min(leave.end, end):
-            days[leave.person_id].add(day)
-            day += timedelta(days=1)
-    return days
+    @property
+    def structured(self) -> bool:
+        return self.progress is not None or bool(self.items)
 
 
 @dataclass
@@ -76,6 +43,8 @@ class CadreLine:
     progress: int | None = None
     done: list[tuple[date, str]] = field(default_factory=list)
     problems: list[tuple[date, str]] = field(default_factory=list)
+    notes: list[tuple[date, str]] = field(default_factory=list)  # reports without structure
+    reports: list[ReportLines] = field(default_factory=list)  # today's window only
     on_time: int = 0
     late: int = 0
     missing: int = 0
@@ -97,21 +66,17 @@ class SummaryView:
                 sum(c.missing for c in self.cadres))
 
 
-def summary(session: Session, actor: Actor, project: Project, window: Window, *,
-            admins: frozenset[int], today: date) -> SummaryView:
-    """Per cadre: latest 进度, every 完成 and 问题 line; milestones; the reporting rate."""
+def summary(session: Session, actor: Actor, project: Project, token: str | None, *,
+            now: datetime, default_tz: str, admins: frozenset[int]) -> SummaryView:
+    """Per cadre what they reported, milestones, the reporting rate; "today" is the project's."""
     actor.require_examiner(project.id)
-    roster = reporters(session, project.id, admins, project_clock(session, project, "UTC")[0])
+    tz, _nudge = project_clock(session, project, default_tz)
+    today = now.astimezone(tz).date()
+    window = parse_window(token, today)
+    roster = reporters(session, project.id, admins, tz)
     people, joined = [p for p, _d in roster], {p.id: d for p, d in roster}
     lines = {p.id: CadreLine(person=p) for p in people}
-    progress = q.latest_progress(session, project_id=project.id, start=window.start, end=window.end)
-    for pid, value in progress.items():
-        if pid in lines:
-            lines[pid].progress = value
-    for pid, day, kind, text in q.items_between(session, project_id=project.id,
-                                                start=window.start, end=window.end):
-        if pid in lines and kind in ("done", "problem"):
-            (lines[pid].done if kind == "done" else lines[pid].problems).append((day, text))
+    _fill_content(session, project, window, lines, tz)
     days = workdays(window.start, window.end)
     status = q.day_status(session, project_id=project.id, start=window.start, end=window.end)
     leave = leave_days(session, people, window.start, window.end)
@@ -134,6 +99,39 @@ def summary(session: Session, actor: Actor, project: Project, window: Window, *,
                        today=today)
 
 
+def _fill_content(session: Session, project: Project, window: Window,
+                  lines: dict[int, CadreLine], tz: ZoneInfo) -> None:
+    """What each cadre wrote: today report by report; longer windows by kind (3 queries)."""
+    latest = q.latest_progress(session, project_id=project.id, start=window.start, end=window.end)
+    for pid, value in latest.items():
+        if pid in lines:
+            lines[pid].progress = value
+    items = q.items_between(session, project_id=project.id, start=window.start, end=window.end)
+    today = window.kind == "today"
+    reports = q.window_reports(session, project_id=project.id, start=window.start,
+                               end=window.end, unstructured=not today)
+    if today:
+        by_report: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for report_id, _pid, _day, kind, text in items:
+            by_report[report_id].append((kind, text))
+        for report_id, pid, _day, posted_at, text, progress in reports:
+            if pid in lines:
+                lines[pid].reports.append(ReportLines(
+                    at=posted_at.astimezone(tz), progress=progress,
+                    items=by_report.get(report_id, []), text=_cut(text.strip(), TEXT_MAX)))
+        return
+    for _report_id, pid, day, kind, text in items:
+        if pid in lines and kind in ("done", "problem"):
+            (lines[pid].done if kind == "done" else lines[pid].problems).append((day, text))
+    for _id, pid, day, _posted, text, _progress in reports:
+        if pid in lines and (line := first_line(text)):
+            lines[pid].notes.append((day, line))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass
 class MissingView:
     project: Project
@@ -144,13 +142,14 @@ class MissingView:
     total: int
 
 
-def missing(session: Session, actor: Actor, project: Project, *, admins: frozenset[int],
-            today: date) -> MissingView:
-    """Who has not reported today; nobody on a non-working day."""
+def missing(session: Session, actor: Actor, project: Project, *, now: datetime,
+            default_tz: str, admins: frozenset[int]) -> MissingView:
+    """Who has not reported today (the project's today); nobody on a non-working day."""
     actor.require_examiner(project.id)
+    tz = project_clock(session, project, default_tz)[0]
+    today = now.astimezone(tz).date()
     if not is_workday(today):
         return MissingView(project, today, False, [], [], 0)
-    tz = project_clock(session, project, "UTC")[0]
     people = [p for p, _joined in reporters(session, project.id, admins, tz)]
     done = q.reported_on(session, person_ids=[p.id for p in people], day=today,
                          project_id=project.id)
@@ -168,10 +167,19 @@ class MyView:
     streak: int
     today_reported: bool
 
+    @property
+    def progress(self) -> int | None:
+        """The 进度 of my latest report that has one (by message time, then id)."""
+        return next((r.progress for r in self.recent if r.progress is not None), None)
 
-def my(session: Session, actor: Actor, *, today: date, limit: int = 7) -> MyView:
-    """My recent reports and my streak of reported working days."""
+
+def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit: int = 7
+       ) -> MyView:
+    """My recent reports and my streak of reported working days (in my project's timezone)."""
     person = actor.require_person()
+    projects = people_q.projects_of(session, person_id=person.id)
+    tz = project_clock(session, projects[0], default_tz)[0] if projects else ZoneInfo(default_tz)
+    today = now.astimezone(tz).date()
     dates = q.report_dates(session, person_id=person.id, since=today - timedelta(days=400))
     streak, day = 0, today
     if today not in dates:
@@ -182,6 +190,6 @@ def my(session: Session, actor: Actor, *, today: date, limit: int = 7) -> MyView
                 break
             streak += 1
         day -= timedelta(days=1)
-    return MyView(person=person, projects=people_q.projects_of(session, person_id=person.id),
+    return MyView(person=person, projects=projects,
                   recent=q.recent(session, person_id=person.id, limit=limit), streak=streak,
                   today_reported=today in dates)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from core import leave, people, projects, review
 from core.errors import UsageError
+from core.windows import TOKEN as WINDOW
 from handlers.args import parse_date
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
-_WINDOW = re.compile(r"^(today|week|month|\d{4}-\d{2})$", re.IGNORECASE)
 
 
 def _projects(context: Ctx, name: str | None) -> list[projects.Project]:
@@ -32,18 +33,17 @@ async def summary(update: Update, context: Ctx) -> None:
     """/summary [project] [today|week|month|YYYY-MM]"""
     args = list(context.args or [])
     context.actor.require_examiner()
-    window_token = args.pop() if args and _WINDOW.match(args[-1]) else None
+    window = args.pop() if args and WINDOW.match(args[-1]) else None
     if len(args) > 1:
         raise UsageError("usage.summary")
-    today = context.today()
-    window = review.parse_window(window_token, today)
     found = _projects(context, args[0] if args else None)
     if not found:
         raise UsageError("errors.no_projects")
-    admins = context.settings.frontline_admins
+    settings = context.settings
     for project in found:
-        view = review.summary(context.session, context.actor, project, window, admins=admins,
-                              today=today)
+        view = review.summary(context.session, context.actor, project, window,
+                              now=datetime.now(UTC), default_tz=settings.frontline_tz,
+                              admins=settings.frontline_admins)
         context.reply_long("review.summary", view=view)
 
 
@@ -57,15 +57,17 @@ async def missing(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     for project in found:
-        view = review.missing(context.session, context.actor, project,
-                              admins=context.settings.frontline_admins, today=context.today())
+        view = review.missing(context.session, context.actor, project, now=datetime.now(UTC),
+                              default_tz=context.settings.frontline_tz,
+                              admins=context.settings.frontline_admins)
         context.reply_long("review.missing", view=view)
 
 
 async def my(update: Update, context: Ctx) -> None:
     """/my: my recent reports and streak."""
     context.reply("review.my", view=review.my(context.session, context.actor,
-                                              today=context.today()))
+                                              now=datetime.now(UTC),
+                                              default_tz=context.settings.frontline_tz))
 
 
 async def leave_(update: Update, context: Ctx) -> None:

@@ -45,11 +45,15 @@ def slot_marker(chat: Chat) -> str:
 
 
 def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
-         texts: Texts) -> list[Planned]:
-    """The messages of one slot, keyed so that each is sent once."""
+         texts: Texts, rehearsal: bool = False) -> list[Planned]:
+    """The messages of one slot, keyed so that each is sent once.
+
+    A rehearsal (`jobs run --at T`) takes today's members as members at T (SPEC §9).
+    """
     key = slot.period_key
     if slot.job == "daily-nudge":
-        targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins)
+        targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins,
+                                        rehearsal=rehearsal)
         planned = [Planned(slot.job, f"person:{p.id}", key, p.tg_id,
                            texts.text("prompts.nudge_dm", person=p, day=slot.day))
                    for p in targets.reachable if p.tg_id]
@@ -60,11 +64,11 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
         return planned
     if slot.job == "weekly-prompt":
         view = digests.weekly_digest(session, chat=chat, start=slot.start, end=slot.day,
-                                     admins=admins)
+                                     admins=admins, rehearsal=rehearsal)
         parts = texts.parts("prompts.weekly", view=view, request=True)
     else:
         view = digests.monthly_digest(session, chat=chat, start=slot.start, end=slot.day,
-                                      admins=admins, today=slot.day)
+                                      admins=admins, today=slot.day, rehearsal=rehearsal)
         parts = texts.parts("prompts.monthly", view=view, request=True)
     return [Planned(slot.job, f"chat:{chat.id}#{n}", key, chat.id, part)
             for n, part in enumerate(parts, start=1)]

@@ -100,7 +100,8 @@ class Runner:
             if slot is None:
                 return [], None
             marker = (job, slot_marker(chat), slot.period_key)
-            planned = plan(session, chat, slot, admins=self.admins, texts=self.texts)
+            planned = plan(session, chat, slot, admins=self.admins, texts=self.texts,
+                           rehearsal=not live)
             q.plan(session, rows=[{"job": p.job, "target": p.target, "period_key": p.period_key,
                                    "chat_id": p.chat_id} for p in planned]
                    + [{"job": job, "target": marker[1], "period_key": marker[2],

@@ -62,24 +62,44 @@ def reported_on(session: Session, *, person_ids: list[int], day: date,
 
 
 def items_between(session: Session, *, project_id: int, start: date, end: date
-                  ) -> list[tuple[int, date, str, str]]:
-    """(person_id, local_date, kind, text) of every structured line in the window, in order."""
-    stmt = (select(DailyReport.person_id, DailyReport.local_date, ReportItem.kind, ReportItem.text)
+                  ) -> list[tuple[int, int, date, str, str]]:
+    """(report_id, person_id, local_date, kind, text) of every structured line, in order."""
+    stmt = (select(ReportItem.report_id, DailyReport.person_id, DailyReport.local_date,
+                   ReportItem.kind, ReportItem.text)
             .join(ReportItem, ReportItem.report_id == DailyReport.id)
             .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
                    DailyReport.local_date >= start, DailyReport.local_date <= end)
-            .order_by(DailyReport.local_date, DailyReport.posted_at, ReportItem.position))
+            .order_by(DailyReport.local_date, DailyReport.posted_at, DailyReport.message_id,
+                      ReportItem.position))
+    return list(session.exec(stmt).all())
+
+
+def window_reports(session: Session, *, project_id: int, start: date, end: date,
+                   unstructured: bool = False) -> list[tuple]:
+    """(id, person_id, local_date, posted_at, text, progress) of the window's reports in message
+    order; with `unstructured`, only those without 进度 or any structured line."""
+    stmt = (select(DailyReport.id, DailyReport.person_id, DailyReport.local_date,
+                   DailyReport.posted_at, DailyReport.text, DailyReport.progress)
+            .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .order_by(DailyReport.posted_at, DailyReport.message_id))
+    if unstructured:
+        has_items = select(ReportItem.id).where(ReportItem.report_id == DailyReport.id).exists()
+        stmt = stmt.where(DailyReport.progress.is_(None), ~has_items)  # type: ignore[union-attr]
     return list(session.exec(stmt).all())
 
 
 def latest_progress(session: Session, *, project_id: int, start: date, end: date
                     ) -> dict[int, int]:
-    """person_id → the progress figure of their latest report in the window that has one."""
+    """person_id → the 进度 of their latest report in the window that has one.
+
+    Latest by message time, then message id: a burst shares one second (SPEC §4).
+    """
     ranked = (select(DailyReport.person_id, DailyReport.progress,
                      func.row_number().over(
                          partition_by=DailyReport.person_id,
-                         order_by=(DailyReport.local_date.desc(),  # type: ignore[attr-defined]
-                                   DailyReport.posted_at.desc())).label("rn"))  # type: ignore[attr-defined]
+                         order_by=(DailyReport.posted_at.desc(),  # type: ignore[attr-defined]
+                                   DailyReport.message_id.desc())).label("rn"))  # type: ignore[attr-defined]
               .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
                      DailyReport.progress.is_not(None),  # type: ignore[union-attr]
                      DailyReport.local_date >= start, DailyReport.local_date <= end)
@@ -90,7 +110,7 @@ def latest_progress(session: Session, *, project_id: int, start: date, end: date
 
 def recent(session: Session, *, person_id: int, limit: int) -> list[DailyReport]:
     stmt = (select(DailyReport).where(DailyReport.person_id == person_id, ~DailyReport.withdrawn)
-            .order_by(DailyReport.local_date.desc(), DailyReport.posted_at.desc())  # type: ignore[attr-defined]
+            .order_by(DailyReport.posted_at.desc(), DailyReport.message_id.desc())  # type: ignore[attr-defined]
             .limit(limit))
     return list(session.exec(stmt))
 

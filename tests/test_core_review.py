@@ -18,7 +18,8 @@ from core.errors import Refused, UsageError
 from core.people import Actor, UserInfo
 from core.posts import ReportMessage
 from core.reports import record
-from core.review import Window, missing, parse_window, summary
+from core.review import missing, summary
+from core.windows import Window, parse_window
 from storage.db import Database
 from storage.models import Chat, DailyReport, Domain, Leave, Membership, Person, Project
 
@@ -188,8 +189,8 @@ def _examiner(s: Session, world: World, projects: list[int] | None = None) -> Ac
 def _summary(db: Database, world: World, token: str = "week", today: date = TODAY):
     with db.session(write=False) as s:
         project = s.get(Project, world.project)
-        return summary(s, _examiner(s, world), project, parse_window(token, today),
-                       admins=ADMINS, today=today)
+        return summary(s, _examiner(s, world), project, token, now=local(today, 12),
+                       default_tz="Asia/Shanghai", admins=ADMINS)
 
 
 def _by_id(view) -> dict[int, tuple[int, int, int, int]]:
@@ -269,8 +270,8 @@ def test_summary_is_refused_to_a_cadre(db: Database, world: World) -> None:
         actor = Actor(user=UserInfo(id=person.tg_id), person=person,
                       cadre_projects=[world.project])
         with pytest.raises(Refused) as err:
-            summary(s, actor, s.get(Project, world.project), parse_window("week", TODAY),
-                    admins=ADMINS, today=TODAY)
+            summary(s, actor, s.get(Project, world.project), "week", now=local(TODAY, 12),
+                    default_tz="Asia/Shanghai", admins=ADMINS)
     assert err.value.key == "errors.examiner_only"
 
 
@@ -278,8 +279,8 @@ def test_summary_is_refused_to_an_examiner_of_another_project(db: Database, worl
     with db.session(write=False) as s:
         actor = _examiner(s, world, projects=[world.other])
         with pytest.raises(Refused) as err:
-            summary(s, actor, s.get(Project, world.project), parse_window("week", TODAY),
-                    admins=ADMINS, today=TODAY)
+            summary(s, actor, s.get(Project, world.project), "week", now=local(TODAY, 12),
+                    default_tz="Asia/Shanghai", admins=ADMINS)
     assert err.value.key == "errors.not_your_project"
 
 
@@ -299,7 +300,7 @@ def test_summary_join_day_is_the_local_date_in_the_project_timezone(db: Database
 def _missing(db: Database, world: World, today: date):
     with db.session(write=False) as s:
         return missing(s, _examiner(s, world), s.get(Project, world.project), admins=ADMINS,
-                       today=today)
+                       now=local(today, 12), default_tz="Asia/Shanghai")
 
 
 def test_missing_on_a_makeup_saturday_lists_who_has_not_reported(

@@ -299,18 +299,20 @@ def test_day_status_keeps_to_the_project_and_window(db: Database, world) -> None
     assert status == {(world["a"], D2): True}
 
 
-def test_latest_progress_takes_the_latest_dated_report_with_progress(db: Database, world) -> None:
+def test_latest_progress_is_by_message_time_then_message_id(db: Database, world) -> None:
     with db.session() as s:
         project, _o, a, b = _objects(s, world)
-        # A back-fill for D1 posted last must not beat D2's figure; D3 has no figure.
+        # SPEC §4: "latest" is by message time; D3's report has no figure, so the back-fill
+        # for D1 posted last on D3 gives A's latest figure.
         _report(s, a, project, D2, posted=at(D2, 2), progress=40)
         _report(s, a, project, D1, posted=at(D3, 5), progress=90, on_time=False)
-        _report(s, a, project, D3, posted=at(D3, 2), progress=None)
-        _report(s, b, project, D1, posted=at(D1, 2), progress=10)
-        _report(s, b, project, D1, posted=at(D1, 6), progress=15)
+        _report(s, a, project, D3, posted=at(D3, 6), progress=None)
+        # B's burst in one second: the highest message id is the last one posted.
+        for value in (10, 11, 12, 15):
+            _report(s, b, project, D1, posted=at(D1, 6), progress=value)
     with db.session(write=False) as s:
         latest = q.latest_progress(s, project_id=world["project"], start=D1, end=D3)
-    assert latest == {world["a"]: 40, world["b"]: 15}
+    assert latest == {world["a"]: 90, world["b"]: 15}
 
 
 def test_latest_progress_ignores_withdrawn_and_out_of_window_reports(db: Database, world) -> None:
@@ -341,14 +343,15 @@ def test_items_between_orders_by_date_then_post_time_then_position(db: Database,
         _report(s, a, project, D2, posted=at(D2, 9), items=[("done", "a-d2-late")])
         _report(s, b, project, D2, posted=at(D2, 1),
                 items=[("problem", "b-d2-1"), ("done", "b-d2-2")])
+        _report(s, b, project, D2, posted=at(D2, 1), items=[("done", "b-d2-same-second")])
         _report(s, a, project, D1, posted=at(D1, 5),
                 items=[("done", "a-d1-1"), ("problem", "a-d1-2"), ("plan", "a-d1-3")])
     with db.session(write=False) as s:
         rows = q.items_between(s, project_id=world["project"], start=D1, end=D3)
     a, b = world["a"], world["b"]
-    assert rows == [
+    assert [row[1:] for row in rows] == [
         (a, D1, "done", "a-d1-1"), (a, D1, "problem", "a-d1-2"), (a, D1, "plan", "a-d1-3"),
-        (b, D2, "problem", "b-d2-1"), (b, D2, "done", "b-d2-2"),
+        (b, D2, "problem", "b-d2-1"), (b, D2, "done", "b-d2-2"), (b, D2, "done", "b-d2-same-second"),
         (a, D2, "done", "a-d2-late"),
     ]
 

@@ -233,3 +233,47 @@ async def test_a_pass_cancelled_mid_send_records_the_send_and_never_repeats_it(
     request.do_request = original
     await runner.run(FRIDAY_PROMPT + timedelta(minutes=1), jobs=("weekly-prompt",))
     assert sent_to(request) == Counter(dict.fromkeys(GROUPS, 1))
+
+
+def _newcomer_with_backfills(db: Database, days: list) -> None:
+    """A cadre who registered just now (after T) and back-filled reports in T's week."""
+    from storage.models import DailyReport
+    with db.session() as s:
+        project = s.exec(select(Project)).first()
+        person = Person(tg_id=777, name="新来的", post="科员", reachable=True)
+        s.add(person)
+        s.flush()
+        s.add(Membership(person_id=person.id, project_id=project.id,
+                         joined_at=datetime.now(UTC)))
+        for n, day in enumerate(days):
+            s.add(DailyReport(person_id=person.id, project_id=project.id, chat_id=777,
+                              message_id=n + 1, local_date=day, posted_at=datetime.now(UTC),
+                              on_time=False, backfilled=True, text="#日报 补报的工作"))
+
+
+async def test_a_rehearsal_lists_a_cadre_who_registered_after_t(db: Database) -> None:
+    seed(db)
+    _newcomer_with_backfills(db, [FRIDAY_PROMPT.date() - timedelta(days=1)])
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",), live=False)
+    prompts = request.texts(GROUPS[0])
+    assert len(prompts) == 1 and "新来的" in prompts[0] and "本周动态 1 条" in prompts[0]
+
+
+async def test_a_rehearsal_nudges_a_reachable_cadre_who_registered_after_t(db: Database) -> None:
+    seed(db)
+    _newcomer_with_backfills(db, [])
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_NUDGE, jobs=("daily-nudge",), live=False)
+    assert len(request.texts(777)) == 1
+
+
+async def test_the_live_loop_does_not_nudge_for_a_day_before_a_cadre_joined(db: Database) -> None:
+    seed(db)
+    _newcomer_with_backfills(db, [])
+    request = OfflineRequest()
+    runner = await make_runner(db, request)
+    await runner.run(FRIDAY_NUDGE, jobs=("daily-nudge",), live=True)
+    assert request.texts(777) == []

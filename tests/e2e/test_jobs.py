@@ -68,3 +68,18 @@ def test_nudge_dms_the_reachable_and_names_the_rest_in_the_group(emu, district) 
     [dm] = emu.texts(reachable.id)[dms_before:]
     [named] = emu.texts(group.id)[group_before:]
     assert "每日动态" in dm and name in named and reachable.first_name not in named
+
+
+def test_a_rehearsal_of_last_week_lists_a_cadre_who_registered_today(emu, district) -> None:
+    from core.schedule import previous_slot
+
+    bot, group, reachable, _silent = district
+    last = previous_slot(Chat(id=-1, tz="Asia/Shanghai"), "weekly-prompt", datetime.now(UTC))
+    assert last is not None
+    emu.send(reachable, group, text=f"/daily {last.day.isoformat()} 完成：补报上周的征迁签约")
+    bot.wait(lambda e: any("补记" in t for t in e.texts(group.id)), message="back-fill")
+    before = len(emu.texts(group.id))
+    at = (last.at + timedelta(minutes=5)).isoformat()
+    assert jobs_run(bot, "weekly-prompt", at).startswith("sent 1,")
+    [prompt] = emu.texts(group.id)[before:]
+    assert "李明" in prompt and "补报上周的征迁签约" in prompt and "还没有登记的干部" not in prompt

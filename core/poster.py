@@ -1,0 +1,187 @@
+"""A printable QR poster for a rating link: title band, large QR code, call to action, expiry."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from typing import Protocol
+
+import segno
+from PIL import Image, ImageDraw, ImageFont
+
+# A4 portrait at 200 dpi (A5 at ~280 dpi): crisp on either paper size.
+WIDTH, HEIGHT = 1654, 2339
+DPI = 200
+MARGIN = 110
+QUIET_ZONE = 4  # modules of white around the code, the minimum the QR standard asks for
+QR_SHARE = 0.62  # of the page width, for the dark modules; the quiet zone comes on top
+
+BAND = (183, 28, 28)
+WHITE = (255, 255, 255)
+INK = (33, 33, 33)
+GREY = (102, 102, 102)
+
+_TOKEN = re.compile(r"[A-Za-z0-9@#._%/:+\-]+|\s+|.", re.DOTALL)
+_ELLIPSIS = "…"
+
+
+class CjkFontLike(Protocol):
+    """A font file with Chinese glyphs; `index` picks the face inside a .ttc collection."""
+
+    @property
+    def path(self) -> str | os.PathLike[str]: ...
+
+    @property
+    def index(self) -> int: ...
+
+
+def build_poster(
+    link: str,
+    title: str,
+    subtitle: str,
+    call_to_action: str,
+    expiry_line: str,
+    font: CjkFontLike,
+) -> bytes:
+    """Compose the poster and return it as PNG bytes."""
+    canvas = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    draw = ImageDraw.Draw(canvas)
+    faces = _Faces(font)
+    text_width = WIDTH - 2 * MARGIN
+
+    title_block = _fit(draw, faces, title, text_width, max_lines=2, start=120, smallest=60)
+    subtitle_block = _fit(draw, faces, subtitle, text_width, max_lines=1, start=64, smallest=36)
+    band_height = 100 + _height(title_block) + 36 + _height(subtitle_block) + 90
+    draw.rectangle((0, 0, WIDTH, band_height), fill=BAND)
+    y = _draw_block(draw, title_block, 100, WHITE)
+    _draw_block(draw, subtitle_block, y + 36, WHITE)
+
+    expiry_block = _fit(draw, faces, expiry_line, text_width, max_lines=1, start=46, smallest=30)
+    expiry_top = HEIGHT - 110 - _height(expiry_block)
+    _draw_block(draw, expiry_block, expiry_top, GREY)
+
+    cta_block = _fit(draw, faces, call_to_action, text_width, max_lines=2, start=76, smallest=44)
+    cta_top = expiry_top - 90 - _height(cta_block)
+    _draw_block(draw, cta_block, cta_top, INK)
+
+    qr_top, qr_bottom = band_height + 70, cta_top - 50
+    code = _qr_image(link, int(WIDTH * QR_SHARE), min(WIDTH, qr_bottom - qr_top))
+    code_y = qr_top + max(0, (qr_bottom - qr_top - code.height) // 2)
+    canvas.paste(code, ((WIDTH - code.width) // 2, code_y))
+
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+class _Faces:
+    """Pillow faces of one font file, by pixel size."""
+
+    def __init__(self, font: CjkFontLike) -> None:
+        self.path = os.fspath(font.path)
+        self.index = font.index
+        self._sizes: dict[int, ImageFont.FreeTypeFont] = {}
+
+    def at(self, size: int) -> ImageFont.FreeTypeFont:
+        """The face at `size` pixels."""
+        if size not in self._sizes:
+            self._sizes[size] = ImageFont.truetype(self.path, size, index=self.index)
+        return self._sizes[size]
+
+
+class _Block:
+    """Lines of text set in one face."""
+
+    def __init__(self, face: ImageFont.FreeTypeFont, size: int, lines: list[str]) -> None:
+        self.face, self.lines, self.pitch = face, lines, round(size * 1.35)
+
+
+def _fit(
+    draw: ImageDraw.ImageDraw,
+    faces: _Faces,
+    text: str,
+    width: int,
+    *,
+    max_lines: int,
+    start: int,
+    smallest: int,
+) -> _Block:
+    """Wrap `text` into `max_lines` lines of `width`, shrinking the face, else cutting with …."""
+    text = " ".join(text.split())
+    size = start
+    while True:
+        face = faces.at(size)
+        lines = _wrap(draw, face, text, width)
+        if len(lines) <= max_lines or size <= smallest:
+            break
+        size = max(smallest, int(size * 0.9))
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and _width(draw, face, last + _ELLIPSIS) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + _ELLIPSIS
+    return _Block(face, size, lines)
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, face: ImageFont.FreeTypeFont, text: str, width: int
+) -> list[str]:
+    """Break text into lines no wider than `width`: between CJK characters, Latin words whole."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(text):
+        if _width(draw, face, line + token) <= width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        if token.isspace():
+            continue
+        for char in token:  # a word wider than the line is cut between characters
+            if line and _width(draw, face, line + char) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _width(draw: ImageDraw.ImageDraw, face: ImageFont.FreeTypeFont, text: str) -> int:
+    """The inked width of `text`, overhangs included."""
+    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=face, anchor="ls")
+    return right - min(left, 0)
+
+
+def _height(block: _Block) -> int:
+    """Vertical room the block takes."""
+    return block.pitch * len(block.lines)
+
+
+def _draw_block(
+    draw: ImageDraw.ImageDraw, block: _Block, top: int, fill: tuple[int, int, int]
+) -> int:
+    """Draw each line centred on its ink; return the y below the block."""
+    baseline = top + round(block.pitch * 0.8)
+    for line in block.lines:
+        left, _t, right, _b = draw.textbbox((0, 0), line, font=block.face, anchor="ls")
+        x = (WIDTH - (right - left)) // 2 - left
+        draw.text((x, baseline), line, font=block.face, fill=fill, anchor="ls")
+        baseline += block.pitch
+    return top + _height(block)
+
+
+def _qr_image(link: str, width: int, box: int) -> Image.Image:
+    """The QR code about `width` wide, quiet zone within `box`, at a whole-pixel module size."""
+    code = segno.make(link, error="m", micro=False)
+    inner = code.symbol_size(scale=1, border=0)[0]
+    outer = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
+    scale = max(1, min(width // inner, box // outer))
+    png = io.BytesIO()
+    code.save(png, kind="png", scale=scale, border=QUIET_ZONE, dark="black", light="white")
+    png.seek(0)
+    with Image.open(png) as image:
+        return image.convert("RGB")

@@ -226,5 +226,5 @@ def test_a_big_sheet_streams_with_bounded_memory():
     assert most_alive <= 202  # the 200-row width sample, the row being written, the next
     assert peak < 30 * 1024 * 1024
     ws = load_workbook(BytesIO(out.getvalue()), read_only=True).active
-    last = list(ws.iter_rows(min_row=50_002, max_row=50_002, values_only=True))[0]
+    last = next(ws.iter_rows(min_row=50_002, max_row=50_002, values_only=True))
     assert last[:3] == ("干部49999", 49_999, 24_999.5)

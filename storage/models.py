@@ -218,11 +218,12 @@ class Delivery(SQLModel, table=True):
     """One planned scheduled message: the send ledger (SPEC §5, §10)."""
 
     __table_args__ = (UniqueConstraint("job", "target", "period_key"),
-                      Index("ix_delivery_status_claim", "status", "claim_expires_at"))
+                      Index("ix_delivery_status_claim", "status", "claim_expires_at"),
+                      Index("ix_delivery_status_due", "status", "due_at"))
     id: int | None = Field(default=None, primary_key=True)
     job: str = Field(max_length=32)
     target: str = Field(max_length=64)  # chat:<id>, person:<id> (a part suffix for split digests)
-    period_key: str = Field(max_length=16)
+    period_key: str = Field(max_length=32)
     chat_id: int | None = tg_id(default=None)
     status: str = Field(default="pending", max_length=12)
     claimed_by: str | None = Field(default=None, max_length=64)
@@ -231,6 +232,10 @@ class Delivery(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    # Triggered messages (alerts, order notices) are planned by handlers in their transaction:
+    # sent from `due_at` on, with what to send in `payload` (JSON).
+    due_at: datetime | None = None
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Lease(SQLModel, table=True):

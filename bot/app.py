@@ -18,6 +18,7 @@ from bot.settings import Settings
 from core import chats, people
 from handlers import register_all
 from handlers.context import Ctx, Services
+from scheduler.flusher import Flusher
 from scheduler.loop import run_loop
 from scheduler.runner import Runner
 from scheduler.sender import Sender
@@ -71,15 +72,22 @@ class Runtime:
         self.settings, self.db = settings, db
         self.app = build_app(settings, db, request=request)
         self.sender = build_sender(self.app, db)
-        self.inbox = Inbox(self.app, db, self.sender)
+        self.runner = build_runner(settings, db, self.sender)
+        self.flusher = Flusher(self.runner)
+        self.inbox = Inbox(self.app, db, self.sender, on_planned=self.flusher.kick)
 
     async def __aenter__(self) -> Runtime:
         await self.app.initialize()
         await self.app.start()
         return self
 
+    async def settle(self, timeout: float | None = None) -> None:
+        """Wait for triggered messages being flushed and every queued reply."""
+        await self.flusher.settle()
+        await self.sender.drain(timeout=timeout)
+
     async def __aexit__(self, *exc: object) -> None:
-        await self.sender.drain(timeout=5.0)  # acknowledgements are not worth a slow stop
+        await self.settle(timeout=5.0)  # acknowledgements are not worth a slow stop
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -111,15 +119,15 @@ async def run_polling(settings: Settings, db: Database) -> None:
 def build_runner(settings: Settings, db: Database, sender: Sender) -> Runner:
     """The scheduler's due-work runner, rendering with the bot's templates."""
     return Runner(db, sender, Renderer(settings.frontline_lang),
-                  admins=settings.frontline_admins)
+                  admins=settings.frontline_admins, secret=settings.frontline_secret,
+                  default_tz=settings.frontline_tz)
 
 
 def extra_tasks(runtime: Runtime, stop: asyncio.Event) -> list[asyncio.Task]:
     """Background loops beside polling: the scheduler, unless FRONTLINE_SCHEDULER=off."""
     if runtime.settings.frontline_scheduler == "off":
         return []
-    runner = build_runner(runtime.settings, runtime.db, runtime.sender)
-    return [asyncio.create_task(run_loop(runner, stop), name="scheduler")]
+    return [asyncio.create_task(run_loop(runtime.runner, stop), name="scheduler")]
 
 
 async def run_scheduler(settings: Settings, db: Database) -> None:
@@ -130,12 +138,11 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("frontline scheduler running on %s", db.safe_url)
-        await run_loop(build_runner(settings, db, runtime.sender), stop)
+        await run_loop(runtime.runner, stop)
 
 
 async def run_jobs_once(settings: Settings, db: Database, job: str, moment: datetime) -> str:
     """`frontline jobs run`: one job's due work at `moment`, through the same ledger."""
     async with Runtime(settings, db) as runtime:
-        outcome = await build_runner(settings, db, runtime.sender).run(
-            moment, jobs=(job,), live=False)
+        outcome = await runtime.runner.run(moment, jobs=(job,), live=False)
         return outcome.line()

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import Update
@@ -43,8 +44,10 @@ def _chat_id(update: dict) -> int | None:
 class Inbox:
     """Commits updates before they are confirmed, then feeds them to the Application."""
 
-    def __init__(self, app: Application, db: Database, sender: Sender) -> None:
+    def __init__(self, app: Application, db: Database, sender: Sender,
+                 on_planned: Callable[[], None] | None = None) -> None:
         self.app, self.db, self.sender = app, db, sender
+        self.on_planned = on_planned  # triggered messages were committed: flush the ledger
 
     def store(self, updates: list[Update] | list[dict]) -> int:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new."""
@@ -103,6 +106,8 @@ class Inbox:
                 scope.outgoing = self._internal_error(update, scope) if scope else []
         if scope is not None and scope.outgoing:
             self.sender.submit(scope.outgoing)
+        if scope is not None and scope.planned and scope.error is None and self.on_planned:
+            self.on_planned()
 
     def _fail(self, update_id: int, error: BaseException) -> str:
         with self.db.session() as session:

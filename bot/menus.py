@@ -19,11 +19,12 @@ from bot.render import Renderer
 log = logging.getLogger(__name__)
 
 PRIVATE = ["start", "help", "whoami", "daily", "weekly", "monthly", "my", "leave", "summary",
-           "missing"]
-GROUP = ["daily", "weekly", "monthly", "register", "undo", "my", "leave", "help", "whoami"]
-GROUP_ADMINS = [*GROUP, "summary", "missing", "bind", "unbind", "schedule"]
-ADMIN = ["start", "help", "whoami", "summary", "missing", "grant", "revoke", "domain",
-         "project", "milestone", "leave", "daily", "my"]
+           "missing", "orders", "order", "progress", "done"]
+GROUP = ["daily", "weekly", "monthly", "register", "undo", "my", "leave", "progress", "done",
+         "help", "whoami"]
+GROUP_ADMINS = [*GROUP, "summary", "missing", "rectify", "orders", "bind", "unbind", "schedule"]
+ADMIN = ["start", "help", "whoami", "summary", "missing", "orders", "order", "rectify", "verify",
+         "review", "grant", "revoke", "domain", "project", "milestone", "leave", "daily", "my"]
 
 
 def _commands(renderer: Renderer, names: list[str]) -> list[BotCommand]:

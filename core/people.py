@@ -69,9 +69,18 @@ class Actor:
         return self.person
 
 
-def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int]) -> Actor:
-    """Load the acting person (keeping their @username fresh) and their roles."""
+def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int],
+              private: bool = False) -> Actor:
+    """Load the acting person (keeping their @username fresh) and their roles.
+
+    An admin named in FRONTLINE_ADMINS gets a person row on first sight, so what they do
+    (orders, notes) names them and notices reach them.
+    """
     person, project_ids = q.with_projects(session, tg_id=user.id)
+    if person is None and user.id in admins:
+        person = ensure_person(session, user)
+        person.reachable = private
+        session.add(person)
     if person is not None and (person.username != user.username or person.display != user.display):
         person.username, person.display = user.username, user.display[:128]
         session.add(person)

@@ -16,7 +16,14 @@ from core.people import Actor
 from core.projects import project_for_chat
 from storage.models import Chat, utcnow
 
-JOBS = ("daily-nudge", "weekly-prompt", "monthly-prompt")
+JOBS = ("daily-nudge", "weekly-prompt", "monthly-prompt", "order-reminders", "order-reviews",
+        "examiner-digest")
+DAILY = ("daily-nudge", "order-reminders", "order-reviews")  # every working day
+CHAT_JOBS = JOBS[:5]  # run on each bound group's clock; the examiner digest runs once, on ours
+ALWAYS_ON = ("order-reminders", "order-reviews")  # `/schedule off` pauses the prompts only
+DEFAULT_CLOCK = 0  # the chat id of our own clock (FRONTLINE_TZ): projects without a group
+ORDER_TIME = "09:00"  # rectification reminders and 回头看 requests (SPEC §5)
+DIGEST_TIME = "09:00"  # the examiner digest, on the week's first working day
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOKBACK = 16    # periods previous_slot searches back (a daily gap covers 春节's nine days off)
 HORIZON = 400    # days next_run searches forward
@@ -41,9 +48,9 @@ class Slot:
 
 def _period(job: str, day: date) -> tuple[str, date, date]:
     """The key, first and last day of the job's period containing `day`."""
-    if job == "daily-nudge":
+    if job in DAILY:
         return day.isoformat(), day, day
-    if job == "weekly-prompt":
+    if job in ("weekly-prompt", "examiner-digest"):
         year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}", *week_bounds(day)
     if job == "monthly-prompt":
@@ -53,11 +60,13 @@ def _period(job: str, day: date) -> tuple[str, date, date]:
 
 def _slot_day(chat: Chat, job: str, start: date, end: date) -> date | None:
     """The working day the job falls on in [start, end], or None when there is none."""
-    if job == "daily-nudge":
+    if job in DAILY:
         return start if is_workday(start) else None
     days = workdays(start, end)
     if not days:
         return None
+    if job == "examiner-digest":
+        return days[0]
     if job == "weekly-prompt":
         if chat.weekly_day < 0:
             return days[-1]
@@ -74,7 +83,8 @@ def _slot_day(chat: Chat, job: str, start: date, end: date) -> date | None:
 
 def _time_of(chat: Chat, job: str) -> time:
     value = {"daily-nudge": chat.daily_time, "weekly-prompt": chat.weekly_time,
-             "monthly-prompt": chat.monthly_time}[job]
+             "monthly-prompt": chat.monthly_time, "order-reminders": ORDER_TIME,
+             "order-reviews": ORDER_TIME, "examiner-digest": DIGEST_TIME}[job]
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
 
@@ -112,7 +122,7 @@ def previous_slot(chat: Chat, job: str, moment: datetime) -> Slot | None:
 
 def next_run(chat: Chat, job: str, after: datetime) -> datetime | None:
     """The first slot moment strictly after `after`; None when the schedule is off."""
-    if not chat.schedule_on:
+    if not (chat.schedule_on or job in ALWAYS_ON):
         return None
     day = _local_day(chat, after)
     limit = day + timedelta(days=HORIZON)
@@ -122,6 +132,13 @@ def next_run(chat: Chat, job: str, after: datetime) -> datetime | None:
             return found.at
         day = end + timedelta(days=1)
     return None
+
+
+def jobs_for(chat: Chat) -> tuple[str, ...]:
+    """The jobs that run on a chat's clock (our own clock runs the project-less ones)."""
+    if chat.id == DEFAULT_CLOCK:
+        return ("order-reminders", "order-reviews", "examiner-digest")
+    return CHAT_JOBS if chat.schedule_on else ALWAYS_ON
 
 
 def relevant(slot: Slot, moment: datetime, tz: ZoneInfo | str) -> bool:
@@ -248,7 +265,9 @@ def describe(chat: Chat, now: datetime, *, project: str = "") -> ScheduleView:
     jobs = []
     for job, at, day in (("daily-nudge", chat.daily_time, None),
                          ("weekly-prompt", chat.weekly_time, chat.weekly_day),
-                         ("monthly-prompt", chat.monthly_time, chat.monthly_day)):
+                         ("monthly-prompt", chat.monthly_time, chat.monthly_day),
+                         ("order-reminders", ORDER_TIME, None),
+                         ("order-reviews", ORDER_TIME, None)):
         run = next_run(chat, job, now)
         jobs.append(JobView(job, at, day, run.astimezone(zone) if run else None))
     return ScheduleView(project, chat.tz, chat.schedule_on, jobs)

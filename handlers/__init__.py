@@ -6,9 +6,12 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    answers,
     chats,
     dialogues,
     errors,
+    order_buttons,
+    orders,
     people,
     reports,
     review,
@@ -22,9 +25,12 @@ def register_all(app: Application) -> None:
     chats.register(app)     # group -1: DM reachability; then migrations and membership changes
     reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
     summaries.register(app)  # #周报/#月报, /weekly, /monthly (edits in group 1)
-    people.register(app)    # /start, /help, /whoami, /register, the join answer
+    people.register(app)    # /start, /help, /whoami, /register
+    answers.register(app)   # private messages answering a question (a button's, a join link's)
     dialogues.register(app)  # buttons that finish a command (a missing project, a namesake)
     admin.register(app)     # roles, domains, projects, /bind, milestones
     review.register(app)    # /summary, /missing, /my, /leave
     schedule.register(app)  # /schedule: when nudges and prompts run
+    orders.register(app)    # 问题交办单: /rectify, /orders, /order, /progress, /done, /verify…
+    order_buttons.register(app)  # their buttons
     errors.register(app)    # last: unknown commands, and the error handler

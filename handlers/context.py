@@ -16,6 +16,7 @@ from sqlmodel import Session
 from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from core import outbox
 from core.people import Actor, UserInfo, actor_for
 from core.projects import Chat, chat_with_project
 
@@ -44,6 +45,7 @@ class UpdateScope:
     actor: Actor | None = None
     throttle_user: int | None = None  # a stranger's hint: sent at most once a day
     chat: object = None  # the chat's row, loaded on first use (see Ctx.chat_row)
+    planned: bool = False  # triggered messages went into the ledger: flush after the commit
 
     def __post_init__(self) -> None:
         self.chat = _UNLOADED
@@ -129,7 +131,10 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         """The acting person with roles, loaded once per update."""
         scope = self.scope
         if scope.actor is None:
-            scope.actor = actor_for(self.session, self.user, admins=self.settings.frontline_admins)
+            chat = self.tg_update.effective_chat if self.tg_update else None
+            scope.actor = actor_for(self.session, self.user,
+                                    admins=self.settings.frontline_admins,
+                                    private=chat is not None and chat.type == "private")
         return scope.actor
 
     @property
@@ -188,13 +193,24 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
              "reaction": [ReactionTypeEmoji(ACK_EMOJI)]},
             chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
 
-    def answer_button(self, key: str | None = None, **view: Any) -> None:
+    def notify(self, chat_id: int | None, key: str, *, job: str, target: str, ref: str,
+               markup: Any = None, **view: Any) -> None:
+        """Plan a message to another chat in the Delivery ledger: committed with the update,
+        then sent once (rate-limited) by whoever flushes the ledger first."""
+        outbox.plan(self.session, job=job, target=target, key=ref, chat_id=chat_id,
+                    text=self.text(key, **view), markup=markup.to_dict() if markup else None)
+        self.scope.planned = True
+
+    def answer_button(self, key: str | None = None, *, alert: bool = False,
+                      **view: Any) -> None:
         query = self.tg_update.callback_query if self.tg_update else None
         if query is None:
             return
         kwargs: dict[str, Any] = {"callback_query_id": query.id}
         if key:
-            kwargs["text"] = self.text(key, **view)
+            kwargs["text"] = self.text(key, **view)[:200]
+        if alert:
+            kwargs["show_alert"] = True
         self.scope.outgoing.append(Outgoing("answer_callback_query", kwargs))
 
     def after(self, method: str, chat_id: int | None = None, **kwargs: Any) -> None:

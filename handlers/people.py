@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from core import people, projects
 from core.errors import UsageError
@@ -29,14 +29,6 @@ async def start(update: Update, context: Ctx) -> None:
     else:
         project = people.ask_join(context.session, context.user, token)
         context.reply("people.join_ask", project=project)
-
-
-async def join_answer(update: Update, context: Ctx) -> None:
-    """The private message after a join link: `<姓名> <职务>`."""
-    answer = people.answer_join(context.session, context.user, update.effective_message.text)
-    if answer is not None:  # otherwise ordinary chatter, never answered
-        person, project, new = answer
-        context.reply("people.joined", person=person, project=project, new=new)
 
 
 async def register_cadre(update: Update, context: Ctx) -> None:
@@ -66,6 +58,3 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_, filters=MSG))
     app.add_handler(CommandHandler("whoami", whoami, filters=MSG))
     app.add_handler(CommandHandler("register", register_cadre, filters=MSG))
-    app.add_handler(MessageHandler(MSG & filters.ChatType.PRIVATE & filters.TEXT
-                                   & ~filters.COMMAND & ~filters.Regex("#(每日动态|日报)"),
-                                   join_answer))

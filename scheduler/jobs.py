@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
-
 from sqlmodel import Session
 
 from core import digests
 from core.schedule import Slot
+from scheduler import order_jobs
+from scheduler.planned import Planned, Texts, slot_marker
 from storage.models import Chat
+
+__all__ = ["DESCRIPTIONS", "Planned", "Texts", "plan", "slot_marker"]
 
 DESCRIPTIONS = {
     "daily-nudge": "working days at the chat's daily time (18:00): DM each cadre who has not "
@@ -17,39 +18,23 @@ DESCRIPTIONS = {
     "weekly-prompt": "last working day of the week, 16:00: the week's digest and the #周报 request",
     "monthly-prompt": "last working day of the month, 16:00: the month's digest, milestones due "
                       "(节点对账) and the #月报 request",
+    "order-reminders": "working days 09:00: rectification orders 7 days and 1 day before the "
+                       "deadline and on it; overdue: the cadre daily, the issuer on Mondays",
+    "order-reviews": "working days 09:00: ask the issuing examiner for the 回头看 30 days after "
+                     "close-out",
+    "examiner-digest": "Monday (the week's first working day) 09:00: per examiner, last week's "
+                       "reporting, silent cadres, new 差评, overdue orders, 三期管理",
 }
 
 
-class Texts(Protocol):
-    """Rendering, injected by the bot (templates live there)."""
-
-    def text(self, key: str, **view: Any) -> str: ...
-
-    def parts(self, key: str, **view: Any) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One message the ledger will send exactly once."""
-
-    job: str
-    target: str
-    period_key: str
-    chat_id: int
-    text: str
-
-
-def slot_marker(chat: Chat) -> str:
-    """The ledger target recording that a chat's slot was handled (or skipped)."""
-    return f"slot:{chat.id}"
-
-
 def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
-         texts: Texts, rehearsal: bool = False) -> list[Planned]:
+         texts: Texts, secret: str = "", rehearsal: bool = False) -> list[Planned]:
     """The messages of one slot, keyed so that each is sent once.
 
     A rehearsal (`jobs run --at T`) takes today's members as members at T (SPEC §9).
     """
+    if slot.job in ("order-reminders", "order-reviews"):
+        return order_jobs.plan(session, chat, slot, texts=texts, secret=secret)
     key = slot.period_key
     if slot.job == "daily-nudge":
         targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins,

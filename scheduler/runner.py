@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections import Counter
@@ -10,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
+from telegram import InlineKeyboardMarkup
 
 from core import schedule
 from scheduler.jobs import Planned, Texts, plan, slot_marker
-from scheduler.sender import FAILED, SENT, Sender
+from scheduler.sender import FAILED, SENT, Result, Sender
 from storage import deliveries as q
 from storage import projects as projects_q
 from storage.db import Database
@@ -42,9 +44,11 @@ class Runner:
     """Sends the due work of the jobs through the Delivery ledger; safe in any number of copies."""
 
     def __init__(self, db: Database, sender: Sender, texts: Texts, *, admins: frozenset[int],
+                 secret: str = "", default_tz: str = "Asia/Shanghai",
                  holder: str | None = None, concurrency: int = 64,
                  claim_for: timedelta = CLAIM_FOR) -> None:
         self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
+        self.secret, self.default_tz = secret, default_tz
         self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
         self.concurrency, self.claim_for = concurrency, claim_for
         self._sending: set[asyncio.Task] = set()
@@ -56,21 +60,33 @@ class Runner:
         chat_ids = await asyncio.to_thread(self._chat_ids)
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def one(chat_id: int) -> None:
+        async def one(chat_id: int, chat_jobs: tuple[str, ...]) -> None:
             async with gate:
-                for job in jobs:
+                for job in (j for j in jobs if j in chat_jobs):
                     try:
                         await self._slot(chat_id, job, moment, live, outcome)
                     except Exception:
                         log.exception("%s for chat %s failed", job, chat_id)
                         outcome.counts["failed"] += 1
 
-        await asyncio.gather(*(one(c) for c in chat_ids))
+        await asyncio.gather(*(one(c, chat_jobs) for c, chat_jobs in chat_ids))
+        if live:
+            flushed = await self.flush(moment)
+            outcome.counts.update(flushed.counts)
         return outcome
 
-    def _chat_ids(self) -> list[int]:
+    def _chat_ids(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Every bound group with the jobs on its clock, and our own clock."""
         with self.db.session(write=False) as session:
-            return [c.id for c in projects_q.scheduled_chats(session)]
+            chats = [*projects_q.scheduled_chats(session), self._clock(None)]
+            return [(c.id, schedule.jobs_for(c)) for c in chats]
+
+    def _clock(self, session: Session | None, chat_id: int = schedule.DEFAULT_CLOCK
+               ) -> Chat | None:
+        """A group's row, or our own clock (FRONTLINE_TZ, default times) for chat id 0."""
+        if chat_id == schedule.DEFAULT_CLOCK:
+            return Chat(id=schedule.DEFAULT_CLOCK, title="", tz=self.default_tz)
+        return session.get(Chat, chat_id) if session is not None else None
 
     async def _slot(self, chat_id: int, job: str, moment: datetime, live: bool,
                     outcome: Outcome) -> None:
@@ -85,14 +101,14 @@ class Runner:
               ) -> tuple[list[Planned], tuple[str, str, str] | None]:
         """Record a missed past slot as skipped; plan the current one unless already done."""
         with self.db.session(write=False) as session:  # most ticks find nothing to do
-            chat = session.get(Chat, chat_id)
+            chat = self._clock(session, chat_id)
             if chat is None:
                 return [], None
             missed, slot = self._todo(session, chat, job, moment, live)
         if missed is None and slot is None:
             return [], None
         with self.db.session() as session:
-            chat = session.get(Chat, chat_id)
+            chat = self._clock(session, chat_id)
             if missed is not None and q.plan(session, rows=[{
                     "job": job, "target": slot_marker(chat), "period_key": missed.period_key,
                     "chat_id": chat.id, "status": "skipped"}]):
@@ -101,7 +117,7 @@ class Runner:
                 return [], None
             marker = (job, slot_marker(chat), slot.period_key)
             planned = plan(session, chat, slot, admins=self.admins, texts=self.texts,
-                           rehearsal=not live)
+                           secret=self.secret, rehearsal=not live)
             q.plan(session, rows=[{"job": p.job, "target": p.target, "period_key": p.period_key,
                                    "chat_id": p.chat_id} for p in planned]
                    + [{"job": job, "target": marker[1], "period_key": marker[2],
@@ -149,9 +165,34 @@ class Runner:
         while self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
 
+    async def flush(self, now: datetime | None = None) -> Outcome:
+        """Send the triggered messages that are due (order notices, alerts), each once."""
+        outcome = Outcome()
+        while True:
+            due = await asyncio.to_thread(self._due, now or utcnow())
+            if not due:
+                return outcome
+            for item in due:
+                await self._deliver(item, outcome)
+
+    def _due(self, now: datetime) -> list[Planned]:
+        with self.db.session(write=False) as session:
+            rows = q.due(session, now=now, limit=200)
+        planned = []
+        for row in rows:
+            payload = json.loads(row.payload or "{}")
+            planned.append(Planned(row.job, row.target, row.period_key, row.chat_id,
+                                   payload.get("text", ""), payload.get("reply_markup")))
+        return planned
+
     async def _send(self, item: Planned, delivery_id: int, outcome: Outcome) -> str:
-        result = await self.sender.call("send_message", {
-            "chat_id": item.chat_id, "text": item.text, "parse_mode": "HTML"}, item.chat_id)
+        kwargs: dict = {"chat_id": item.chat_id, "text": item.text, "parse_mode": "HTML"}
+        if item.markup:
+            kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(item.markup, self.sender.bot)
+        if item.chat_id is None:
+            result = Result(FAILED, error="no chat to send to")
+        else:
+            result = await self.sender.call("send_message", kwargs, item.chat_id)
         await asyncio.to_thread(self._finish, delivery_id, result.status, result.error)
         outcome.counts[result.status] += 1
         if result.status == FAILED:

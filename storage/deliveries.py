@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import and_, or_, update
@@ -37,6 +38,35 @@ def finish(session: Session, *, delivery_id: int, status: str, error: str = "") 
                     .values(status=status, error=error[:500], claim_expires_at=None,
                             sent_at=utcnow() if status in ("sent", "uncertain") else None)
                     .execution_options(synchronize_session=False))
+
+
+def due(session: Session, *, now: datetime, limit: int = 500) -> list[Delivery]:
+    """Triggered messages that may go now: pending (or with an expired claim) and due."""
+    stmt = (select(Delivery)
+            .where(Delivery.payload.is_not(None),  # type: ignore[union-attr]
+                   Delivery.due_at <= now,  # type: ignore[operator]
+                   or_(Delivery.status == "pending",
+                       and_(Delivery.status == "claimed", Delivery.claim_expires_at < now)))
+            .order_by(Delivery.due_at, Delivery.id).limit(limit))
+    return list(session.exec(stmt))
+
+
+def repoint(session: Session, *, job: str, target: str, period_key: str, text: str | None,
+            due_at: datetime | None) -> bool:
+    """Update a pending triggered message's text and/or due time; False once it is sent."""
+    row = session.exec(select(Delivery).where(
+        Delivery.job == job, Delivery.target == target, Delivery.period_key == period_key,
+        Delivery.status == "pending")).first()
+    if row is None or row.payload is None:
+        return False
+    if text is not None:
+        payload = json.loads(row.payload)
+        payload["text"] = text
+        row.payload = json.dumps(payload, ensure_ascii=False)
+    if due_at is not None:
+        row.due_at = due_at
+    session.add(row)
+    return True
 
 
 def move_chat(session: Session, *, old_id: int, new_id: int) -> None:

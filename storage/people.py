@@ -78,3 +78,11 @@ def answered(session: Session, *, kind: str, key: str) -> bool:
     """Whether a question (kind, key) was answered already."""
     stmt = select(Pending.id).where(Pending.kind == kind, Pending.payload == key)
     return session.exec(stmt).first() is not None
+
+
+def open_pending(session: Session, *, person_id: int, kind: str) -> list[Pending]:
+    """A person's unanswered questions of a kind, newest first."""
+    stmt = (select(Pending).where(Pending.person_id == person_id, Pending.kind == kind,
+                                  Pending.answered_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Pending.id.desc()))  # type: ignore[union-attr]
+    return list(session.exec(stmt))

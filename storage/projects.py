@@ -56,12 +56,24 @@ def milestones(session: Session, *, project_id: int) -> list[Milestone]:
     return list(session.exec(stmt))
 
 
+_PRESENT = ("member", "administrator", "creator")
+
+
 def scheduled_chats(session: Session) -> list[Chat]:
-    """Bound chats with their schedule on and the bot still in them."""
-    stmt = (select(Chat).where(Chat.project_id.is_not(None), Chat.schedule_on,  # type: ignore[union-attr]
+    """Bound chats with the bot still in them (their schedule on or off)."""
+    stmt = (select(Chat).where(Chat.project_id.is_not(None),  # type: ignore[union-attr]
                                Chat.migrated_to.is_(None),  # type: ignore[union-attr]
-                               Chat.bot_status.in_(("member", "administrator", "creator")))  # type: ignore[attr-defined]
+                               Chat.bot_status.in_(_PRESENT))  # type: ignore[attr-defined]
             .order_by(Chat.id))
+    return list(session.exec(stmt))
+
+
+def projects_without_group(session: Session) -> list[int]:
+    """Ids of projects with no bound group the bot is in (their jobs run on our own clock)."""
+    grouped = (select(Chat.project_id).where(Chat.project_id.is_not(None),  # type: ignore[union-attr]
+                                             Chat.migrated_to.is_(None),  # type: ignore[union-attr]
+                                             Chat.bot_status.in_(_PRESENT)))  # type: ignore[attr-defined]
+    stmt = select(Project.id).where(Project.id.not_in(grouped))  # type: ignore[union-attr]
     return list(session.exec(stmt))
 
 

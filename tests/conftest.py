@@ -99,7 +99,7 @@ class Harness:
         """Deliver updates as polling would: commit to the inbox, process, send replies."""
         self.runtime.inbox.store(list(updates))
         await self.runtime.inbox.process_pending()
-        await self.runtime.sender.drain()
+        await self.runtime.settle()
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return self.request.texts(chat_id)

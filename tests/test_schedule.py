@@ -281,7 +281,10 @@ async def test_turning_the_schedule_off_shows_it_paused(harness) -> None:
     await harness.feed(say(GROUP, ADMIN, "/schedule off"))
     assert stored_chat(harness).schedule_on is False
     await harness.feed(say(GROUP, ADMIN, "/schedule"))
-    assert "已暂停" in harness.last() and "下次运行：20" not in harness.last()
+    lines = {line.split("：")[0]: line for line in harness.last().splitlines()}
+    for job in ("· 每日提醒", "· 周报提示", "· 月报提示"):
+        assert lines[job].endswith("下次运行：已暂停")
+    assert "下次运行：20" in lines["· 交办单提醒"]  # orders keep their deadlines
 
 
 async def test_schedule_in_private_says_it_belongs_in_a_group(harness) -> None:

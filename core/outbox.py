@@ -1,0 +1,37 @@
+"""Triggered messages (order notices, alerts): planned in the update's transaction, sent once.
+
+A row in the Delivery ledger carries what to send; the scheduler's pass (and the bot, right
+after the commit) claims and sends it, so it goes exactly once, rate-limited, like the prompts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import deliveries as q
+from storage.models import utcnow
+
+
+def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | None, text: str,
+         markup: dict[str, Any] | None = None, due_at: datetime | None = None,
+         extra: dict[str, Any] | None = None) -> bool:
+    """Plan one message under (job, target, key); False when that key was planned already."""
+    payload: dict[str, Any] = {"text": text}
+    if markup:
+        payload["reply_markup"] = markup
+    if extra:
+        payload.update(extra)
+    return q.plan(session, rows=[{
+        "job": job, "target": target, "period_key": key[:32], "chat_id": chat_id,
+        "due_at": due_at or utcnow(), "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
+
+
+def reschedule(session: Session, *, job: str, target: str, key: str, text: str | None = None,
+               due_at: datetime | None = None) -> bool:
+    """Change a still-pending message's text or time; False when it has gone already."""
+    return q.repoint(session, job=job, target=target, period_key=key[:32], text=text,
+                     due_at=due_at)

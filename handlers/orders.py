@@ -1,0 +1,185 @@
+"""Rectification orders: /rectify, /orders, /order, /progress, /done, /verify, /review."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from core import orders, people, projects
+from core.buttons import sign
+from core.errors import UsageError
+from handlers.args import command_text, replied_user
+from handlers.context import Ctx
+
+MSG = filters.UpdateType.MESSAGE
+
+
+def cadre_buttons(context: Ctx, order: orders.Rectification) -> InlineKeyboardMarkup:
+    """汇报进展 / 申请销号, for the responsible cadre."""
+    return _buttons(context, order, ("progress", "done"))
+
+
+def examiner_buttons(context: Ctx, order: orders.Rectification) -> InlineKeyboardMarkup:
+    """通过 / 退回, for the project's examiners."""
+    return _buttons(context, order, ("pass", "fail"))
+
+
+def _buttons(context: Ctx, order: orders.Rectification, actions: tuple[str, str]
+             ) -> InlineKeyboardMarkup:
+    secret = context.settings.frontline_secret
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(context.text(f"orders.button_{action}"),
+                             callback_data=sign(secret, "o", order.id, action))
+        for action in actions]])
+
+
+def _words(text: str, skip: int) -> str:
+    """The text after its first `skip` words, line breaks kept."""
+    parts = text.split(maxsplit=skip)
+    return parts[skip] if len(parts) > skip else ""
+
+
+async def rectify(update: Update, context: Ctx) -> None:
+    """/rectify <person> [deadline] <text>, or as a reply to a report: /rectify [deadline]."""
+    context.actor.require_examiner()
+    message = update.effective_message
+    session, args = context.session, list(context.args or [])
+    replied = message.reply_to_message
+    report = orders.report_for_reply(session, chat_id=message.chat_id,
+                                     message_id=replied.message_id) if replied else None
+    used = 0
+    if report is not None:
+        person = orders.report_author(session, report)
+    elif replied_user(update) is not None and not (args and people.is_person_token(session,
+                                                                                     args[0])):
+        person = people.resolve(session, None, reply_to=replied_user(update))
+    elif args:
+        person, used = people.resolve(session, args[0]), 1
+    else:
+        raise UsageError("usage.rectify")
+    today = context.today()
+    deadline = orders.parse_deadline(args[used], today) if len(args) > used else None
+    used += deadline is not None
+    text = _words(command_text(message), used) or (orders.problem_text(report) if report
+                                                   else "")
+    row = context.chat_row
+    order = orders.issue(session, context.actor, person, text, today=today, deadline=deadline,
+                         project_hint=row.project_id if row else None, report=report)
+    announce(context, order, here=message.chat_id)
+
+
+def announce(context: Ctx, order: orders.Rectification, *, here: int | None) -> None:
+    """The new order: in the project's groups and to the cadre in private, with buttons."""
+    parties = orders.parties(context.session, order)
+    view = {"order": order, "parties": parties}
+    for group in parties.groups:
+        if group == here:
+            context.reply("orders.card", markup=cadre_buttons(context, order), **view)
+        else:
+            context.notify(group, "orders.card", job="order-notice", target=f"chat:{group}",
+                           ref=f"{order.number}:issue", markup=cadre_buttons(context, order),
+                           **view)
+    cadre = parties.cadre
+    if cadre.tg_id and cadre.reachable and cadre.tg_id != here:
+        context.notify(cadre.tg_id, "orders.card", job="order-notice",
+                       target=f"person:{cadre.id}", ref=f"{order.number}:issue",
+                       markup=cadre_buttons(context, order), **view)
+    if here not in parties.groups:
+        context.reply("orders.issued", **view)
+
+
+def tell_other_side(context: Ctx, change: orders.Change) -> None:
+    """The cadre hears of the examiner's step, the issuer of the cadre's (SPEC §7)."""
+    order = change.order
+    parties = orders.parties(context.session, order)
+    view = {"change": change, "parties": parties}
+    ref = f"{order.number}:{change.event.id}"
+    if change.role == "cadre":
+        issuer = parties.issuer
+        if issuer and issuer.tg_id and issuer.reachable:
+            markup = examiner_buttons(context, order) if order.state == "submitted" else None
+            context.notify(issuer.tg_id, "orders.changed", job="order-notice",
+                           target=f"person:{issuer.id}", ref=ref, markup=markup, **view)
+        return
+    cadre = parties.cadre
+    markup = cadre_buttons(context, order) if order.state == "progress" else None
+    if cadre.tg_id and cadre.reachable:
+        context.notify(cadre.tg_id, "orders.changed", job="order-notice",
+                       target=f"person:{cadre.id}", ref=ref, markup=markup, **view)
+    else:
+        for group in parties.groups:
+            context.notify(group, "orders.changed", job="order-notice", target=f"chat:{group}",
+                           ref=ref, markup=markup, **view)
+
+
+def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change:
+    """Take an action on an order, tell the other side, and answer the actor."""
+    change = orders.act(context.session, context.actor, number, action, comment)
+    tell_other_side(context, change)
+    return change
+
+
+async def progress(update: Update, context: Ctx) -> None:
+    """/progress <order-no> <text>"""
+    await _cadre_step(update, context, "progress")
+
+
+async def done(update: Update, context: Ctx) -> None:
+    """/done <order-no> <text>"""
+    await _cadre_step(update, context, "done")
+
+
+async def _cadre_step(update: Update, context: Ctx, action: str) -> None:
+    args = context.args or []
+    if not args:
+        raise UsageError(f"usage.{action}")
+    change = apply(context, args[0], action, _words(command_text(update.effective_message), 1))
+    context.reply("orders.acted", change=change)
+
+
+async def verify(update: Update, context: Ctx) -> None:
+    """/verify <order-no> pass|fail <comment>"""
+    await _examiner_step(update, context, "verify", ("pass", "fail"))
+
+
+async def review(update: Update, context: Ctx) -> None:
+    """/review <order-no> ok|relapse <comment>"""
+    await _examiner_step(update, context, "review", ("ok", "relapse"))
+
+
+async def _examiner_step(update: Update, context: Ctx, command: str,
+                         verdicts: tuple[str, str]) -> None:
+    args = context.args or []
+    if len(args) < 2 or args[1].lower() not in verdicts:
+        raise UsageError(f"usage.{command}")
+    change = apply(context, args[0], args[1].lower(),
+                   _words(command_text(update.effective_message), 2))
+    context.reply("orders.acted", change=change)
+
+
+async def show(update: Update, context: Ctx) -> None:
+    """/order <order-no>"""
+    args = context.args or []
+    if len(args) != 1:
+        raise UsageError("usage.order")
+    view = orders.show(context.session, context.actor, args[0], today=context.today(),
+                       default_tz=context.settings.frontline_tz)
+    context.reply_long("orders.detail", view=view)
+
+
+async def listing(update: Update, context: Ctx) -> None:
+    """/orders [project] [open|overdue|closed]"""
+    args = list(context.args or [])
+    which = args.pop().lower() if args and args[-1].lower() in orders.FILTERS else "open"
+    if len(args) > 1:
+        raise UsageError("usage.orders")
+    project = projects.get_project(context.session, args[0]) if args else None
+    rows = orders.listing(context.session, context.actor, project, which, today=context.today())
+    context.reply_long("orders.listing", rows=rows, which=which, project=project)
+
+
+def register(app: Application) -> None:
+    for name, callback in (("rectify", rectify), ("orders", listing), ("order", show),
+                           ("progress", progress), ("done", done), ("verify", verify),
+                           ("review", review)):
+        app.add_handler(CommandHandler(name, callback, filters=MSG))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from core import orders
 from core.calendar import month_bounds, week_bounds
 from core.reports import chat_project
 from core.roster import leave_days, reporters
@@ -36,6 +37,7 @@ class CadreDigest:
     problems: list[tuple[date, str]] = field(default_factory=list)
     plans: list[tuple[date, str]] = field(default_factory=list)  # the previous period's 计划
     answered: bool = False
+    orders: list = field(default_factory=list)  # live rectification orders (OrderLine)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,9 @@ def _digest(session: Session, chat: Chat, kind: str, start: date, end: date,
             line.plans.append((day, text))
         elif day >= start and item in ("done", "problem"):
             (line.done if item == "done" else line.problems).append((day, text))
+    for pid, live in orders.live_by_person(session, project_id=project.id, today=end).items():
+        if pid in lines:
+            lines[pid].orders = live
     key = period_key(kind, start)
     for pid in dq.answered(session, project_id=project.id, kind=kind, period_key=key):
         if pid in lines:

@@ -263,3 +263,14 @@ def report_for_reply(session: Session, *, chat_id: int, message_id: int) -> Dail
     """The report a command replies to, if that message is one (and not withdrawn)."""
     report = reports_q.by_message(session, chat_id=chat_id, message_id=message_id)
     return report if report is not None and not report.withdrawn else None
+
+
+def live_by_person(session: Session, *, project_id: int, today: date
+                   ) -> dict[int, list[OrderLine]]:
+    """person id → their live orders in the project (for /summary and the digests)."""
+    found: dict[int, list[OrderLine]] = {}
+    for o, c, _i, p in q.listing(session, project_ids=[project_id], states=rules.LIVE,
+                                 limit=10_000):
+        found.setdefault(c.id, []).append(
+            OrderLine(o, c, p, rules.is_overdue(o.state, o.deadline, today)))
+    return found

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from core import orders
 from core.calendar import is_workday, workdays
 from core.people import Actor
 from core.report_text import first_line
@@ -45,6 +46,7 @@ class CadreLine:
     problems: list[tuple[date, str]] = field(default_factory=list)
     notes: list[tuple[date, str]] = field(default_factory=list)  # reports without structure
     reports: list[ReportLines] = field(default_factory=list)  # today's window only
+    orders: list = field(default_factory=list)  # live rectification orders (OrderLine)
     on_time: int = 0
     late: int = 0
     missing: int = 0
@@ -77,6 +79,9 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     people, joined = [p for p, _d in roster], {p.id: d for p, d in roster}
     lines = {p.id: CadreLine(person=p) for p in people}
     _fill_content(session, project, window, lines, tz)
+    for pid, live in orders.live_by_person(session, project_id=project.id, today=today).items():
+        if pid in lines:
+            lines[pid].orders = live
     days = workdays(window.start, window.end)
     status = q.day_status(session, project_id=project.id, start=window.start, end=window.end)
     leave = leave_days(session, people, window.start, window.end)
@@ -166,6 +171,7 @@ class MyView:
     recent: list
     streak: int
     today_reported: bool
+    orders: list  # my live rectification orders (OrderLine)
 
     @property
     def progress(self) -> int | None:
@@ -192,4 +198,5 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
         day -= timedelta(days=1)
     return MyView(person=person, projects=projects,
                   recent=q.recent(session, person_id=person.id, limit=limit), streak=streak,
-                  today_reported=today in dates)
+                  today_reported=today in dates,
+                  orders=orders.open_for(session, person, today=today))

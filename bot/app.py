@@ -11,6 +11,7 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot.fonts import cjk_font
 from bot.inbox import Inbox, poll
 from bot.menus import set_menus
 from bot.render import Renderer
@@ -40,6 +41,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     services: Services = app.bot_data
     services.settings = settings
     services.renderer = Renderer(settings.frontline_lang)
+    services.font = cjk_font()
     register_all(app)
     return app
 

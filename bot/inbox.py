@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from core import rater_keys as keys
 from core.chats import first_hint_today
 from core.errors import UserError
 from handlers.context import CURRENT, Outgoing, UpdateScope
@@ -41,6 +42,9 @@ def _chat_id(update: dict) -> int | None:
     return None
 
 
+SEALED = "sealed:"  # a payload encrypted at rest (private chats: raters must leave no trace)
+
+
 class Inbox:
     """Commits updates before they are confirmed, then feeds them to the Application."""
 
@@ -49,13 +53,33 @@ class Inbox:
         self.app, self.db, self.sender = app, db, sender
         self.on_planned = on_planned  # triggered messages were committed: flush the ledger
 
+    @property
+    def secret(self) -> str:
+        return self.app.bot_data.settings.frontline_secret
+
     def store(self, updates: list[Update] | list[dict]) -> int:
-        """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new."""
+        """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new.
+
+        Updates from private chats (and chat-less ones) are kept encrypted, under a keyed
+        chat key: a rater's Telegram id never reaches the database files in plain form.
+        """
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
-        rows = [{"update_id": u["update_id"], "chat_id": _chat_id(u),
-                 "payload": json.dumps(u, ensure_ascii=False)} for u in raw]
         with self.db.session() as session:
-            return q.add(session, rows=rows)
+            return q.add(session, rows=[self._row(u) for u in raw])
+
+    def _row(self, update: dict) -> dict:
+        chat_id = _chat_id(update)
+        payload = json.dumps(update, ensure_ascii=False)
+        if chat_id is not None and chat_id < 0:
+            return {"update_id": update["update_id"], "chat_id": chat_id, "payload": payload}
+        return {"update_id": update["update_id"],
+                "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
+                "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
+
+    def _open(self, payload: str) -> dict:
+        if payload.startswith(SEALED):
+            payload = keys.unseal(self.secret, "inbox", payload[len(SEALED):]) or "null"
+        return json.loads(payload)
 
     async def process_pending(self) -> int:
         """Process every unfinished row, oldest first; returns how many were handled."""
@@ -72,7 +96,7 @@ class Inbox:
     async def process_one(self, update_id: int, payload: str) -> None:
         """Handle one update in one transaction; its replies go out after the commit."""
         try:
-            update = Update.de_json(json.loads(payload), self.app.bot)
+            update = Update.de_json(self._open(payload), self.app.bot)
         except Exception as exc:
             log.exception("update %s cannot be read", update_id)
             self._fail(update_id, exc)
@@ -95,7 +119,7 @@ class Inbox:
                 with self.db.session() as session:
                     q.mark_done(session, update_id=update_id)
                     if scope and scope.throttle_user and not first_hint_today(
-                            session, user_id=scope.throttle_user,
+                            session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
                             today=self.app.bot_data.today()):
                         scope.outgoing = []
             else:

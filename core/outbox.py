@@ -30,8 +30,7 @@ def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | No
         "due_at": due_at or utcnow(), "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
 
 
-def reschedule(session: Session, *, job: str, target: str, key: str, text: str | None = None,
-               due_at: datetime | None = None) -> bool:
-    """Change a still-pending message's text or time; False when it has gone already."""
-    return q.repoint(session, job=job, target=target, period_key=key[:32], text=text,
-                     due_at=due_at)
+def reschedule(session: Session, *, job: str, key: str, text: str | None = None,
+               due_at: datetime | None = None) -> int:
+    """Change still-pending messages' text or time (every target); how many there were."""
+    return q.repoint(session, job=job, period_key=key[:32], text=text, due_at=due_at)

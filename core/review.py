@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import orders
+from core import orders, rating_views
 from core.calendar import is_workday, workdays
 from core.people import Actor
 from core.report_text import first_line
@@ -61,6 +61,7 @@ class SummaryView:
     cadres: list[CadreLine]
     milestones: list[Milestone]
     today: date
+    ratings: rating_views.RatingsView | None = None
 
     @property
     def totals(self) -> tuple[int, int, int]:
@@ -69,7 +70,8 @@ class SummaryView:
 
 
 def summary(session: Session, actor: Actor, project: Project, token: str | None, *,
-            now: datetime, default_tz: str, admins: frozenset[int]) -> SummaryView:
+            now: datetime, default_tz: str, admins: frozenset[int],
+            limits: rating_views.Thresholds | None = None) -> SummaryView:
     """Per cadre what they reported, milestones, the reporting rate; "today" is the project's."""
     actor.require_examiner(project.id)
     tz, _nudge = project_clock(session, project, default_tz)
@@ -98,10 +100,15 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                 line.on_time += 1
             else:
                 line.late += 1
+    ratings = None
+    if limits is not None:  # the fixed rating window holding the summary's (SPEC §6)
+        ratings = rating_views.for_project(session, actor, project,
+                                           window.kind if window.kind[0].isdigit() else None,
+                                           today=today, limits=limits)
     return SummaryView(project=project, window=window, workdays=len(days),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
-                       today=today)
+                       today=today, ratings=ratings)
 
 
 def _fill_content(session: Session, project: Project, window: Window,
@@ -172,6 +179,7 @@ class MyView:
     streak: int
     today_reported: bool
     orders: list  # my live rectification orders (OrderLine)
+    ratings: rating_views.OwnRatings | None = None
 
     @property
     def progress(self) -> int | None:
@@ -179,8 +187,8 @@ class MyView:
         return next((r.progress for r in self.recent if r.progress is not None), None)
 
 
-def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit: int = 7
-       ) -> MyView:
+def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit: int = 7,
+       limits: rating_views.Thresholds | None = None) -> MyView:
     """My recent reports and my streak of reported working days (in my project's timezone)."""
     person = actor.require_person()
     projects = people_q.projects_of(session, person_id=person.id)
@@ -199,4 +207,6 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
     return MyView(person=person, projects=projects,
                   recent=q.recent(session, person_id=person.id, limit=limit), streak=streak,
                   today_reported=today in dates,
-                  orders=orders.open_for(session, person, today=today))
+                  orders=orders.open_for(session, person, today=today),
+                  ratings=rating_views.own(session, person, projects, today=today,
+                                           limits=limits) if limits and projects else None)

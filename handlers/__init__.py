@@ -13,6 +13,8 @@ from handlers import (
     order_buttons,
     orders,
     people,
+    rating_flow,
+    ratings,
     reports,
     review,
     schedule,
@@ -33,4 +35,6 @@ def register_all(app: Application) -> None:
     schedule.register(app)  # /schedule: when nudges and prompts run
     orders.register(app)    # 问题交办单: /rectify, /orders, /order, /progress, /done, /verify…
     order_buttons.register(app)  # their buttons
+    ratings.register(app)   # 听评价 for examiners: /ratelink, /ratings, 差评 → 交办单
+    rating_flow.register(app)  # the rater's buttons (three taps) and 回访
     errors.register(app)    # last: unknown commands, and the error handler

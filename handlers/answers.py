@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from core import answers, people
-from handlers import order_buttons
+from handlers import order_buttons, rating_flow
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -15,6 +15,8 @@ MSG = filters.UpdateType.MESSAGE
 async def private_text(update: Update, context: Ctx) -> None:
     """Route the next private message to the question waiting for it; chatter gets nothing."""
     text = update.effective_message.text or ""
+    if await rating_flow.comment(context, text):  # a rater's comment: keyed, never a person
+        return
     asked = answers.take(context.session, context.actor.person)
     if asked is not None and asked["what"] == "order":
         await order_buttons.answer(context, asked, text)

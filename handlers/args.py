@@ -7,6 +7,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from core import projects
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
@@ -70,3 +71,15 @@ def post_of(message: Message, text: str) -> ReportMessage:
     """A report or answer as core takes it: where, when, what (and the photo, if any)."""
     return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
                          posted_at=message.date, text=text, photos=photo_ids(message))
+
+
+def projects_for(context: Ctx, name: str | None) -> list[projects.Project]:
+    """The named project, else the group's, else every project the examiner sees."""
+    if name:
+        return [projects.get_project(context.session, name)]
+    row = context.chat_row
+    if row is not None and row.project_id is not None:
+        return [projects.project_for_chat(context.session, row)]
+    if context.tg_update.effective_chat.type != "private":
+        projects.project_for_chat(context.session, row)  # raises: this group is not bound
+    return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]

@@ -6,6 +6,7 @@ the protocols below, so nothing under handlers/ imports bot/ or storage/.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +33,10 @@ class Outgoing:
     kwargs: dict[str, Any]
     chat_id: int | None = None
     ack: bool = False  # an acknowledgement: skipped when the group's budget is used up
-    fallback: str | None = None  # text to send instead when a reaction is refused
+    fallback: str | None = None  # text to send instead when a reaction or file fails
+    build: Callable[[], bytes | None] | None = None  # a file, built off the event loop
+    file_field: str = ""  # photo | document
+    filename: str = ""
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Services:
     def __init__(self) -> None:
         self.settings: Config
         self.renderer: Texts
+        self.font: Any = None  # the CJK font for posters and charts, None when there is none
 
     def today(self) -> date:
         """Today in FRONTLINE_TZ."""
@@ -193,13 +198,34 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
              "reaction": [ReactionTypeEmoji(ACK_EMOJI)]},
             chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
 
-    def notify(self, chat_id: int | None, key: str, *, job: str, target: str, ref: str,
-               markup: Any = None, **view: Any) -> None:
+    def notify(self, chat_id: int | None, key: str, *, job: str, recipient: str, ref: str,
+               markup: Any = None, due_at: datetime | None = None,
+               extra: dict[str, Any] | None = None, **view: Any) -> None:
         """Plan a message to another chat in the Delivery ledger: committed with the update,
         then sent once (rate-limited) by whoever flushes the ledger first."""
-        outbox.plan(self.session, job=job, target=target, key=ref, chat_id=chat_id,
-                    text=self.text(key, **view), markup=markup.to_dict() if markup else None)
+        outbox.plan(self.session, job=job, target=recipient, key=ref, chat_id=chat_id,
+                    text=self.text(key, **view), markup=markup.to_dict() if markup else None,
+                    due_at=due_at, extra=extra)
         self.scope.planned = True
+
+    def renotify(self, key: str, *, job: str, ref: str, due_at: datetime | None = None,
+                 **view: Any) -> None:
+        """Re-render (and maybe bring forward) messages planned under `ref` not sent yet."""
+        outbox.reschedule(self.session, job=job, key=ref, text=self.text(key, **view),
+                          due_at=due_at)
+        self.scope.planned = True
+
+    def reply_file(self, method: str, field: str, filename: str,
+                   build: Callable[[], bytes | None], *, fallback_key: str,
+                   caption: str | None = None, **view: Any) -> None:
+        """Queue a file (photo or document) built after the commit, off the event loop."""
+        chat_id = self.tg_update.effective_chat.id
+        kwargs: dict[str, Any] = {"chat_id": chat_id}
+        if caption:
+            kwargs.update(caption=caption, parse_mode="HTML")
+        self.scope.outgoing.append(Outgoing(method, kwargs, chat_id=chat_id, build=build,
+                                            file_field=field, filename=filename,
+                                            fallback=self.text(fallback_key, **view)))
 
     def answer_button(self, key: str | None = None, *, alert: bool = False,
                       **view: Any) -> None:

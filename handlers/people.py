@@ -9,6 +9,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core import people, projects
 from core.errors import UsageError
+from handlers import rating_flow
 from handlers.args import command_text
 from handlers.context import Ctx
 
@@ -25,7 +26,7 @@ async def start(update: Update, context: Ctx) -> None:
     elif kind not in ("j", "r") or not TOKEN.match(token):
         raise UsageError("errors.bad_link")
     elif kind == "r":
-        raise UsageError("errors.rating_link_expired")
+        await rating_flow.start(update, context, token)
     else:
         project = people.ask_join(context.session, context.user, token)
         context.reply("people.join_ask", project=project)

@@ -8,25 +8,19 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import leave, people, projects, review
+from core import leave, people, rating_views, review
 from core.errors import UsageError
 from core.windows import TOKEN as WINDOW
-from handlers.args import parse_date
+from handlers.args import parse_date, projects_for
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 
 
-def _projects(context: Ctx, name: str | None) -> list[projects.Project]:
-    """The named project, else the group's, else every project the examiner sees."""
-    if name:
-        return [projects.get_project(context.session, name)]
-    row = context.chat_row
-    if row is not None and row.project_id is not None:
-        return [projects.project_for_chat(context.session, row)]
-    if context.tg_update.effective_chat.type != "private":
-        projects.project_for_chat(context.session, row)  # raises: this group is not bound
-    return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
+def thresholds(context: Ctx) -> rating_views.Thresholds:
+    """The anonymity thresholds of SPEC §6, from the settings."""
+    return rating_views.Thresholds(context.settings.frontline_anon_min,
+                                   context.settings.frontline_anon_min_comments)
 
 
 async def summary(update: Update, context: Ctx) -> None:
@@ -36,14 +30,14 @@ async def summary(update: Update, context: Ctx) -> None:
     window = args.pop() if args and WINDOW.match(args[-1]) else None
     if len(args) > 1:
         raise UsageError("usage.summary")
-    found = _projects(context, args[0] if args else None)
+    found = projects_for(context, args[0] if args else None)
     if not found:
         raise UsageError("errors.no_projects")
     settings = context.settings
     for project in found:
         view = review.summary(context.session, context.actor, project, window,
                               now=datetime.now(UTC), default_tz=settings.frontline_tz,
-                              admins=settings.frontline_admins)
+                              admins=settings.frontline_admins, limits=thresholds(context))
         context.reply_long("review.summary", view=view)
 
 
@@ -53,7 +47,7 @@ async def missing(update: Update, context: Ctx) -> None:
     context.actor.require_examiner()
     if len(args) > 1:
         raise UsageError("usage.missing")
-    found = _projects(context, args[0] if args else None)
+    found = projects_for(context, args[0] if args else None)
     if not found:
         raise UsageError("errors.no_projects")
     for project in found:
@@ -67,7 +61,8 @@ async def my(update: Update, context: Ctx) -> None:
     """/my: my recent reports and streak."""
     context.reply("review.my", view=review.my(context.session, context.actor,
                                               now=datetime.now(UTC),
-                                              default_tz=context.settings.frontline_tz))
+                                              default_tz=context.settings.frontline_tz,
+                                              limits=thresholds(context)))
 
 
 async def leave_(update: Update, context: Ctx) -> None:

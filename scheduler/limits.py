@@ -71,3 +71,8 @@ class Limits:
     def group_full(self, chat_id: int) -> bool:
         """Whether the group's per-minute budget is used up right now."""
         return self.is_group(chat_id) and self.used(chat_id) >= self.per_group
+
+
+def where(chat_id: int | None) -> str:
+    """A chat as logs may name it: groups by id; private chats never (a rater's id is one)."""
+    return str(chat_id) if chat_id is not None and chat_id < 0 else "a private chat"

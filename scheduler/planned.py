@@ -26,6 +26,7 @@ class Planned:
     chat_id: int | None
     text: str
     markup: dict[str, Any] | None = None  # an inline keyboard, as Telegram's JSON
+    contact: int | None = None  # a 回访 contact (sealed chat), used once, then deleted
 
 
 def slot_marker(chat: Chat) -> str:

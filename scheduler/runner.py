@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
 
+from core import rater_contacts as contacts
 from core import schedule
 from scheduler.jobs import Planned, Texts, plan, slot_marker
+from scheduler.limits import where
 from scheduler.sender import FAILED, SENT, Result, Sender
 from storage import deliveries as q
 from storage import projects as projects_q
@@ -66,7 +68,7 @@ class Runner:
                     try:
                         await self._slot(chat_id, job, moment, live, outcome)
                     except Exception:
-                        log.exception("%s for chat %s failed", job, chat_id)
+                        log.exception("%s for chat %s failed", job, where(chat_id))
                         outcome.counts["failed"] += 1
 
         await asyncio.gather(*(one(c, chat_jobs) for c, chat_jobs in chat_ids))
@@ -182,21 +184,27 @@ class Runner:
         for row in rows:
             payload = json.loads(row.payload or "{}")
             planned.append(Planned(row.job, row.target, row.period_key, row.chat_id,
-                                   payload.get("text", ""), payload.get("reply_markup")))
+                                   payload.get("text", ""), payload.get("reply_markup"),
+                                   payload.get("contact")))
         return planned
 
     async def _send(self, item: Planned, delivery_id: int, outcome: Outcome) -> str:
         kwargs: dict = {"chat_id": item.chat_id, "text": item.text, "parse_mode": "HTML"}
         if item.markup:
             kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(item.markup, self.sender.bot)
-        if item.chat_id is None:
+        chat_id = item.chat_id
+        if item.contact is not None:  # a rater's 回访: opened only to send, then forgotten
+            chat_id = kwargs["chat_id"] = await asyncio.to_thread(self._open_contact,
+                                                                  item.contact)
+        if chat_id is None:
             result = Result(FAILED, error="no chat to send to")
         else:
-            result = await self.sender.call("send_message", kwargs, item.chat_id)
-        await asyncio.to_thread(self._finish, delivery_id, result.status, result.error)
+            result = await self.sender.call("send_message", kwargs, chat_id)
+        await asyncio.to_thread(self._finish, delivery_id, result.status, result.error,
+                                item.contact)
         outcome.counts[result.status] += 1
         if result.status == FAILED:
-            log.warning("%s to %s failed: %s", item.job, item.chat_id, result.error)
+            log.warning("%s to %s failed: %s", item.job, where(item.chat_id), result.error)
         return result.status
 
     def _claim(self, item: Planned) -> int | None:
@@ -211,9 +219,16 @@ class Runner:
             return q.status_of(session, job=item.job, target=item.target,
                                period_key=item.period_key)
 
-    def _finish(self, delivery_id: int, status: str, error: str) -> None:
+    def _finish(self, delivery_id: int, status: str, error: str,
+                contact: int | None = None) -> None:
         with self.db.session() as session:
             q.finish(session, delivery_id=delivery_id, status=status, error=error)
+            if contact is not None:
+                contacts.forget(session, contact_id=contact)
+
+    def _open_contact(self, contact_id: int) -> int | None:
+        with self.db.session(write=False) as session:
+            return contacts.chat_of(session, contact_id=contact_id, secret=self.secret)
 
     def _finish_marker(self, job: str, target: str, period_key: str) -> None:
         with self.db.session() as session:

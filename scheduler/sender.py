@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -20,11 +20,12 @@ from telegram.error import (
     TelegramError,
 )
 
-from scheduler.limits import Limits
+from scheduler.limits import Limits, where
 
 log = logging.getLogger(__name__)
 
 SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
+MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
 
 
 class Call(Protocol):
@@ -129,6 +130,9 @@ class Sender:
             if item.ack and self.limits.group_full(chat_id):  # the budget went meanwhile
                 continue
             try:
+                if getattr(item, "build", None) is not None:
+                    await self._send_file(item)
+                    continue
                 result = await self.call(item.method, item.kwargs, item.chat_id)
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
                     await self.call("send_message", {"chat_id": item.chat_id,
@@ -138,9 +142,26 @@ class Sender:
                                                          "allow_sending_without_reply": True}},
                                     item.chat_id)
                 elif result.status == FAILED:
-                    log.warning("%s to %s failed: %s", item.method, chat_id, result.error)
+                    log.warning("%s to %s failed: %s", item.method, where(chat_id), result.error)
             except Exception:
                 log.exception("sending %s failed", item.method)
+
+    async def _send_file(self, item: Call) -> None:
+        """Build the file off the event loop, then send it; too big or failed: one line."""
+        try:
+            data = await asyncio.to_thread(item.build)  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("building %s failed", item.filename)  # type: ignore[attr-defined]
+            data = None
+        if data is not None and len(data) <= MAX_FILE:
+            kwargs = {**item.kwargs, item.file_field: InputFile(  # type: ignore[attr-defined]
+                data, filename=item.filename)}  # type: ignore[attr-defined]
+            result = await self.call(item.method, kwargs, item.chat_id)
+            if result.status != FAILED:
+                return
+        if item.fallback and item.chat_id is not None:
+            await self.call("send_message", {"chat_id": item.chat_id, "text": item.fallback,
+                                             "parse_mode": "HTML"}, item.chat_id)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until every queued reply has been sent; past `timeout`, drop the rest."""

@@ -51,22 +51,21 @@ def due(session: Session, *, now: datetime, limit: int = 500) -> list[Delivery]:
     return list(session.exec(stmt))
 
 
-def repoint(session: Session, *, job: str, target: str, period_key: str, text: str | None,
-            due_at: datetime | None) -> bool:
-    """Update a pending triggered message's text and/or due time; False once it is sent."""
-    row = session.exec(select(Delivery).where(
-        Delivery.job == job, Delivery.target == target, Delivery.period_key == period_key,
-        Delivery.status == "pending")).first()
-    if row is None or row.payload is None:
-        return False
-    if text is not None:
-        payload = json.loads(row.payload)
-        payload["text"] = text
-        row.payload = json.dumps(payload, ensure_ascii=False)
-    if due_at is not None:
-        row.due_at = due_at
-    session.add(row)
-    return True
+def repoint(session: Session, *, job: str, period_key: str, text: str | None,
+            due_at: datetime | None) -> int:
+    """Update pending triggered messages' text and/or due time; how many were pending."""
+    rows = list(session.exec(select(Delivery).where(
+        Delivery.job == job, Delivery.period_key == period_key, Delivery.status == "pending",
+        Delivery.payload.is_not(None))))  # type: ignore[union-attr]
+    for row in rows:
+        if text is not None:
+            payload = json.loads(row.payload or "{}")
+            payload["text"] = text
+            row.payload = json.dumps(payload, ensure_ascii=False)
+        if due_at is not None:
+            row.due_at = due_at
+        session.add(row)
+    return len(rows)
 
 
 def move_chat(session: Session, *, old_id: int, new_id: int) -> None:

@@ -86,3 +86,16 @@ def open_pending(session: Session, *, person_id: int, kind: str) -> list[Pending
                                   Pending.answered_at.is_(None))  # type: ignore[union-attr]
             .order_by(Pending.id.desc()))  # type: ignore[union-attr]
     return list(session.exec(stmt))
+
+
+def examiners_of(session: Session, *, project_id: int, admins: frozenset[int]) -> list[Person]:
+    """The project's examiners (assigned to it, or to no project); else its admins."""
+    assigned = select(ExaminerProject.person_id).where(ExaminerProject.project_id == project_id)
+    limited = select(ExaminerProject.person_id)
+    stmt = select(Person).where(Person.is_examiner,
+                                Person.id.in_(assigned) | Person.id.not_in(limited))  # type: ignore[union-attr]
+    found = list(session.exec(stmt.order_by(Person.id)))
+    if found:
+        return found
+    stmt = select(Person).where(Person.is_admin | Person.tg_id.in_(admins))  # type: ignore[union-attr,attr-defined]
+    return list(session.exec(stmt.order_by(Person.id)))

@@ -1,0 +1,139 @@
+"""What rating data may be shown (SPEC §6) — the one place every view asks.
+
+Views never read live ratings: a target's window is *released* in steps of at least
+FRONTLINE_ANON_MIN ratings, and only the latest release is shown, so no two answers (before
+and after one more rating) differ by fewer raters than the threshold. A breakdown (by rater
+kind, by dimension) and the comments are shown only when every part meets its threshold, in
+that release and against the last release that showed them. Windows never overlap: a rating
+belongs to the open 考察期 or, outside one, to its calendar month.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass, field
+
+DIMENSIONS = ("service", "duty", "solving", "integrity")
+KINDS = ("enterprise", "resident", "other")
+
+
+@dataclass
+class Stats:
+    """Aggregates of one target's window."""
+
+    count: int = 0
+    dist: dict[int, int] = field(default_factory=dict)  # level → ratings
+    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (count, sum)
+    dims: dict[str, tuple[int, int]] = field(default_factory=dict)  # dimension → (count, sum)
+    comments: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, levels: list[tuple[str, int, int]], dims: dict[str, tuple[int, int]],
+           comments: list[str]) -> Stats:
+        """From (kind, level, count) rows, dimension sums and the comments."""
+        stats = cls(dims=dict(dims), comments=list(comments))
+        for kind, level, n in levels:
+            stats.count += n
+            stats.dist[level] = stats.dist.get(level, 0) + n
+            c, s = stats.kinds.get(kind, (0, 0))
+            stats.kinds[kind] = (c + n, s + level * n)
+        return stats
+
+
+@dataclass
+class Release:
+    """A published snapshot, with which breakdowns it may show and their baselines."""
+
+    stats: Stats
+    dims_ok: bool = False
+    kinds_ok: bool = False
+    comments_ok: bool = False
+    shown: dict[str, dict[str, int]] = field(default_factory=dict)  # family → part → count
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Release:
+        data = json.loads(text)
+        raw = data.pop("stats")
+        stats = Stats(count=raw["count"], dist={int(k): v for k, v in raw["dist"].items()},
+                      kinds={k: tuple(v) for k, v in raw["kinds"].items()},  # type: ignore[misc]
+                      dims={k: tuple(v) for k, v in raw["dims"].items()},  # type: ignore[misc]
+                      comments=raw["comments"])
+        return cls(stats=stats, **data)
+
+
+def due(live_count: int, released_count: int, minimum: int) -> bool:
+    """A new release is made once at least `minimum` ratings came since the last one."""
+    return live_count - released_count >= minimum
+
+
+def _steps_ok(now: dict[str, int], before: dict[str, int], minimum: int) -> bool:
+    """Every part moved by 0 or by at least `minimum` since it was last shown."""
+    return all(n - before.get(k, 0) == 0 or n - before.get(k, 0) >= minimum
+               for k, n in now.items())
+
+
+def release(live: Stats, last: Release | None, *, minimum: int, min_comments: int) -> Release:
+    """The snapshot to publish now, deciding which breakdowns it may show."""
+    shown = dict(last.shown) if last else {}
+    dims = {d: live.dims.get(d, (0, 0))[0] for d in DIMENSIONS}
+    kinds = {k: c for k, (c, _s) in live.kinds.items() if c}
+    made = Release(stats=live, shown=shown)
+    made.dims_ok = (all(n >= minimum for n in dims.values())
+                    and _steps_ok(dims, shown.get("dims", {}), minimum))
+    made.kinds_ok = (all(n >= minimum for n in kinds.values())
+                     and _steps_ok(kinds, shown.get("kinds", {}), minimum))
+    comments = {"all": len(live.comments)}
+    made.comments_ok = (comments["all"] >= min_comments
+                        and _steps_ok(comments, shown.get("comments", {}), min_comments))
+    for family, ok, parts in (("dims", made.dims_ok, dims), ("kinds", made.kinds_ok, kinds),
+                              ("comments", made.comments_ok, comments)):
+        if ok:
+            shown[family] = parts
+    return made
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a view may show of a target's window."""
+
+    shown: bool
+    count: int = 0
+    mean: float | None = None
+    dist: dict[int, int] = field(default_factory=dict)
+    dims: dict[str, float] | None = None
+    kinds: dict[str, tuple[int, float]] | None = None  # kind → (count, mean)
+    comments: list[str] | None = None
+
+    @property
+    def score(self) -> float | None:
+        """The mean overall level mapped 1→0 … 5→100 (SPEC §8 评价)."""
+        return None if self.mean is None else round((self.mean - 1) * 25, 1)
+
+
+NOTHING = Disclosure(shown=False)
+
+
+def disclose(published: Release | None, *, minimum: int, min_comments: int,
+             rng: random.Random | None = None) -> Disclosure:
+    """The one function that decides what may be shown of a released window."""
+    if published is None or published.stats.count < minimum:
+        return NOTHING
+    stats = published.stats
+    total = sum(level * n for level, n in stats.dist.items())
+    dims = None
+    if published.dims_ok and all(stats.dims.get(d, (0, 0))[0] >= minimum for d in DIMENSIONS):
+        dims = {d: round(stats.dims[d][1] / stats.dims[d][0], 2) for d in DIMENSIONS}
+    kinds = None
+    if published.kinds_ok and all(c >= minimum for c, _s in stats.kinds.values() if c):
+        kinds = {k: (c, round(s / c, 2)) for k, (c, s) in stats.kinds.items() if c}
+    comments = None
+    if published.comments_ok and len(stats.comments) >= min_comments:
+        comments = list(stats.comments)
+        (rng or random.SystemRandom()).shuffle(comments)  # no order, no dates
+    return Disclosure(shown=True, count=stats.count, mean=round(total / stats.count, 2),
+                      dist={level: stats.dist.get(level, 0) for level in range(5, 0, -1)},
+                      dims=dims, kinds=kinds, comments=comments)

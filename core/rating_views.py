@@ -1,0 +1,115 @@
+"""What examiners and cadres see of ratings: /ratings, /my, /summary — all through
+`anonymity.disclose` (SPEC §6)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from core import anonymity, periods
+from core.anonymity import Disclosure
+from core.errors import UsageError
+from core.people import Actor
+from storage import people as people_q
+from storage import periods as periods_q
+from storage import ratings as q
+from storage.models import Person, Project
+
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+TOKEN = re.compile(r"^(month|period|\d{4}-\d{2})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    minimum: int
+    min_comments: int
+
+
+@dataclass(frozen=True)
+class RatingWindow:
+    """A fixed window: a calendar month (outside 考察期) or one 考察期."""
+
+    bucket: str
+    label: str  # 2026-11 | the period's theme
+
+
+def window(session: Session, project: Project, token: str | None, today: date
+           ) -> RatingWindow:
+    """month | YYYY-MM | period; by default the open 考察期, else this month."""
+    token = (token or "").lower()
+    if token in ("", "period"):
+        period = periods.open_period(session, project.id)
+        if period is not None:
+            return RatingWindow(periods.period_bucket(period), period.theme)
+        if token == "period":
+            raise UsageError("ratings.no_period", project=project.name)
+    if token and _MONTH.match(token):
+        if token > periods.month_bucket(today):
+            raise UsageError("errors.future_date", date=token)
+        return RatingWindow(token, token)
+    if token not in ("", "month", "period"):
+        raise UsageError("ratings.bad_window", value=token)
+    return RatingWindow(periods.month_bucket(today), periods.month_bucket(today))
+
+
+def _disclose(releases: dict, key: tuple, limits: Thresholds) -> Disclosure:
+    found = releases.get(key)
+    published = anonymity.Release.from_json(found.stats) if found is not None else None
+    return anonymity.disclose(published, minimum=limits.minimum,
+                              min_comments=limits.min_comments)
+
+
+@dataclass
+class RatingsView:
+    """/ratings for a project (its own rating and each cadre's) or for one cadre."""
+
+    project: Project
+    window: RatingWindow
+    own: Disclosure | None  # the project as a whole; None when one cadre was asked for
+    cadres: list[tuple[Person, Disclosure]]
+    limits: Thresholds
+
+
+def for_project(session: Session, actor: Actor, project: Project, token: str | None, *,
+                today: date, limits: Thresholds, person: Person | None = None) -> RatingsView:
+    """The project's released ratings in the window, or one cadre's (2 queries + window)."""
+    actor.require_examiner(project.id)
+    win = window(session, project, token, today)
+    releases = q.releases_of_projects(session, project_ids=[project.id], buckets=[win.bucket])
+    if person is not None:
+        return RatingsView(project, win, None,
+                           [(person, _disclose(releases, (project.id, person.id, win.bucket),
+                                               limits))], limits)
+    cadres = [p for p, _m in people_q.members(session, project_id=project.id)]
+    return RatingsView(project, win, _disclose(releases, (project.id, None, win.bucket), limits),
+                       [(p, _disclose(releases, (project.id, p.id, win.bucket), limits))
+                        for p in cadres], limits)
+
+
+@dataclass
+class OwnRatings:
+    """A cadre's own ratings in each of their projects' current window (for /my)."""
+
+    rows: list[tuple[Project, RatingWindow, Disclosure]]
+    limits: Thresholds
+
+
+def own(session: Session, person: Person, projects: list[Project], *, today: date,
+        limits: Thresholds) -> OwnRatings:
+    """My released ratings, project by project, only over the threshold."""
+    wins = {p.id: window(session, p, None, today) for p in projects}
+    releases = q.releases_of_projects(session, project_ids=list(wins),
+                                      buckets=[w.bucket for w in wins.values()])
+    return OwnRatings([(p, wins[p.id], _disclose(releases, (p.id, person.id, wins[p.id].bucket),
+                                                  limits)) for p in projects], limits)
+
+
+def period_of(session: Session, period_id: int) -> RatingWindow:
+    """A closed or open period as a rating window (for scores)."""
+    period = periods_q.by_id(session, period_id=period_id)
+    if period is None:
+        raise UsageError("ratings.no_period", project="")
+    return RatingWindow(periods.period_bucket(period), period.theme)

@@ -1,0 +1,129 @@
+"""The rater's side of 听评价, in private: the r_ link, three taps, the optional steps, 回访."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from core import rating_flow as flow
+from core import rating_orders
+from core.buttons import sign, verify
+from core.errors import UsageError
+from handlers.context import Ctx
+
+LEVELS = ("5", "4", "3", "2", "1")
+
+
+def settings(context: Ctx) -> flow.Settings:
+    s = context.settings
+    return flow.Settings(secret=s.frontline_secret, minimum=s.frontline_anon_min,
+                         min_comments=s.frontline_anon_min_comments, admins=s.frontline_admins)
+
+
+def _button(context: Ctx, label_key: str, step: flow.Step, value: str, **view: object
+            ) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.text(label_key, **view), callback_data=sign(
+        context.settings.frontline_secret, "rt", step.nonce, step.step, value))
+
+
+def markup(context: Ctx, step: flow.Step) -> InlineKeyboardMarkup | None:
+    """The buttons of a step, each signed and bound to the flow's nonce and step."""
+    if step.done or step.step == flow.COMMENT:
+        return None
+    if step.step == flow.KIND:
+        return InlineKeyboardMarkup([[_button(context, f"ratings.kind_{code}", step, code)]
+                                     for code in flow.KIND_CODES])
+    if flow.OVERALL <= step.step < flow.MENU:
+        rows = [[_button(context, "ratings.level", step, level, level=int(level))]
+                for level in LEVELS]
+        if step.step != flow.OVERALL:
+            rows.append([_button(context, "ratings.skip", step, "skip"),
+                         _button(context, "ratings.skip_rest", step, "done")])
+        return InlineKeyboardMarkup(rows)
+    rows = [[_button(context, "ratings.write_comment", step, "comment")]]
+    if step.offer_followup:
+        rows.append([_button(context, "ratings.ask_followup", step, "followup")])
+    rows.append([_button(context, "ratings.finish", step, "done")])
+    return InlineKeyboardMarkup(rows)
+
+
+def show(context: Ctx, step: flow.Step, *, edit: bool) -> None:
+    """The step's question (editing the pressed message, or as a new one)."""
+    text = context.text("ratings.flow", step=step, dims=flow.DIMENSIONS)
+    buttons = markup(context, step)
+    query = context.tg_update.callback_query
+    if edit and query is not None and query.message is not None:
+        kwargs = {"chat_id": query.message.chat_id, "message_id": query.message.message_id,
+                  "text": text, "parse_mode": "HTML"}
+        context.after("edit_message_text", **kwargs, reply_markup=buttons)
+    else:
+        context.reply("ratings.flow", markup=buttons, step=step, dims=flow.DIMENSIONS)
+    if step.alert is not None:
+        alert(context, step.alert)
+
+
+def alert(context: Ctx, found: flow.Alert) -> None:
+    """A 差评 reaches the project's examiners through the ledger, nothing about the rater."""
+    ref = f"rating:{found.rating.id}"
+    view = {"rating": found.rating, "target": found.target}
+    if found.new:
+        button = InlineKeyboardMarkup([[InlineKeyboardButton(
+            context.text("ratings.to_order"), callback_data=sign(
+                context.settings.frontline_secret, "ra", found.rating.id))]])
+        for examiner in found.examiners:
+            if examiner.tg_id:
+                context.notify(examiner.tg_id, "ratings.alert", job="rating-alert",
+                               recipient=f"person:{examiner.id}", ref=ref, markup=button,
+                               due_at=found.due_at, **view)
+    else:
+        context.renotify("ratings.alert", job="rating-alert", ref=ref, due_at=found.due_at,
+                         **view)
+
+
+async def start(update: Update, context: Ctx, token: str) -> None:
+    """/start r_<token>: the first of three taps."""
+    step = flow.start(context.session, context.actor, token, cfg=settings(context),
+                      now=datetime.now(UTC))
+    show(context, step, edit=False)
+
+
+async def press(update: Update, context: Ctx) -> None:
+    """A flow button: who you are, the level, a dimension, or the menu."""
+    _p, nonce, step, value = verify(context.settings.frontline_secret,
+                                    update.callback_query.data or "")
+    if not step.isdigit():
+        raise UsageError("errors.bad_button")
+    found = flow.press(context.session, context.actor, cfg=settings(context), nonce=nonce,
+                       step=int(step), value=value, now=datetime.now(UTC),
+                       today=context.today())
+    context.answer_button("ratings.recorded" if int(step) == flow.OVERALL else None)
+    show(context, found, edit=True)
+
+
+async def comment(context: Ctx, text: str) -> bool:
+    """The rater's comment (their next private message); False when none is awaited."""
+    found = flow.comment(context.session, context.actor, text, cfg=settings(context),
+                         now=datetime.now(UTC))
+    if found is None:
+        return False
+    show(context, found, edit=False)
+    return True
+
+
+async def verdict(update: Update, context: Ctx) -> None:
+    """The rater's 回访 answer: how the fix went (满意 / 基本满意 / 不满意)."""
+    _p, order_id, value = verify(context.settings.frontline_secret,
+                                 update.callback_query.data or "")
+    order = rating_orders.record_verdict(context.session, int(order_id), value)
+    query = update.callback_query
+    context.answer_button()
+    context.after("edit_message_text", chat_id=query.message.chat_id,
+                  message_id=query.message.message_id, parse_mode="HTML",
+                  text=context.text("ratings.followup_thanks", order=order))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(press, pattern=r"^rt:"))
+    app.add_handler(CallbackQueryHandler(verdict, pattern=r"^rf:"))

@@ -1,0 +1,108 @@
+"""Examiners' side of 听评价: /ratelink (link and poster), /ratings, 差评 → 交办单."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from core import poster, rating_links, rating_orders, rating_views
+from core.buttons import sign, verify
+from core.errors import UsageError
+from handlers.args import projects_for
+from handlers.context import Ctx
+from handlers.orders import announce
+from handlers.review import thresholds
+
+MSG = filters.UpdateType.MESSAGE
+_DAYS = re.compile(r"^(\d{1,4})[dD天]?$")
+
+
+def link_url(context: Ctx, token: str) -> str:
+    return f"https://t.me/{context.bot.username}?start=r_{token}"
+
+
+async def ratelink(update: Update, context: Ctx) -> None:
+    """/ratelink <project|person> [days] | /ratelink revoke <project|person>"""
+    context.actor.require_examiner()
+    args = context.args or []
+    if len(args) == 2 and args[0].lower() == "revoke":
+        target = rating_links.resolve_target(context.session, context.actor, args[1])
+        ended = rating_links.revoke(context.session, context.actor, target)
+        context.reply("ratings.revoked", target=target, count=ended)
+        return
+    days = None
+    if len(args) == 2 and (match := _DAYS.match(args[1])):
+        days = int(match[1])
+    elif len(args) != 1:
+        raise UsageError("usage.ratelink")
+    target = rating_links.resolve_target(context.session, context.actor, args[0])
+    made = rating_links.make(context.session, context.actor, target, days=days,
+                             today=context.today())
+    url = link_url(context, made.link.token)
+    font = context.services.font
+    context.reply("ratings.link_made", made=made, url=url, font=font is not None)
+    if font is not None:
+        texts = {name: context.text(f"ratings.poster_{name}", made=made)
+                 for name in ("subtitle", "call", "expiry")}
+        context.reply_file("send_document", "document", f"{target.name}-评价二维码.png",
+                           partial(poster.build_poster, url, target.name, texts["subtitle"],
+                                   texts["call"], texts["expiry"], font),
+                           fallback_key="ratings.poster_failed")
+
+
+async def ratings(update: Update, context: Ctx) -> None:
+    """/ratings [project|person] [month|YYYY-MM|period]"""
+    context.actor.require_examiner()
+    args = list(context.args or [])
+    token = args.pop() if args and rating_views.TOKEN.match(args[-1]) else None
+    if len(args) > 1:
+        raise UsageError("usage.ratings")
+    limits = thresholds(context)
+    today = context.today()
+    if args:
+        target = rating_links.resolve_target(context.session, context.actor, args[0])
+        found = [rating_views.for_project(context.session, context.actor, target.project,
+                                          token, today=today, limits=limits,
+                                          person=target.person)]
+    else:
+        found = [rating_views.for_project(context.session, context.actor, project, token,
+                                          today=today, limits=limits)
+                 for project in projects_for(context, None)]
+    for view in found:
+        context.reply_long("ratings.view", view=view)
+
+
+async def to_order(update: Update, context: Ctx) -> None:
+    """转为交办单 on a 差评 alert: a person link's cadre at once; else ask which cadre."""
+    data = verify(context.settings.frontline_secret, update.callback_query.data or "")
+    rating_id = int(data[1])
+    person_id = int(data[2]) if len(data) > 2 else None
+    found = rating_orders.rating(context.session, context.actor, rating_id)
+    context.answer_button()
+    if found.person_id is None and person_id is None:
+        secret = context.settings.frontline_secret
+        rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "ra", rating_id, p.id))]
+                for p in rating_orders.candidates(context.session, found)[:30]]
+        if not rows:
+            raise UsageError("ratings.no_cadres")
+        context.send(update.callback_query.from_user.id, "ratings.pick_cadre",
+                     markup=InlineKeyboardMarkup(rows))
+        return
+    project = rating_orders.project_of(context.session, found)
+    order = rating_orders.convert(context.session, context.actor, rating_id,
+                                  context.text("ratings.order_text", rating=found,
+                                               project=project),
+                                  today=context.today(), person_id=person_id)
+    query = update.callback_query
+    context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
+                  message_id=query.message.message_id, reply_markup=None)
+    announce(context, order, here=None)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("ratelink", ratelink, filters=MSG))
+    app.add_handler(CommandHandler("ratings", ratings, filters=MSG))
+    app.add_handler(CallbackQueryHandler(to_order, pattern=r"^ra:"))

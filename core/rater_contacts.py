@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from core import rater_keys as keys
@@ -21,3 +23,8 @@ def chat_of(session: Session, *, contact_id: int, secret: str) -> int | None:
 def forget(session: Session, *, contact_id: int) -> None:
     """Delete the contact once the message went (or could not go)."""
     q.drop_contact(session, contact_id=contact_id)
+
+
+def sweep(session: Session, *, now: datetime) -> None:
+    """Delete stale flows, yesterday's flood counters and contacts past their 60 days."""
+    q.purge(session, now=now, today=now.date())

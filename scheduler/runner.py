@@ -26,6 +26,7 @@ from storage.models import Chat, utcnow
 log = logging.getLogger(__name__)
 
 CLAIM_FOR = timedelta(minutes=5)
+SWEEP_EVERY = timedelta(hours=1)
 FINAL = {"sent", "failed", "unreachable", "skipped", "uncertain"}
 
 
@@ -54,6 +55,7 @@ class Runner:
         self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
         self.concurrency, self.claim_for = concurrency, claim_for
         self._sending: set[asyncio.Task] = set()
+        self._swept_at: datetime | None = None
 
     async def run(self, moment: datetime, *, jobs: tuple[str, ...] = schedule.JOBS,
                   live: bool = True) -> Outcome:
@@ -75,7 +77,15 @@ class Runner:
         if live:
             flushed = await self.flush(moment)
             outcome.counts.update(flushed.counts)
+            if self._swept_at is None or moment - self._swept_at > SWEEP_EVERY:
+                self._swept_at = moment
+                await asyncio.to_thread(self._sweep, moment)
         return outcome
+
+    def _sweep(self, moment: datetime) -> None:
+        """Forget what raters left behind: stale flows, old counters, lapsed 回访 contacts."""
+        with self.db.session() as session:
+            contacts.sweep(session, now=moment)
 
     def _chat_ids(self) -> list[tuple[int, tuple[str, ...]]]:
         """Every bound group with the jobs on its clock, and our own clock."""

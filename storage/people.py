@@ -99,3 +99,9 @@ def examiners_of(session: Session, *, project_id: int, admins: frozenset[int]) -
         return found
     stmt = select(Person).where(Person.is_admin | Person.tg_id.in_(admins))  # type: ignore[union-attr,attr-defined]
     return list(session.exec(stmt.order_by(Person.id)))
+
+
+def by_ids(session: Session, *, ids: list[int]) -> list[Person]:
+    if not ids:
+        return []
+    return list(session.exec(select(Person).where(Person.id.in_(ids))))  # type: ignore[union-attr]

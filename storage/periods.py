@@ -21,3 +21,49 @@ def open_for_project(session: Session, *, project_id: int, day: date | None = No
 
 def by_id(session: Session, *, period_id: int) -> Period | None:
     return session.get(Period, period_id)
+
+
+def overlapping(session: Session, *, project_ids: list[int], start: date, end: date
+                ) -> list[tuple[Period, int]]:
+    """Periods of these projects whose dates overlap [start, end], with the project."""
+    stmt = (select(Period, PeriodProject.project_id)
+            .join(PeriodProject, PeriodProject.period_id == Period.id)
+            .where(PeriodProject.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   Period.start <= end, Period.end >= start))
+    return list(session.exec(stmt).all())
+
+
+def project_ids(session: Session, *, period_id: int) -> list[int]:
+    stmt = select(PeriodProject.project_id).where(PeriodProject.period_id == period_id)
+    return list(session.exec(stmt))
+
+
+def listing(session: Session, *, status: str | None = None) -> list[Period]:
+    stmt = select(Period).order_by(Period.start.desc(), Period.id.desc())  # type: ignore[attr-defined]
+    if status:
+        stmt = stmt.where(Period.status == status)
+    return list(session.exec(stmt))
+
+
+def with_projects(session: Session, *, period_ids: list[int]) -> dict[int, list[int]]:
+    """period id → its project ids."""
+    if not period_ids:
+        return {}
+    stmt = select(PeriodProject).where(PeriodProject.period_id.in_(period_ids))  # type: ignore[attr-defined]
+    found: dict[int, list[int]] = {}
+    for row in session.exec(stmt):
+        found.setdefault(row.period_id, []).append(row.project_id)
+    return found
+
+
+def by_theme(session: Session, *, theme: str) -> list[Period]:
+    stmt = select(Period).where(Period.theme == theme).order_by(Period.id.desc())  # type: ignore[union-attr]
+    return list(session.exec(stmt))
+
+
+def closed_of_project(session: Session, *, project_id: int) -> list[Period]:
+    """The project's closed periods, oldest first."""
+    stmt = (select(Period).join(PeriodProject, PeriodProject.period_id == Period.id)
+            .where(PeriodProject.project_id == project_id, Period.status == "closed")
+            .order_by(Period.end, Period.id))
+    return list(session.exec(stmt))

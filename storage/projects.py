@@ -89,3 +89,8 @@ def open_milestones(session: Session) -> list[Milestone]:
     """Milestones not yet done, soonest first."""
     stmt = select(Milestone).where(Milestone.done_at.is_(None)).order_by(Milestone.due)  # type: ignore[union-attr]
     return list(session.exec(stmt))
+
+
+def projects_in_domain(session: Session, *, domain_id: int) -> list[Project]:
+    stmt = select(Project).where(Project.domain_id == domain_id).order_by(Project.name)
+    return list(session.exec(stmt))

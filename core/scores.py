@@ -1,0 +1,166 @@
+"""Scores and grades for a scope (project, domain, all) and a period (SPEC §8), from SQL
+aggregates — a fixed number of statements however many cadres there are."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from core import anonymity, periods, scoring
+from core.calendar import month_bounds, week_bounds, workdays
+from core.roster import leave_days
+from storage import people as people_q
+from storage import ratings as ratings_q
+from storage import scores as q
+from storage.assessment_models import Period, ScoreSnapshot
+from storage.models import Person, Project
+
+
+@dataclass
+class CadreScore:
+    """One cadre's score, grade and 三期 stage in the period."""
+
+    person: Person
+    projects: list[str]
+    score: scoring.Score
+    grade: str = ""
+    stage: str | None = None
+    project_ids: list[int] | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    minimum: int
+    min_comments: int
+    quota: float
+
+
+def window_end(period: Period, today: date) -> date:
+    return min(period.end, today) if period.status == "open" else period.end
+
+
+def _summary_keys(start: date, end: date) -> list[str]:
+    """The weekly and monthly prompts asked in the window (their last working day in it)."""
+    keys, day = [], start
+    while day <= end:
+        for kind, bounds in (("W", week_bounds), ("M", month_bounds)):
+            first, last = bounds(day)
+            days = workdays(first, last)
+            if days and start <= days[-1] <= end and day == max(first, start):
+                iso = days[-1].isocalendar()
+                keys.append(f"{iso.year}-W{iso.week:02d}" if kind == "W"
+                            else f"{first.year}-{first.month:02d}")
+        day += timedelta(days=1)
+    return keys
+
+
+def compute(session: Session, projects: list[Project], period: Period, *, today: date,
+            limits: Limits, tz: ZoneInfo) -> list[CadreScore]:
+    """Live scores of the scope's cadres in the period, graded within the scope."""
+    project_ids = [p.id for p in projects]
+    end = window_end(period, today)
+    people: dict[int, tuple[Person, list[Project], date]] = {}
+    for person, member, project in q.roster(session, project_ids=project_ids):
+        if person.is_admin or person.is_examiner:
+            continue
+        joined = member.joined_at.astimezone(tz).date()
+        _p, mine, since = people.get(person.id, (person, [], joined))
+        people[person.id] = (person, [*mine, project], min(since, joined))
+    ids = list(people)
+    days = workdays(period.start, end)
+    reported: dict[int, set[date]] = {}
+    for pid, day in q.reported_days(session, project_ids=project_ids, days=days):
+        reported.setdefault(pid, set()).add(day)
+    away = leave_days(session, [p for p, _ps, _j in people.values()], period.start, end)
+    milestones: dict[int, list[tuple[date, datetime | None]]] = {}
+    for pid, due, done_at in q.milestones_due(session, person_ids=ids, start=period.start,
+                                              end=end):
+        milestones.setdefault(pid, []).append((due, done_at))
+    items = q.done_items(session, project_ids=project_ids, start=period.start, end=end)
+    keys = _summary_keys(period.start, end)
+    answered = q.summaries_answered(session, project_ids=project_ids, keys=keys)
+    graded = q.grades(session, period_id=period.id)
+    notes = q.note_points(session, person_ids=ids,
+                          start=datetime.combine(period.start, time(), tz),
+                          end=datetime.combine(end + timedelta(days=1), time(), tz))
+    bucket = periods.period_bucket(period)
+    releases = ratings_q.releases_of_projects(session, project_ids=project_ids, buckets=[bucket])
+    weights = q.weights(session)
+    rows = []
+    for pid, (person, mine, joined) in people.items():
+        counted = [d for d in days if d >= joined and d not in away.get(pid, set())]
+        rating, count, scope = _rating(releases, person, mine, bucket, limits)
+        due = milestones.get(pid, [])
+        grade, graders = graded.get(pid, (None, 0))
+        figures = scoring.Figures(
+            milestones_due=len(due),
+            milestones_on_time=sum(1 for d, done in due
+                                   if done is not None and done.astimezone(tz).date() <= d),
+            items=items.get(pid, 0), workdays=len(counted),
+            reported=len(reported.get(pid, set()) & set(counted)),
+            summaries_due=len(keys) if counted else 0, summaries=answered.get(pid, 0),
+            rating=rating, rating_count=count, rating_scope=scope, grade=grade,
+            graders=graders, note_points=notes.get(pid, 0))
+        w = weights.get(mine[0].domain_id)
+        rows.append(CadreScore(person, [p.name for p in mine], scoring.score(
+            figures, scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners)
+            if w else scoring.Weights()), project_ids=[p.id for p in mine]))
+    found = scoring.grades([(r.person.id, r.score) for r in rows], limits.quota)
+    for row in rows:
+        row.grade = found[row.person.id]
+    return rank(rows)
+
+
+def _rating(releases: dict, person: Person, projects: list[Project], bucket: str,
+            limits: Limits) -> tuple[float | None, int, str]:
+    """The cadre's own released ratings over the threshold, else their project's."""
+    for scope, key_of in (("person", lambda p: (p.id, person.id, bucket)),
+                          ("project", lambda p: (p.id, None, bucket))):
+        for project in projects:
+            found = releases.get(key_of(project))
+            shown = anonymity.disclose(
+                anonymity.Release.from_json(found.stats) if found else None,
+                minimum=limits.minimum, min_comments=limits.min_comments)
+            if shown.shown:
+                return shown.score, shown.count, scope
+    return None, 0, ""
+
+
+def rank(rows: list[CadreScore]) -> list[CadreScore]:
+    """Highest composite first; cadres without one last, by name."""
+    return sorted(rows, key=lambda r: (r.score.composite is None, -(r.score.composite or 0),
+                                       r.person.name))
+
+
+def freeze(session: Session, period: Period, rows: list[CadreScore]) -> None:
+    """Keep the period's scores and grades as they are now (the period closes)."""
+    for row in rows:
+        session.add(ScoreSnapshot(period_id=period.id, person_id=row.person.id,
+                                  composite=row.score.composite, grade=row.grade,
+                                  parts=json.dumps({"projects": row.projects,
+                                                    "project_ids": row.project_ids,
+                                                    "figures": asdict(row.score.figures),
+                                                    "parts": {k: asdict(v) for k, v in
+                                                              row.score.parts.items()}},
+                                                   ensure_ascii=False)))
+
+
+def frozen(session: Session, period: Period, projects: list[Project]) -> list[CadreScore]:
+    """A closed period's frozen scores of the cadres who were in these projects then."""
+    wanted = {p.id for p in projects}
+    snaps = {pid: (snap, json.loads(snap.parts))
+             for pid, snap in q.snapshots(session, period_id=period.id).items()}
+    snaps = {pid: v for pid, v in snaps.items() if wanted & set(v[1]["project_ids"])}
+    people = {p.id: p for p in people_q.by_ids(session, ids=list(snaps))}
+    rows = []
+    for pid, (snap, data) in snaps.items():
+        score = scoring.Score(scoring.Figures(**data["figures"]),
+                              {k: scoring.Part(**v) for k, v in data["parts"].items()},
+                              snap.composite)
+        rows.append(CadreScore(people[pid], data["projects"], score, snap.grade,
+                               project_ids=data["project_ids"]))
+    return rank(rows)

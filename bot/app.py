@@ -40,7 +40,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     app = builder.build()
     services: Services = app.bot_data
     services.settings = settings
-    services.renderer = Renderer(settings.frontline_lang)
+    services.renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
     services.font = cjk_font()
     register_all(app)
     return app
@@ -120,7 +120,7 @@ async def run_polling(settings: Settings, db: Database) -> None:
 
 def build_runner(settings: Settings, db: Database, sender: Sender) -> Runner:
     """The scheduler's due-work runner, rendering with the bot's templates."""
-    return Runner(db, sender, Renderer(settings.frontline_lang),
+    return Runner(db, sender, Renderer(settings.frontline_lang, settings.frontline_tz),
                   admins=settings.frontline_admins, secret=settings.frontline_secret,
                   default_tz=settings.frontline_tz)
 

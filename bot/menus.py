@@ -22,9 +22,11 @@ PRIVATE = ["start", "help", "whoami", "daily", "weekly", "monthly", "my", "leave
            "missing", "orders", "order", "progress", "done"]
 GROUP = ["daily", "weekly", "monthly", "register", "undo", "my", "leave", "progress", "done",
          "help", "whoami"]
-GROUP_ADMINS = [*GROUP, "summary", "missing", "rectify", "orders", "bind", "unbind", "schedule"]
+GROUP_ADMINS = [*GROUP, "summary", "missing", "rectify", "orders", "star", "ranking", "bind",
+                "unbind", "schedule"]
 ADMIN = ["start", "help", "whoami", "summary", "missing", "orders", "order", "rectify", "verify",
-         "review", "grant", "revoke", "domain", "project", "milestone", "leave", "daily", "my"]
+         "review", "ratelink", "ratings", "scores", "ranking", "cadre", "note", "grade",
+         "period", "weights", "grant", "revoke", "domain", "project", "milestone", "leave", "my"]
 
 
 def _commands(renderer: Renderer, names: list[str]) -> list[BotCommand]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -14,10 +16,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 LIMIT = 4096
 
 
-def _date(value: date | datetime | None) -> str:
+def _date(value: date | datetime | None, tz: tzinfo | None = None) -> str:
+    """YYYY-MM-DD, or YYYY-MM-DD HH:MM for a moment (in the bot's timezone when aware)."""
     if value is None:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, datetime):
+        if tz is not None and value.tzinfo is not None:
+            value = value.astimezone(tz)
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
 
 
 def _mdate(value: date) -> str:
@@ -35,11 +42,11 @@ def _mention(person: Any) -> Markup:
 class Renderer:
     """Renders `module.macro` keys in one language."""
 
-    def __init__(self, lang: str = "zh") -> None:
-        self.lang = lang
+    def __init__(self, lang: str = "zh", tz: str = "Asia/Shanghai") -> None:
+        self.lang, self.tz = lang, ZoneInfo(tz)
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
-        self.env.filters.update(date=_date, mdate=_mdate, mention=_mention)
+        self.env.filters.update(date=partial(_date, tz=self.tz), mdate=_mdate, mention=_mention)
 
     def text(self, key: str, **view: Any) -> str:
         """The macro's output with the view's fields it declares."""

@@ -79,7 +79,7 @@ def find(session: Session, word: str | None, *, status: str | None = None) -> Pe
         if len(found) == 1:
             return found[0]
         if not found:
-            raise UsageError("periods.none", status=status or "")
+            raise UsageError("periods.nothing", status=status or "")
         raise UsageError("periods.which", themes="、".join(p.theme for p in found[:8]))
     found = q.by_theme(session, theme=word)
     if not found and word.isdigit():

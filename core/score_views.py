@@ -53,6 +53,12 @@ def scope(session: Session, actor: Actor, word: str | None, group_project: Proje
     return Scope("all", "", found)
 
 
+def is_scope(session: Session, word: str) -> bool:
+    """Whether a word names a project or a domain (else it may name a period)."""
+    return (projects_q.project_by_name(session, name=word) is not None
+            or projects_q.domain_by_name(session, name=word) is not None)
+
+
 def period_for(session: Session, chosen: Scope, word: str | None) -> Period:
     """The named period, else the scope's open one, else its latest closed one."""
     if word:

@@ -40,20 +40,26 @@ class Limits:
 
 
 def window_end(period: Period, today: date) -> date:
-    return min(period.end, today) if period.status == "open" else period.end
+    """The last day counted: today in an open period; a closed one ends when it was closed."""
+    if period.status == "open":
+        return min(period.end, today)
+    if period.closed_at is not None:
+        return max(period.start, min(period.end, period.closed_at.date()))
+    return period.end
 
 
-def _summary_keys(start: date, end: date) -> list[str]:
-    """The weekly and monthly prompts asked in the window (their last working day in it)."""
-    keys, day = [], start
+def _summary_keys(start: date, end: date) -> dict[str, date]:
+    """The weekly and monthly prompts asked in the window → the day each was asked."""
+    keys: dict[str, date] = {}
+    day = start
     while day <= end:
         for kind, bounds in (("W", week_bounds), ("M", month_bounds)):
             first, last = bounds(day)
             days = workdays(first, last)
             if days and start <= days[-1] <= end and day == max(first, start):
                 iso = days[-1].isocalendar()
-                keys.append(f"{iso.year}-W{iso.week:02d}" if kind == "W"
-                            else f"{first.year}-{first.month:02d}")
+                keys[f"{iso.year}-W{iso.week:02d}" if kind == "W"
+                     else f"{first.year}-{first.month:02d}"] = days[-1]
         day += timedelta(days=1)
     return keys
 
@@ -82,7 +88,7 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
         milestones.setdefault(pid, []).append((due, done_at))
     items = q.done_items(session, project_ids=project_ids, start=period.start, end=end)
     keys = _summary_keys(period.start, end)
-    answered = q.summaries_answered(session, project_ids=project_ids, keys=keys)
+    answered = q.summaries_answered(session, project_ids=project_ids, keys=list(keys))
     graded = q.grades(session, period_id=period.id)
     notes = q.note_points(session, person_ids=ids,
                           start=datetime.combine(period.start, time(), tz),
@@ -102,7 +108,8 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
                                    if done is not None and done.astimezone(tz).date() <= d),
             items=items.get(pid, 0), workdays=len(counted),
             reported=len(reported.get(pid, set()) & set(counted)),
-            summaries_due=len(keys) if counted else 0, summaries=answered.get(pid, 0),
+            summaries_due=sum(1 for asked in keys.values() if asked >= joined),
+            summaries=answered.get(pid, 0),
             rating=rating, rating_count=count, rating_scope=scope, grade=grade,
             graders=graders, note_points=notes.get(pid, 0))
         w = weights.get(mine[0].domain_id)

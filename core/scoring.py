@@ -3,7 +3,7 @@
 实绩 achievements: milestones done on time / due in the period (60 %) and recorded 完成 items,
 capped at ITEMS_FOR_FULL (40 %); items alone when no milestone was due.
 状态 diligence (辛苦指数): reported working days / working days, leave excluded (80 %), and the
-weekly and monthly summaries answered / asked for (20 %).
+weekly and monthly summaries answered / asked for (20 %; the days alone when none was asked).
 评价 ratings: the released mean overall level mapped 1→0 … 5→100, only over the threshold.
 考核组 examiners: the examiners' average grade plus the points of field notes, within 0–100.
 A part without data is shown as such; its weight is shared out among the parts that have data.
@@ -83,8 +83,9 @@ def part_values(f: Figures) -> dict[str, float | None]:
         achievement = items
     diligence = None
     if f.workdays:
-        diligence = 0.8 * _ratio(f.reported, f.workdays)
-        diligence += 0.2 * (_ratio(f.summaries, f.summaries_due) if f.summaries_due else 100.0)
+        diligence = _ratio(f.reported, f.workdays)
+        if f.summaries_due:
+            diligence = 0.8 * diligence + 0.2 * _ratio(f.summaries, f.summaries_due)
     examiners = None
     if f.grade is not None:
         examiners = max(0.0, min(100.0, f.grade + f.note_points))

@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     admin,
     answers,
+    assessment,
     chats,
     dialogues,
     errors,
@@ -18,6 +19,7 @@ from handlers import (
     reports,
     review,
     schedule,
+    scores,
     summaries,
 )
 
@@ -37,4 +39,6 @@ def register_all(app: Application) -> None:
     order_buttons.register(app)  # their buttons
     ratings.register(app)   # 听评价 for examiners: /ratelink, /ratings, 差评 → 交办单
     rating_flow.register(app)  # the rater's buttons (three taps) and 回访
+    assessment.register(app)  # /period, /note, /grade, /weights, /star
+    scores.register(app)    # /scores, /ranking, /cadre
     errors.register(app)    # last: unknown commands, and the error handler

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from core import digests
 from core.schedule import Slot
-from scheduler import order_jobs
+from scheduler import digest_jobs, order_jobs
 from scheduler.planned import Planned, Texts, slot_marker
 from storage.models import Chat
 
@@ -35,6 +35,8 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
     """
     if slot.job in ("order-reminders", "order-reviews"):
         return order_jobs.plan(session, chat, slot, texts=texts, secret=secret)
+    if slot.job == "examiner-digest":
+        return digest_jobs.plan(session, slot, texts=texts, admins=admins)
     key = slot.period_key
     if slot.job == "daily-nudge":
         targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, func, select
@@ -79,6 +79,17 @@ def move_chat(session: Session, *, old_id: int, new_id: int) -> None:
                         .execution_options(synchronize_session=False))
     session.execute(update(Delivery).where(Delivery.chat_id == old_id)
                     .values(chat_id=new_id).execution_options(synchronize_session=False))
+
+
+def count_sent(session: Session, *, job: str, target: str, start: date, end: date) -> int:
+    """How many messages of a job went to a target between two dates (inclusive, UTC)."""
+    lo = datetime.combine(start, time(), UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(), UTC)
+    stmt = select(func.count(Delivery.id)).where(
+        Delivery.job == job, Delivery.target == target,
+        Delivery.status.in_(("sent", "uncertain")),  # type: ignore[attr-defined]
+        Delivery.sent_at >= lo, Delivery.sent_at < hi)  # type: ignore[operator]
+    return int(session.exec(stmt).one())
 
 
 def counts(session: Session, *, job: str | None = None) -> dict[str, int]:

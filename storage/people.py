@@ -105,3 +105,11 @@ def by_ids(session: Session, *, ids: list[int]) -> list[Person]:
     if not ids:
         return []
     return list(session.exec(select(Person).where(Person.id.in_(ids))))  # type: ignore[union-attr]
+
+
+def examiners_and_admins(session: Session, *, admins: frozenset[int]) -> list[Person]:
+    """Everyone who gets the examiner digest: examiners and admins with a Telegram id."""
+    stmt = select(Person).where(Person.tg_id.is_not(None),  # type: ignore[union-attr]
+                                Person.is_examiner | Person.is_admin
+                                | Person.tg_id.in_(admins))  # type: ignore[union-attr]
+    return list(session.exec(stmt.order_by(Person.id)))

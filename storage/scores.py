@@ -109,3 +109,24 @@ def stages(session: Session, *, person_ids: list[int] | None = None
     for entry in session.exec(stmt):
         found.setdefault(entry.person_id, []).append(entry)
     return found
+
+
+def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int, int], date]:
+    """(project_id, person_id) → the date of their latest report."""
+    stmt = (select(DailyReport.project_id, DailyReport.person_id, func.max(DailyReport.local_date))
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn)  # type: ignore[attr-defined]
+            .group_by(DailyReport.project_id, DailyReport.person_id))
+    return {(pr, pe): day for pr, pe, day in session.exec(stmt).all()}
+
+
+def reported_in(session: Session, *, project_ids: list[int], start: date, end: date
+                ) -> dict[int, int]:
+    """project_id → (cadre, working day) pairs reported in the window (days counted once)."""
+    stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
+            .distinct()
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                   DailyReport.local_date >= start, DailyReport.local_date <= end))
+    found: dict[int, int] = {}
+    for project_id, _person, _day in session.exec(stmt).all():
+        found[project_id] = found.get(project_id, 0) + 1
+    return found

@@ -1,0 +1,55 @@
+"""Examiners' views of the assessment: /scores, /ranking (晾晒), /cadre (SPEC §4, §8)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from core import cadre_view, people, projects, score_views
+from core.errors import UsageError
+from handlers.assessment import limits
+from handlers.context import Ctx
+
+MSG = filters.UpdateType.MESSAGE
+
+
+def _view(context: Ctx) -> score_views.ScoresView:
+    """[project|domain] [period] → the scores of that scope in that period."""
+    args = list(context.args or [])
+    if len(args) > 2:
+        raise UsageError("usage.scores")
+    word, period_word = [*args, None, None][:2]
+    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
+        word, period_word = None, args[0]
+    row = context.chat_row
+    group_project = (projects.project_for_chat(context.session, row)
+                     if row is not None and row.project_id else None)
+    return score_views.view(context.session, context.actor, word, period_word,
+                            group_project=group_project, today=context.today(),
+                            limits=limits(context), tz=context.tz())
+
+
+async def scores(update: Update, context: Ctx) -> None:
+    """/scores [project|domain] [period]"""
+    context.reply_long("scores.view", view=_view(context))
+
+
+async def ranking(update: Update, context: Ctx) -> None:
+    """/ranking [project|domain] [period] — the 晾晒 board, for posting in a group."""
+    context.reply_long("scores.ranking", view=_view(context))
+
+
+async def cadre(update: Update, context: Ctx) -> None:
+    """/cadre <person> — the 履职档案 in brief."""
+    args = context.args or []
+    if len(args) != 1:
+        raise UsageError("usage.cadre")
+    person = people.resolve(context.session, args[0])
+    view = cadre_view.brief(context.session, context.actor, person, today=context.today(),
+                            limits=limits(context), tz=context.tz())
+    context.reply_long("scores.cadre", view=view)
+
+
+def register(app: Application) -> None:
+    for name, callback in (("scores", scores), ("ranking", ranking), ("cadre", cadre)):
+        app.add_handler(CommandHandler(name, callback, filters=MSG))

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import orders, rating_views
+from core import orders, periods, rating_views
 from core.calendar import is_workday, workdays
+from core.errors import UsageError
 from core.people import Actor
 from core.report_text import first_line
 from core.reports import project_clock
@@ -76,7 +77,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     actor.require_examiner(project.id)
     tz, _nudge = project_clock(session, project, default_tz)
     today = now.astimezone(tz).date()
-    window = parse_window(token, today)
+    window = _window(session, project, token, today)
     roster = reporters(session, project.id, admins, tz)
     people, joined = [p for p, _d in roster], {p.id: d for p, d in roster}
     lines = {p.id: CadreLine(person=p) for p in people}
@@ -102,13 +103,24 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                 line.late += 1
     ratings = None
     if limits is not None:  # the fixed rating window holding the summary's (SPEC §6)
-        ratings = rating_views.for_project(session, actor, project,
-                                           window.kind if window.kind[0].isdigit() else None,
-                                           today=today, limits=limits)
+        ratings = rating_views.for_project(
+            session, actor, project,
+            window.kind if window.kind[0].isdigit() or window.kind == "period" else None,
+            today=today, limits=limits)
     return SummaryView(project=project, window=window, workdays=len(days),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
                        today=today, ratings=ratings)
+
+
+def _window(session: Session, project: Project, token: str | None, today: date) -> Window:
+    """The summary's window; `period` is the project's open 考察期 up to today."""
+    if (token or "").lower() != "period":
+        return parse_window(token, today)
+    found = periods.open_period(session, project.id)
+    if found is None:
+        raise UsageError("ratings.no_period", project=project.name)
+    return Window("period", found.start, min(found.end, today), found.theme)
 
 
 def _fill_content(session: Session, project: Project, window: Window,

@@ -10,16 +10,17 @@ from core.calendar import month_bounds, week_bounds
 from core.errors import UsageError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-TOKEN = re.compile(r"^(today|week|month|\d{4}-\d{2})$", re.IGNORECASE)
+TOKEN = re.compile(r"^(today|week|month|period|\d{4}-\d{2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Window:
     """A fixed review window; `end` never passes today."""
 
-    kind: str  # today | week | month | YYYY-MM
+    kind: str  # today | week | month | YYYY-MM | period
     start: date
     end: date
+    label: str = ""  # the period's theme
 
 
 def parse_window(token: str | None, today: date) -> Window:

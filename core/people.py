@@ -77,6 +77,8 @@ def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int],
     (orders, notes) names them and notices reach them.
     """
     person, project_ids = q.with_projects(session, tg_id=user.id)
+    if person is None and user.username and _link_imported(session, user):
+        person, project_ids = q.with_projects(session, tg_id=user.id)
     if person is None and user.id in admins:
         person = ensure_person(session, user)
         person.reachable = private
@@ -92,6 +94,25 @@ def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int],
             actor.examiner_projects = q.examiner_project_ids(session, person_id=person.id)
         actor.cadre_projects = project_ids
     return actor
+
+
+def _link_imported(session: Session, user: UserInfo, *, name: str | None = None,
+                   project_id: int | None = None) -> bool:
+    """An imported person without a Telegram id becomes this user: by @username, or (on
+    /register) by the exact name in a group of their project (SPEC §4 /import)."""
+    found = None
+    if user.username:
+        found = q.by_username(session, username=user.username)
+    if (found is None or found.tg_id is not None) and name and project_id is not None:
+        found = next((p for p in q.by_name(session, name=name) if p.tg_id is None
+                      and q.membership(session, person_id=p.id, project_id=project_id)), None)
+    if found is None or found.tg_id is not None:
+        return False
+    found.tg_id, found.display = user.id, user.display[:128]
+    found.username = user.username or found.username
+    session.add(found)
+    session.flush()
+    return True
 
 
 def ensure_person(session: Session, user: UserInfo) -> Person:
@@ -171,6 +192,8 @@ def join(session: Session, user: UserInfo, project: Project, name: str, post: st
          *, role: str = "成员") -> tuple[Person, bool]:
     """Register the user as a cadre of the project; returns (person, newly joined)."""
     check_name_post(name, post)
+    if q.by_tg(session, tg_id=user.id) is None:
+        _link_imported(session, user, name=name, project_id=project.id)
     person = ensure_person(session, user)
     person.name, person.post, person.join_project_id = name, post, None
     session.add(person)

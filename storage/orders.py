@@ -117,3 +117,28 @@ def awaiting_review(session: Session, *, project_ids: list[int] | None, closed_b
 
 def report_of(session: Session, *, report_id: int) -> DailyReport | None:
     return session.get(DailyReport, report_id)
+
+
+def events_of(session: Session, *, order_ids: list[int]
+              ) -> dict[int, list[tuple[RectificationEvent, Person | None]]]:
+    """order id → its events in order, with who acted (one query for many orders)."""
+    if not order_ids:
+        return {}
+    stmt = (select(RectificationEvent, Person)
+            .join(Person, Person.id == RectificationEvent.actor_id, isouter=True)
+            .where(RectificationEvent.order_id.in_(order_ids))  # type: ignore[attr-defined]
+            .order_by(RectificationEvent.at, RectificationEvent.id))
+    found: dict[int, list[tuple[RectificationEvent, Person | None]]] = {}
+    for event, person in session.exec(stmt).all():
+        found.setdefault(event.order_id, []).append((event, person))
+    return found
+
+
+def event_counts(session: Session, *, order_ids: list[int]) -> dict[int, int]:
+    """order id → how many events it has."""
+    if not order_ids:
+        return {}
+    stmt = (select(RectificationEvent.order_id, func.count(RectificationEvent.id))
+            .where(RectificationEvent.order_id.in_(order_ids))  # type: ignore[attr-defined]
+            .group_by(RectificationEvent.order_id))
+    return dict(session.exec(stmt).all())  # type: ignore[arg-type]

@@ -91,6 +91,15 @@ def releases_of_projects(session: Session, *, project_ids: list[int], buckets: l
     return {(r.project_id, r.person_id, r.bucket): r for r in session.exec(stmt)}
 
 
+def person_releases(session: Session, *, person_id: int) -> list[RatingRelease]:
+    """The latest release of each window of a cadre's own ratings, oldest window first."""
+    latest = (select(func.max(RatingRelease.id)).where(RatingRelease.person_id == person_id)
+              .group_by(RatingRelease.project_id, RatingRelease.bucket))
+    stmt = (select(RatingRelease).where(RatingRelease.id.in_(latest))  # type: ignore[union-attr]
+            .order_by(RatingRelease.bucket))
+    return list(session.exec(stmt))
+
+
 def bump_flood(session: Session, *, key: str, day: date) -> int:
     """Count one more rating today under the keyed counter; the new count."""
     insert_ignore(session, RatingFlood, [{"key": key, "day": day, "count": 0}])

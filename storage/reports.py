@@ -48,6 +48,33 @@ def day_status(session: Session, *, project_id: int, start: date, end: date
     return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
 
 
+def day_status_of_projects(session: Session, *, project_ids: list[int], start: date, end: date
+                           ) -> dict[tuple[int, date], bool]:
+    """(person_id, local_date) → whether any report that day (to these projects) was on time."""
+    stmt = (select(DailyReport.person_id, DailyReport.local_date,
+                   func.max(cast(DailyReport.on_time, Integer)))
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .group_by(DailyReport.person_id, DailyReport.local_date))
+    return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
+
+
+def latest_progress_of_projects(session: Session, *, project_ids: list[int], start: date,
+                                end: date) -> dict[int, int]:
+    """person_id → the 进度 of their latest report (to any of these projects) in the window."""
+    ranked = (select(DailyReport.person_id, DailyReport.progress,
+                     func.row_number().over(
+                         partition_by=DailyReport.person_id,
+                         order_by=(DailyReport.posted_at.desc(),  # type: ignore[attr-defined]
+                                   DailyReport.message_id.desc())).label("rn"))  # type: ignore[attr-defined]
+              .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                     DailyReport.progress.is_not(None),  # type: ignore[union-attr]
+                     DailyReport.local_date >= start, DailyReport.local_date <= end)
+              .subquery())
+    stmt = select(ranked.c.person_id, ranked.c.progress).where(ranked.c.rn == 1)
+    return dict(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
 def reported_on(session: Session, *, person_ids: list[int], day: date,
                 project_id: int | None = None) -> set[int]:
     """Which of these people have a report dated day (to the project, or to any)."""

@@ -7,10 +7,12 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot.documents import Documents, period_report_files
 from bot.fonts import cjk_font
 from bot.inbox import Inbox, poll
 from bot.menus import set_menus
@@ -42,6 +44,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     services.settings = settings
     services.renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
     services.font = cjk_font()
+    services.documents = Documents(services.renderer)
     register_all(app)
     return app
 
@@ -120,9 +123,12 @@ async def run_polling(settings: Settings, db: Database) -> None:
 
 def build_runner(settings: Settings, db: Database, sender: Sender) -> Runner:
     """The scheduler's due-work runner, rendering with the bot's templates."""
-    return Runner(db, sender, Renderer(settings.frontline_lang, settings.frontline_tz),
-                  admins=settings.frontline_admins, secret=settings.frontline_secret,
-                  default_tz=settings.frontline_tz)
+    renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
+    files = partial(period_report_files, db, Documents(renderer),
+                    settings.frontline_excellent_quota)
+    return Runner(db, sender, renderer, admins=settings.frontline_admins,
+                  secret=settings.frontline_secret, default_tz=settings.frontline_tz,
+                  files=files)
 
 
 def extra_tasks(runtime: Runtime, stop: asyncio.Event) -> list[asyncio.Task]:

@@ -8,8 +8,10 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.settings import ConfigError, Settings, load_settings
+from core.errors import UserError
 from storage import migrate
 from storage.db import Database
 
@@ -97,12 +99,52 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from core import imports
+    from core.import_rows import parse_import
+    from core.people import Actor, UserInfo
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    db = _db(settings)
+    table = parse_import(path.read_bytes(), path.name)
+    with db.session() as session:
+        report = imports.apply(session, Actor(UserInfo(id=0), None, is_admin=True), table)
+    created = ", ".join(f"{k} {v}" for k, v in sorted(report.created.items())) or "nothing new"
+    print(f"imported {report.rows} rows: created {created}; unchanged {report.existing}; "
+          f"skipped {len(report.problems)}")
+    for problem in report.problems:
+        print(f"  row {problem.line}: {problem.what} {problem.value!r}: {problem.why}")
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.documents import Documents
+    from bot.render import Renderer
+    from core import export_view, scores
+    from core.people import Actor, UserInfo
+
+    db = _db(settings)
+    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
+                           settings.frontline_excellent_quota)
+    with db.session(write=False) as session:
+        view = export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True),
+                                 args.project, args.period, today=datetime.now(settings.tz).date(),
+                                 limits=limits, tz=settings.tz)
+    Documents(Renderer(settings.frontline_lang, settings.frontline_tz)).export(view, args.file)
+    print(f"exported {len(view.rows)} cadres and {len(view.orders)} orders to {args.file}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "run": (cmd_run, "run the bot (polling) with its scheduler"),
     "migrate": (cmd_migrate, "apply database migrations"),
     "demo": (cmd_demo, "seed a realistic sample district into the database"),
     "scheduler": (cmd_scheduler, "run the scheduler loop alone"),
     "jobs": (cmd_jobs, "list jobs, or run one job's due work now or --at a time"),
+    "import": (cmd_import, "bulk-import domains, projects and people from an .xlsx/.csv"),
+    "export": (cmd_export, "write the 两表一单 and 整改台账 workbook"),
 }
 
 
@@ -117,6 +159,13 @@ def parser() -> argparse.ArgumentParser:
             run = actions.add_parser("run", help="run one job's due work")
             run.add_argument("job")
             run.add_argument("--at", help="ISO datetime (default: now; no offset = FRONTLINE_TZ)")
+        elif name == "import":
+            command.add_argument("file", help="the .xlsx or .csv to import")
+        elif name == "export":
+            command.add_argument("--project", help="a project or domain (default: all)")
+            command.add_argument("--period", help="a period's theme or id (default: the open "
+                                                  "one, else the latest)")
+            command.add_argument("file", help="the .xlsx to write")
     return root
 
 
@@ -125,7 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging()
     try:
         settings = load_settings()
+    except ConfigError as exc:
+        print(f"frontline: {exc}", file=sys.stderr)
+        return 2
+    try:
         return COMMANDS[args.command][0](settings, args)
+    except UserError as exc:  # a bad file or name: the same one line the chat would give
+        from bot.render import Renderer
+
+        print(f"frontline: {Renderer(settings.frontline_lang).text(exc.key, **exc.params)}",
+              file=sys.stderr)
+        return 2
     except (ConfigError, migrate.OutdatedSchema) as exc:
         print(f"frontline: {exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,7 +44,8 @@ class Renderer:
 
     def __init__(self, lang: str = "zh", tz: str = "Asia/Shanghai") -> None:
         self.lang, self.tz = lang, ZoneInfo(tz)
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES),
+                               autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
         self.env.filters.update(date=partial(_date, tz=self.tz), mdate=_mdate, mention=_mention)
 
@@ -55,6 +56,10 @@ class Renderer:
         if not macro.catch_kwargs:
             view = {k: v for k, v in view.items() if k in macro.arguments}
         return str(macro(**view)).strip()
+
+    def document(self, name: str, **view: Any) -> str:
+        """A whole document (HTML) from bot/templates/<lang>/<name>.html, autoescaped."""
+        return self.env.get_template(f"{self.lang}/{name}.html").render(**view)
 
     def parts(self, key: str, **view: Any) -> list[str]:
         """The macro's output split under Telegram's 4096 characters."""

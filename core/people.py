@@ -281,3 +281,8 @@ def mark_unreachable(session: Session, tg_id: int) -> None:
     if person is not None and person.reachable:
         person.reachable = False
         session.add(person)
+
+
+def admins_to_tell(session: Session, env_admins: frozenset[int]) -> list[Person]:
+    """Admins (granted or from FRONTLINE_ADMINS) who can be told in private."""
+    return [p for p in q.admins(session, env_admins=env_admins) if p.tg_id and p.reachable]

@@ -63,6 +63,12 @@ class SummaryView:
     milestones: list[Milestone]
     today: date
     ratings: rating_views.RatingsView | None = None
+    daily: list[tuple[date, int, int]] = field(default_factory=list)  # day, reported, expected
+
+    @property
+    def charted(self) -> bool:
+        """Month, YYYY-MM and period summaries come with a chart (SPEC §4)."""
+        return self.window.kind not in ("today", "week")
 
     @property
     def totals(self) -> tuple[int, int, int]:
@@ -88,6 +94,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     days = workdays(window.start, window.end)
     status = q.day_status(session, project_id=project.id, start=window.start, end=window.end)
     leave = leave_days(session, people, window.start, window.end)
+    daily = {day: [0, 0] for day in days}  # reported, expected
     for person in people:
         line = lines[person.id]
         for day in days:
@@ -95,9 +102,13 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                 continue
             if day in leave[person.id]:
                 line.leave += 1
-            elif (person.id, day) not in status:
+                continue
+            daily[day][1] += 1
+            if (person.id, day) not in status:
                 line.missing += 1
-            elif status[(person.id, day)]:
+                continue
+            daily[day][0] += 1
+            if status[(person.id, day)]:
                 line.on_time += 1
             else:
                 line.late += 1
@@ -110,7 +121,8 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     return SummaryView(project=project, window=window, workdays=len(days),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
-                       today=today, ratings=ratings)
+                       today=today, ratings=ratings,
+                       daily=[(day, done, due) for day, (done, due) in daily.items()])
 
 
 def _window(session: Session, project: Project, token: str | None, today: date) -> Window:

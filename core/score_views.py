@@ -107,6 +107,23 @@ def view(session: Session, actor: Actor, word: str | None, period_word: str | No
                       limits.quota)
 
 
+def view_by_ids(session: Session, actor: Actor, kind: str, ref: int, period_id: int, *,
+                today: date, limits: scores.Limits, tz: ZoneInfo) -> ScoresView:
+    """The scores a chart button stands for: (p)roject / (d)omain / (a)ll by id, a period."""
+    word = None
+    if kind == "p":
+        project = projects_q.project_by_id(session, project_id=ref)
+        word = project.name if project else None
+    elif kind == "d":
+        domain = projects_q.domain_by_id(session, domain_id=ref)
+        word = domain.name if domain else None
+    period = periods_q.by_id(session, period_id=period_id)
+    if (kind != "a" and word is None) or period is None:
+        raise UsageError("errors.bad_button")
+    return view(session, actor, word, str(period.id), group_project=None, today=today,
+                limits=limits, tz=tz)
+
+
 @dataclass
 class Closed:
     period: Period

@@ -11,6 +11,7 @@ from handlers import (
     chats,
     dialogues,
     errors,
+    files,
     order_buttons,
     orders,
     people,
@@ -41,4 +42,5 @@ def register_all(app: Application) -> None:
     rating_flow.register(app)  # the rater's buttons (three taps) and 回访
     assessment.register(app)  # /period, /note, /grade, /weights, /star
     scores.register(app)    # /scores, /ranking, /cadre
+    files.register(app)     # /dossier, /export, /import, chart buttons
     errors.register(app)    # last: unknown commands, and the error handler

@@ -7,7 +7,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from core import projects
+from core import projects, scores
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
@@ -83,3 +83,10 @@ def projects_for(context: Ctx, name: str | None) -> list[projects.Project]:
     if context.tg_update.effective_chat.type != "private":
         projects.project_for_chat(context.session, row)  # raises: this group is not bound
     return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
+
+
+def limits(context: Ctx) -> scores.Limits:
+    """The anonymity thresholds and the 优秀 quota, from the settings."""
+    s = context.settings
+    return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
+                         s.frontline_excellent_quota)

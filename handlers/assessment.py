@@ -7,21 +7,16 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from core import assessment, orders, people, periods, score_views, scores
+from core import assessment, orders, people, periods, score_views
 from core.buttons import sign, verify
 from core.errors import UsageError
-from handlers.args import command_text, parse_date
+from handlers import files
+from handlers.args import command_text, limits, parse_date
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
 _POINTS = re.compile(r"^[+-]\d{1,3}$")
 _WEIGHT_NAMES = ("实绩", "状态", "评价", "考核组")
-
-
-def limits(context: Ctx) -> scores.Limits:
-    s = context.settings
-    return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
-                         s.frontline_excellent_quota)
 
 
 def _words(text: str, skip: int) -> str:
@@ -52,6 +47,9 @@ async def period(update: Update, context: Ctx) -> None:
         context.reply_long("periods.closed", view=closed)
         if markup is not None:
             context.reply("periods.propose_review", markup=markup, view=closed)
+        files.send_reports(context, closed)
+    elif action == "report":
+        await files.report(update, context)
     else:
         raise UsageError("usage.period")
 

@@ -88,6 +88,7 @@ class Services:
         self.settings: Config
         self.renderer: Texts
         self.font: Any = None  # the CJK font for posters and charts, None when there is none
+        self.documents: Any = None  # builds charts, dossiers, exports (bot.documents)
 
     def today(self) -> date:
         """Today in FRONTLINE_TZ."""

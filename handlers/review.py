@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
@@ -11,6 +12,7 @@ from telegram.ext import Application, CommandHandler, filters
 from core import leave, people, rating_views, review
 from core.errors import UsageError
 from core.windows import TOKEN as WINDOW
+from handlers import files
 from handlers.args import parse_date, projects_for
 from handlers.context import Ctx
 
@@ -39,6 +41,9 @@ async def summary(update: Update, context: Ctx) -> None:
                               now=datetime.now(UTC), default_tz=settings.frontline_tz,
                               admins=settings.frontline_admins, limits=thresholds(context))
         context.reply_long("review.summary", view=view)
+        if view.charted:
+            files.chart(context, "summary.png",
+                        partial(context.services.documents.summary_chart, view))
 
 
 async def missing(update: Update, context: Ctx) -> None:

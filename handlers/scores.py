@@ -7,8 +7,9 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core import cadre_view, people, projects, score_views
 from core.errors import UsageError
-from handlers.assessment import limits
+from handlers.args import limits
 from handlers.context import Ctx
+from handlers.files import chart_button
 
 MSG = filters.UpdateType.MESSAGE
 
@@ -31,12 +32,16 @@ def _view(context: Ctx) -> score_views.ScoresView:
 
 async def scores(update: Update, context: Ctx) -> None:
     """/scores [project|domain] [period]"""
-    context.reply_long("scores.view", view=_view(context))
+    view = _view(context)
+    context.reply_long("scores.view", view=view)
+    context.reply("scores.chart_offer", markup=chart_button(context, view))
 
 
 async def ranking(update: Update, context: Ctx) -> None:
     """/ranking [project|domain] [period] — the 晾晒 board, for posting in a group."""
-    context.reply_long("scores.ranking", view=_view(context))
+    view = _view(context)
+    context.reply_long("scores.ranking", view=view)
+    context.reply("scores.chart_offer", markup=chart_button(context, view))
 
 
 async def cadre(update: Update, context: Ctx) -> None:

@@ -27,6 +27,7 @@ class Planned:
     text: str
     markup: dict[str, Any] | None = None  # an inline keyboard, as Telegram's JSON
     contact: int | None = None  # a 回访 contact (sealed chat), used once, then deleted
+    document: dict[str, Any] | None = None  # files to build and send (the text is the caption)
 
 
 def slot_marker(chat: Chat) -> str:

@@ -7,11 +7,12 @@ import json
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 
 from core import rater_contacts as contacts
 from core import schedule
@@ -48,10 +49,11 @@ class Runner:
 
     def __init__(self, db: Database, sender: Sender, texts: Texts, *, admins: frozenset[int],
                  secret: str = "", default_tz: str = "Asia/Shanghai",
+                 files: Callable[[dict], list[tuple[str, bytes]]] | None = None,
                  holder: str | None = None, concurrency: int = 64,
                  claim_for: timedelta = CLAIM_FOR) -> None:
         self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
-        self.secret, self.default_tz = secret, default_tz
+        self.secret, self.default_tz, self.files = secret, default_tz, files
         self.holder = holder or f"runner-{uuid.uuid4().hex[:12]}"
         self.concurrency, self.claim_for = concurrency, claim_for
         self._sending: set[asyncio.Task] = set()
@@ -195,7 +197,7 @@ class Runner:
             payload = json.loads(row.payload or "{}")
             planned.append(Planned(row.job, row.target, row.period_key, row.chat_id,
                                    payload.get("text", ""), payload.get("reply_markup"),
-                                   payload.get("contact")))
+                                   payload.get("contact"), payload.get("document")))
         return planned
 
     async def _send(self, item: Planned, delivery_id: int, outcome: Outcome) -> str:
@@ -208,6 +210,8 @@ class Runner:
                                                                   item.contact)
         if chat_id is None:
             result = Result(FAILED, error="no chat to send to")
+        elif item.document is not None:
+            result = await self._send_files(item, chat_id)
         else:
             result = await self.sender.call("send_message", kwargs, chat_id)
         await asyncio.to_thread(self._finish, delivery_id, result.status, result.error,
@@ -216,6 +220,23 @@ class Runner:
         if result.status == FAILED:
             log.warning("%s to %s failed: %s", item.job, where(item.chat_id), result.error)
         return result.status
+
+    async def _send_files(self, item: Planned, chat_id: int) -> Result:
+        """Build the files off the event loop, then send them (the text as the caption)."""
+        try:
+            files = await asyncio.to_thread(self.files, item.document) if self.files else []
+        except Exception as exc:
+            log.exception("building %s failed", item.job)
+            return Result(FAILED, error=repr(exc)[:200])
+        result = Result(FAILED, error="nothing to send")
+        for n, (name, data) in enumerate(files):
+            kwargs = {"chat_id": chat_id, "document": InputFile(data, filename=name)}
+            if n == 0 and item.text:
+                kwargs.update(caption=item.text[:1024], parse_mode="HTML")
+            result = await self.sender.call("send_document", kwargs, chat_id)
+            if result.status == FAILED:
+                return result
+        return result
 
     def _claim(self, item: Planned) -> int | None:
         now = utcnow()

@@ -113,3 +113,8 @@ def examiners_and_admins(session: Session, *, admins: frozenset[int]) -> list[Pe
                                 Person.is_examiner | Person.is_admin
                                 | Person.tg_id.in_(admins))  # type: ignore[union-attr]
     return list(session.exec(stmt.order_by(Person.id)))
+
+
+def admins(session: Session, *, env_admins: frozenset[int]) -> list[Person]:
+    stmt = select(Person).where(Person.is_admin | Person.tg_id.in_(env_admins))  # type: ignore[union-attr]
+    return list(session.exec(stmt.order_by(Person.id)))

@@ -94,3 +94,11 @@ def open_milestones(session: Session) -> list[Milestone]:
 def projects_in_domain(session: Session, *, domain_id: int) -> list[Project]:
     stmt = select(Project).where(Project.domain_id == domain_id).order_by(Project.name)
     return list(session.exec(stmt))
+
+
+def project_by_id(session: Session, *, project_id: int) -> Project | None:
+    return session.get(Project, project_id)
+
+
+def domain_by_id(session: Session, *, domain_id: int) -> Domain | None:
+    return session.get(Domain, domain_id)

@@ -6,14 +6,14 @@ import asyncio
 import logging
 import sys
 
-from bench import reports
+from bench import query, reports
 
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.ERROR)
     names = sys.argv[1:] or ["reports"]
-    suites = {"reports": reports.run}
+    suites = {"reports": reports.run, "query": query.run}
     try:
         from bench import broadcast
         suites["broadcast"] = broadcast.run
@@ -21,6 +21,8 @@ def main() -> int:
             names.append("broadcast")
     except ImportError:
         pass
+    if not sys.argv[1:]:
+        names.append("query")
     for name in names:
         asyncio.run(suites[name]())
     return 0

@@ -21,7 +21,7 @@ log = logging.getLogger("frontline")
 def _setup_logging() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler"):  # httpx would log URLs with the token
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):  # httpx would log the token
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -91,7 +91,8 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
 
     db = _db(settings)
     with db.session() as session:
-        counts = seed(session, tz=settings.tz)
+        counts = seed(session, tz=settings.tz, minimum=settings.frontline_anon_min,
+                      min_comments=settings.frontline_anon_min_comments)
     if not any(counts.values()):
         print("the demo district is already there; nothing changed")
     else:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import demo_assessment
 from core.calendar import is_workday
 from core.posts import ReportMessage
 from core.reports import record
@@ -87,7 +88,8 @@ PLANS = (
 INTROS = ("", "", "今天在现场盯了一整天。", "上午开协调会，下午到一线查看。", "按专班部署推进。")
 
 
-def seed(session: Session, *, tz: ZoneInfo, today: date | None = None) -> dict[str, int]:
+def seed(session: Session, *, tz: ZoneInfo, today: date | None = None, minimum: int = 5,
+         min_comments: int = 5) -> dict[str, int]:
     """Seed the demo district; if it is already there, change nothing and return zeros."""
     counts = {"domains": 0, "projects": 0, "cadres": 0, "reports": 0, "milestones": 0}
     if any(projects_q.domain_by_name(session, name=name) for name in DOMAINS) or any(
@@ -101,7 +103,7 @@ def seed(session: Session, *, tz: ZoneInfo, today: date | None = None) -> dict[s
     session.flush()
     projects, chats = _projects(session, domains, tz, joined)
     cadres = _cadres(session, projects, joined)
-    _staff(session)
+    examiner = _staff(session)
     leaders = {p: person for person, (_, _, p, role) in zip(cadres, CADRES, strict=True)
                if role == "负责人"}
     milestones = _milestones(session, projects, leaders, today, tz)
@@ -109,8 +111,10 @@ def seed(session: Session, *, tz: ZoneInfo, today: date | None = None) -> dict[s
     days = [day for day in days if is_workday(day)]
     leave = _leave(session, cadres[LEAVE_CADRE], days)
     reports = _reports(session, rng, cadres, projects, chats, days, leave, tz)
+    more = demo_assessment.seed(session, projects=projects, cadres=cadres, examiner=examiner,
+                                today=today, tz=tz, minimum=minimum, min_comments=min_comments)
     return {"domains": len(domains), "projects": len(projects), "cadres": len(cadres),
-            "reports": reports, "milestones": milestones}
+            "reports": reports, "milestones": milestones, **more}
 
 
 def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
@@ -147,10 +151,14 @@ def _cadres(session: Session, projects: list[Project], joined: datetime) -> list
     return people
 
 
-def _staff(session: Session) -> None:
-    for (name, post, tg), examiner in ((EXAMINER, True), (ADMIN, False)):
-        session.add(Person(tg_id=tg, name=name, post=post, display=name, reachable=True,
-                           is_examiner=examiner, is_admin=not examiner))
+def _staff(session: Session) -> Person:
+    """The county's examiner and an admin; returns the examiner."""
+    staff = [Person(tg_id=tg, name=name, post=post, display=name, reachable=True,
+                    is_examiner=examiner, is_admin=not examiner)
+             for (name, post, tg), examiner in ((EXAMINER, True), (ADMIN, False))]
+    session.add_all(staff)
+    session.flush()
+    return staff[0]
 
 
 def _milestones(session: Session, projects: list[Project], leaders: dict[int, Person],

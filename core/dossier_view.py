@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import anonymity, cadre_view, orders, scores, stages
+from core import anonymity, cadre_view, order_rules, scores, stages
 from core.calendar import month_bounds, workdays
 from core.roster import leave_days
 from storage import dossier as q
@@ -115,7 +115,7 @@ def _ratings(session: Session, person: Person, projects: list[Project], limits: 
 
 def _orders(session: Session, person: Person
             ) -> list[tuple[Rectification, list[tuple[RectificationEvent, Person | None]]]]:
-    rows = orders_q.listing(session, project_ids=None, states=orders.rules.STATES,
+    rows = orders_q.listing(session, project_ids=None, states=order_rules.STATES,
                             person_id=person.id, limit=10_000)
     events = orders_q.events_of(session, order_ids=[o.id for o, _c, _i, _p in rows])
     return [(o, events.get(o.id, [])) for o, _c, _i, _p in rows]

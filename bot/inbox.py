@@ -17,6 +17,7 @@ from core import rater_keys as keys
 from core.chats import first_hint_today
 from core.errors import UserError
 from handlers.context import CURRENT, Outgoing, UpdateScope
+from handlers.errors import describe
 from scheduler.sender import Sender
 from storage import inbox as q
 from storage.db import Database
@@ -95,11 +96,12 @@ class Inbox:
 
     async def process_one(self, update_id: int, payload: str) -> None:
         """Handle one update in one transaction; its replies go out after the commit."""
+        sealed = payload.startswith(SEALED)
         try:
             update = Update.de_json(self._open(payload), self.app.bot)
         except Exception as exc:
-            log.exception("update %s cannot be read", update_id)
-            self._fail(update_id, exc)
+            log.error("update %s cannot be read: %s", update_id, describe(exc))
+            self._fail(update_id, exc, sealed=sealed)
             return
         scope = None
         try:
@@ -124,8 +126,11 @@ class Inbox:
                         scope.outgoing = []
             else:
                 if not isinstance(exc, _Abort):
-                    log.exception("update %s failed", update_id)
-                if self._fail(update_id, error) != "dead":
+                    if sealed:  # a private chat may be a rater's: never their id in a log
+                        log.error("update %s failed: %s", update_id, describe(exc))
+                    else:
+                        log.exception("update %s failed", update_id)
+                if self._fail(update_id, error, sealed=sealed) != "dead":
                     return  # tried again on the next pass; replies wait for success
                 scope.outgoing = self._internal_error(update, scope) if scope else []
         if scope is not None and scope.outgoing:
@@ -133,9 +138,12 @@ class Inbox:
         if scope is not None and scope.planned and scope.error is None and self.on_planned:
             self.on_planned()
 
-    def _fail(self, update_id: int, error: BaseException) -> str:
+    def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False
+              ) -> str:
+        """Count a failed attempt; for private chats the error is kept without its message."""
         with self.db.session() as session:
-            return q.mark_failed(session, update_id=update_id, error=repr(error),
+            return q.mark_failed(session, update_id=update_id,
+                                 error=describe(error) if sealed else repr(error),
                                  max_attempts=MAX_ATTEMPTS)
 
     def _internal_error(self, update: Update, scope: UpdateScope) -> list[Outgoing]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
@@ -34,7 +35,12 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
     """The one line for a user's mistake (throttled for strangers); nothing for a crash."""
     scope = context.scope
     if not isinstance(error, UserError):
-        log.error("handling update %s failed", update.update_id, exc_info=error)
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private":
+            log.error("handling update %s failed", update.update_id, exc_info=error)
+        else:  # a private chat may be a rater's: no message that could carry their id
+            log.error("handling update %s (private) failed: %s", update.update_id,
+                      describe(error))
         return
     params = {k: _short(v) for k, v in error.params.items()}
     if update.callback_query is not None:
@@ -52,6 +58,15 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
         context.reply(error.key, markup=InlineKeyboardMarkup(rows), quote=True, **params)
         return  # handlers/dialogues.py takes the press
     context.reply(error.key, **params)
+
+
+def describe(error: BaseException | None) -> str:
+    """An exception as its type and where it was raised, without its message."""
+    if error is None:
+        return "unknown error"
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno}" if frame else ""
+    return f"{type(error).__name__}{where}"
 
 
 def _short(value: object) -> object:

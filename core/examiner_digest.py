@@ -51,7 +51,7 @@ def digests(session: Session, *, day: date, admins: frozenset[int]) -> list[Exam
     for person, _member, project in q.roster(session, project_ids=ids):
         if not (person.is_admin or person.is_examiner or person.tg_id in admins):
             roster.setdefault(project.id, []).append(person)
-    reported = q.reported_in(session, project_ids=ids, start=start, end=end)
+    reported = q.reported_in(session, project_ids=ids, days=days)
     last = q.last_reported(session, project_ids=ids)
     live = orders_q.live_for_projects(session, project_ids=ids)
     history = q.stages(session)

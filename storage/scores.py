@@ -119,14 +119,17 @@ def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int
     return {(pr, pe): day for pr, pe, day in session.exec(stmt).all()}
 
 
-def reported_in(session: Session, *, project_ids: list[int], start: date, end: date
+def reported_in(session: Session, *, project_ids: list[int], days: list[date]
                 ) -> dict[int, int]:
-    """project_id → (cadre, working day) pairs reported in the window (days counted once)."""
+    """project_id → (cadre, working day) pairs reported on these days (each counted once)."""
+    if not days:
+        return {}
     stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
             .distinct()
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= start, DailyReport.local_date <= end))
-    found: dict[int, int] = {}
-    for project_id, _person, _day in session.exec(stmt).all():
-        found[project_id] = found.get(project_id, 0) + 1
+                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
+    wanted, found = set(days), {}
+    for project_id, _person, day in session.exec(stmt).all():
+        if day in wanted:
+            found[project_id] = found.get(project_id, 0) + 1
     return found

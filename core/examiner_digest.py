@@ -58,7 +58,8 @@ def digests(session: Session, *, day: date, admins: frozenset[int]) -> list[Exam
     lines = {}
     for project in projects:
         cadres = roster.get(project.id, [])
-        line = ProjectLine(project, len(cadres), reported.get(project.id, 0),
+        line = ProjectLine(project, len(cadres),
+                           sum(reported.get((project.id, p.id), 0) for p in cadres),
                            len(cadres) * len(days))
         for person in cadres:
             since = last.get((project.id, person.id))

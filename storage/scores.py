@@ -120,16 +120,17 @@ def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int
 
 
 def reported_in(session: Session, *, project_ids: list[int], days: list[date]
-                ) -> dict[int, int]:
-    """project_id → (cadre, working day) pairs reported on these days (each counted once)."""
+                ) -> dict[tuple[int, int], int]:
+    """(project_id, person_id) → how many of these days they reported (each day once)."""
     if not days:
         return {}
     stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
             .distinct()
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
                    DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted, found = set(days), {}
-    for project_id, _person, day in session.exec(stmt).all():
+    wanted: set[date] = set(days)
+    found: dict[tuple[int, int], int] = {}
+    for project_id, person_id, day in session.exec(stmt).all():
         if day in wanted:
-            found[project_id] = found.get(project_id, 0) + 1
+            found[(project_id, person_id)] = found.get((project_id, person_id), 0) + 1
     return found

@@ -84,13 +84,14 @@ class ReviewAsk:
     cadre: Person
     issuer: Person
     project: Project
+    closed_on: date  # the close-out's local date: each close-out is reviewed once
 
 
 def reviews_due(session: Session, *, project_ids: list[int], day: date, tz: tzinfo
                 ) -> list[ReviewAsk]:
     """Closed, not yet reviewed orders whose review day (30 days on) has come."""
     cutoff = datetime.combine(day, time.max, tzinfo=tz)
-    return [ReviewAsk(o, c, i, p)
+    return [ReviewAsk(o, c, i, p, o.closed_at.astimezone(tz).date())
             for o, c, i, p in q.awaiting_review(session, project_ids=project_ids,
                                                 closed_before=cutoff)
             if i is not None and o.closed_at is not None

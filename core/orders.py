@@ -107,6 +107,8 @@ def check(actor: Actor, order: Rectification, action: str) -> tuple[str, str]:
             raise Refused("orders.not_your_order", number=order.number)
     else:
         actor.require_examiner(order.project_id)
+    if action == "ok" and order.state == "closed" and order.reviewed_at is not None:
+        raise UsageError("orders.already_reviewed", number=order.number)  # a stale 无反弹
     try:
         return role, rules.transition(order.state, action, role)
     except rules.Refusal as refusal:

@@ -30,8 +30,11 @@ async def press(update: Update, context: Ctx) -> None:
         context.send(query.from_user.id, "orders.acted", change=change)
         return
     orders.check(context.actor, order, action)  # refused now rather than after the text
-    answers.expect(context.session, context.actor.require_person(), "order", order=order.id,
-                   action=action)
+    # check() passed: the order's cadre, or an examiner or admin, who has a row though
+    # perhaps no registered name (granted by id, or listed in FRONTLINE_ADMINS)
+    person = context.actor.person
+    assert person is not None
+    answers.expect(context.session, person, "order", order=order.id, action=action)
     context.answer_button("orders.asked_short")
     context.send(query.from_user.id, "orders.ask_text", order=order, action=action)
 

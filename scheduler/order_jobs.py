@@ -29,8 +29,9 @@ def plan(session: Session, chat: Chat, slot: Slot, *, texts: Texts, secret: str
     if not project_ids:
         return []
     tz = ZoneInfo(chat.tz)
-    if slot.job == "order-reviews":
-        return [Planned(slot.job, f"person:{ask.issuer.id}", ask.order.number, ask.issuer.tg_id,
+    if slot.job == "order-reviews":  # once per close-out: a relapse closed again asks again
+        return [Planned(slot.job, f"person:{ask.issuer.id}",
+                        f"{ask.order.number}:{ask.closed_on.isoformat()}", ask.issuer.tg_id,
                         texts.text("orders.review_ask", ask=ask),
                         review_buttons(secret, ask.order.id, texts))
                 for ask in order_reminders.reviews_due(session, project_ids=project_ids,

@@ -23,7 +23,7 @@ from storage.order_models import Rectification, RectificationEvent
 
 TEXT_MAX = 1000
 _DURATION = re.compile(r"^(\d{1,4})[dD天]$")
-FILTERS = {"open": rules.LIVE, "overdue": rules.LIVE, "closed": ("closed",)}
+FILTERS = {"open": rules.LIVE, "overdue": rules.LIVE, "closed": ("closed", "cancelled")}
 
 
 def parse_deadline(token: str, today: date) -> date | None:
@@ -141,7 +141,8 @@ def act(session: Session, actor: Actor, number: str, action: str, comment: str =
     return Change(order, event, role)
 
 
-_USAGE = {"progress": "progress", "done": "done", "fail": "verify", "relapse": "review"}
+_USAGE = {"progress": "progress", "done": "done", "fail": "verify", "relapse": "review",
+          "cancel": "order"}
 NEEDS_TEXT = tuple(_USAGE)  # these actions say what was done, or why
 
 

@@ -168,8 +168,14 @@ async def _examiner_step(update: Update, context: Ctx, command: str,
 
 
 async def show(update: Update, context: Ctx) -> None:
-    """/order <order-no>"""
+    """/order <order-no> — or /order <order-no> cancel <reason> (撤销, examiners)."""
     args = context.args or []
+    if len(args) >= 2 and args[1].lower() == "cancel":
+        reason = _words(command_text(update.effective_message), 2)
+        if not reason.strip():
+            raise UsageError("usage.order")
+        context.reply("orders.acted", change=apply(context, args[0], "cancel", reason))
+        return
     if len(args) != 1:
         raise UsageError("usage.order")
     view = orders.show(context.session, context.actor, args[0], today=context.today(),

@@ -52,6 +52,8 @@ async def whole_story(h: Harness) -> str:
     token = await ratelink(h, ADMIN, "张三")
     await h.feed(say(RATER, "/start r_nosuchlink000"))
     assert "评价链接无效" in h.last(RATER.id)
+    await h.feed(say(RATER, "/nosuchcommand"))  # a stranger's line: throttled, so remembered
+    assert "/nosuchcommand" in h.last(RATER.id)
     await rate(h, RATER, token, 1, dims=(2, None, 1), comment="办事要跑三趟", followup=True)
     alert = question(h, ADMIN.id)
     assert "收到差评" in alert.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +17,13 @@ from storage import migrate
 from storage.assessment_models import Period, PeriodProject
 from storage.db import Database
 from storage.models import Project
-from tests.auxil.factories import button_press, make_message, message_update, private
+from tests.auxil.factories import (
+    button_press,
+    make_message,
+    make_user,
+    message_update,
+    private,
+)
 from tests.auxil.offline import OfflineRequest, Recorded
 from tests.conftest import Harness, make_settings
 
@@ -96,6 +103,8 @@ async def rate(h: Harness, rater: User, token: str, level: int = 4, *, kind: str
     await h.feed(say(rater, f"/start r_{token}"))
     await tap(h, rater, KINDS[kind])
     await tap(h, rater, LEVELS[level])
+    if not (dims or comment is not None or followup or finish):
+        return  # three taps: the rating is recorded, the rest is optional
     for dim in dims:
         await tap(h, rater, "跳过" if dim is None else LEVELS[dim])
     if len(dims) < 4:
@@ -107,6 +116,23 @@ async def rate(h: Harness, rater: User, token: str, level: int = 4, *, kind: str
         await tap(h, rater, "问题解决后通知我（回访）")
     if finish:
         await tap(h, rater, "完成")
+
+
+_rater_ids = itertools.count(5_000_000_001)
+
+
+def new_rater(name: str = "服务对象") -> User:
+    return make_user(next(_rater_ids), name)
+
+
+async def crowd(h: Harness, token: str, count: int, level: int = 4, **flow: object
+                ) -> list[User]:
+    """`count` new raters each rate through the link (three taps unless told more)."""
+    raters = [new_rater() for _ in range(count)]
+    flow.setdefault("finish", False)
+    for rater in raters:
+        await rate(h, rater, token, level, **flow)  # type: ignore[arg-type]
+    return raters
 
 
 def open_period(h: Harness, project: str, start: date, end: date, theme: str = "重点项目攻坚"

@@ -34,7 +34,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     # PTB logs every Bot API call and update in full at DEBUG: a private chat's id is a
     # rater's id, which is never logged (SPEC §6), whatever level the root logger is at.
     ptb = logging.getLogger("telegram")
-    ptb.setLevel(max(logging.INFO, ptb.level))
+    ptb.setLevel(max(logging.INFO, ptb.getEffectiveLevel()))
     builder = (ApplicationBuilder().token(settings.telegram_bot_token)
                .base_url(settings.bot_base_url).base_file_url(settings.file_base_url)
                .updater(None)

@@ -246,10 +246,46 @@ async def test_an_unfinished_bad_rating_alerts_after_ten_minutes(harness) -> Non
     token = await link(harness)
     await crowd(harness, token, 1, level=1)
     assert harness.texts(ADMIN.id) == []
-    await harness.runtime.runner.flush(datetime.now(UTC) + timedelta(minutes=11))
-    await harness.runtime.settle()
+    await later(harness)
     [alert] = harness.texts(ADMIN.id)
     assert "总体评价：非常不满意" in alert
+
+
+async def later(h: Harness, minutes: int = 11) -> None:
+    """The ledger's next pass, `minutes` from now."""
+    await h.runtime.runner.flush(datetime.now(UTC) + timedelta(minutes=minutes))
+    await h.runtime.settle()
+
+
+async def test_a_bad_rating_replaced_by_a_good_one_alerts_nobody(harness) -> None:  # type: ignore[no-untyped-def]
+    token = await link(harness)
+    rater = new_rater()
+    await rate(harness, rater, token, 1, finish=False)
+    await rate(harness, rater, token, 5)
+    await later(harness)
+    assert harness.texts(ADMIN.id) == []
+
+
+async def test_bad_then_good_then_bad_again_alerts_once_with_the_last_level(harness) -> None:  # type: ignore[no-untyped-def]
+    token = await link(harness)
+    rater = new_rater()
+    await rate(harness, rater, token, 1, finish=False)
+    await rate(harness, rater, token, 5, finish=False)
+    await rate(harness, rater, token, 2)
+    await later(harness)
+    [alert] = harness.texts(ADMIN.id)
+    assert "总体评价：不满意" in alert
+
+
+async def test_a_bad_rating_since_replaced_by_a_good_one_cannot_become_an_order(harness) -> None:  # type: ignore[no-untyped-def]
+    token = await link(harness, "张三")
+    rater = new_rater()
+    await rate(harness, rater, token, 1)
+    alert = question(harness, ADMIN.id)
+    await rate(harness, rater, token, 5)
+    await press_data(harness, ADMIN, alert, data_of(alert, "转为交办单"))
+    assert answers(harness)[-1] == "这个按钮已失效，请重新发起操作。"
+    assert rows(harness, Rectification) == []
 
 
 async def test_a_person_links_bad_rating_becomes_an_order_in_one_tap(harness) -> None:  # type: ignore[no-untyped-def]

@@ -6,14 +6,14 @@ import asyncio
 import logging
 import sys
 
-from bench import reports
+from bench import ratings, reports
 
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.ERROR)
-    names = sys.argv[1:] or ["reports"]
-    suites = {"reports": reports.run}
+    names = sys.argv[1:] or ["reports", "ratings"]
+    suites = {"reports": reports.run, "ratings": ratings.run}
     try:
         from bench import broadcast
         suites["broadcast"] = broadcast.run

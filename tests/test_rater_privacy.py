@@ -87,7 +87,7 @@ def test_forms_find_the_id_as_sqlite_writes_it(tmp_path: Path) -> None:
     assert str(ID).encode() not in data and forms(ID)[1] in data
 
 
-async def test_no_database_file_holds_the_rater_id(tmp_path: Path, logs) -> None:  # type: ignore[no-untyped-def]
+async def test_no_database_file_holds_the_rater_id(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/frontline.db"
     async with bot_with(url) as h:
         await whole_story(h)

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import sys
 
-from bench import query, reports
+SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export")
 
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.ERROR)
-    names = sys.argv[1:] or ["reports"]
-    suites = {"reports": reports.run, "query": query.run}
-    try:
-        from bench import broadcast
-        suites["broadcast"] = broadcast.run
-        if not sys.argv[1:]:
-            names.append("broadcast")
-    except ImportError:
-        pass
-    if not sys.argv[1:]:
-        names.append("query")
+    names = sys.argv[1:] or [n for n in SUITES if importlib.util.find_spec(f"bench.{n}")]
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]!r}: one of {', '.join(SUITES)}", file=sys.stderr)
+        return 2
     for name in names:
-        asyncio.run(suites[name]())
+        asyncio.run(importlib.import_module(f"bench.{name}").run())
     return 0
 
 

@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 def build_app(settings: Settings, db: Database, *, request: BaseRequest | None = None
               ) -> Application:
     """The PTB Application with our context, handlers and services; no Updater (we poll)."""
+    # PTB logs every Bot API call and update in full at DEBUG: a private chat's id is a
+    # rater's id, which is never logged (SPEC §6), whatever level the root logger is at.
+    ptb = logging.getLogger("telegram")
+    ptb.setLevel(max(logging.INFO, ptb.getEffectiveLevel()))
     builder = (ApplicationBuilder().token(settings.telegram_bot_token)
                .base_url(settings.bot_base_url).base_file_url(settings.file_base_url)
                .updater(None)

@@ -30,6 +30,11 @@ def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | No
         "due_at": due_at or utcnow(), "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
 
 
+def withdraw(session: Session, *, job: str, key: str) -> int:
+    """Drop messages planned under `key` not sent yet (what they say no longer holds)."""
+    return q.drop_pending(session, job=job, period_key=key[:32])
+
+
 def reschedule(session: Session, *, job: str, key: str, text: str | None = None,
                due_at: datetime | None = None) -> int:
     """Change still-pending messages' text or time (every target); how many there were."""

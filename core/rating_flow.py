@@ -63,6 +63,7 @@ class Alert:
     examiners: list[Person] = field(default_factory=list)
     due_at: datetime | None = None
     new: bool = False
+    withdrawn: bool = False  # rated again, no longer a 差评: the pending alert is dropped
 
 
 def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: datetime
@@ -198,7 +199,7 @@ def _record(session: Session, actor: Actor, cfg: Settings, flow: RatingFlow,
     refresh(session, project_id=rating.project_id, person_id=rating.person_id, bucket=bucket,
             minimum=cfg.minimum, min_comments=cfg.min_comments)
     if level > BAD:
-        return rating, None
+        return rating, Alert(rating, target, withdrawn=True) if was_bad else None
     examiners = people_q.examiners_of(session, project_id=target.project.id, admins=cfg.admins)
     return rating, Alert(rating, target, examiners, now + ALERT_AFTER, new=not was_bad)
 

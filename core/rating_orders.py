@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core import order_rules, orders
 from core.errors import UsageError
 from core.people import Actor
+from core.rating_flow import BAD
 from storage import people as people_q
 from storage import ratings as q
 from storage.models import Person, Project
@@ -21,7 +22,7 @@ VERDICTS = {"1": "满意", "2": "基本满意", "3": "不满意"}
 def rating(session: Session, actor: Actor, rating_id: int) -> Rating:
     """The rating behind an alert's button, for the project's examiners only."""
     found = session.get(Rating, rating_id)
-    if found is None:
+    if found is None or found.overall > BAD:  # rated again since the alert: no 差评 now
         raise UsageError("errors.bad_button")
     actor.require_examiner(found.project_id)
     done = session.exec(select(Rectification.number)

@@ -216,6 +216,10 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
                           due_at=due_at)
         self.scope.planned = True
 
+    def withdraw(self, *, job: str, ref: str) -> None:
+        """Drop messages planned under `ref` not sent yet."""
+        outbox.withdraw(self.session, job=job, key=ref)
+
     def reply_file(self, method: str, field: str, filename: str,
                    build: Callable[[], bytes | None], *, fallback_key: str,
                    caption: str | None = None, **view: Any) -> None:

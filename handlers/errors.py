@@ -15,6 +15,9 @@ from handlers.context import CURRENT, Ctx
 log = logging.getLogger(__name__)
 
 ECHO_MAX = 40  # a user's argument repeated in an error line is cut to this length
+# A rater is nobody we know, yet the flow their r_ link opened answers every step (SPEC §6:
+# expired or revoked links say so; a refused comment must not vanish in silence).
+RATER_LINES = "ratings."
 
 
 async def on_error(update: object, context: Ctx) -> None:
@@ -48,8 +51,8 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
         return
     if update.effective_chat is None:
         return
-    if _stranger(update, context):  # SPEC §11: at most once per person per day
-        scope.throttle_user = context.user.id
+    if _stranger(update, context) and not error.key.startswith(RATER_LINES):
+        scope.throttle_user = context.user.id  # SPEC §11: at most once per person per day
     if isinstance(error, Ambiguous):  # a button per person; the press re-runs the command
         secret = context.settings.frontline_secret
         rows = [[InlineKeyboardButton(f"{p.name}（{p.post or p.tg_id}）",

@@ -68,7 +68,9 @@ def alert(context: Ctx, found: flow.Alert) -> None:
     """A 差评 reaches the project's examiners through the ledger, nothing about the rater."""
     ref = f"rating:{found.rating.id}"
     view = {"rating": found.rating, "target": found.target}
-    if found.new:
+    if found.withdrawn:
+        context.withdraw(job="rating-alert", ref=ref)
+    elif found.new:
         button = InlineKeyboardMarkup([[InlineKeyboardButton(
             context.text("ratings.to_order"), callback_data=sign(
                 context.settings.frontline_secret, "ra", found.rating.id))]])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
 from sqlmodel import Session, func, select
 
 from storage.models import Delivery, Lease, utcnow
@@ -66,6 +66,15 @@ def repoint(session: Session, *, job: str, period_key: str, text: str | None,
             row.due_at = due_at
         session.add(row)
     return len(rows)
+
+
+def drop_pending(session: Session, *, job: str, period_key: str) -> int:
+    """Delete triggered messages not sent (nor being sent) yet, freeing their keys."""
+    stmt = (delete(Delivery)
+            .where(Delivery.job == job, Delivery.period_key == period_key,  # type: ignore[arg-type]
+                   Delivery.status == "pending", Delivery.payload.is_not(None))  # type: ignore[union-attr,arg-type]
+            .execution_options(synchronize_session=False, preserve_rowcount=True))
+    return session.execute(stmt).rowcount or 0
 
 
 def move_chat(session: Session, *, old_id: int, new_id: int) -> None:

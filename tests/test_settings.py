@@ -66,3 +66,31 @@ def test_split_never_cuts_inside_an_html_entity() -> None:
     parts = split(line)
     assert parts[0].endswith("a") and parts[1].startswith("&amp;")
     assert "".join(parts) == line and all(len(p) <= 4096 for p in parts)
+
+
+@pytest.mark.parametrize("variable", ["FRONTLINE_ANON_MIN", "FRONTLINE_ANON_MIN_COMMENTS"])
+@pytest.mark.parametrize("value", ["2", "11", "0"])
+def test_anonymity_thresholds_outside_three_to_ten_are_refused(monkeypatch, variable,
+                                                               value) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=variable):
+        load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize("value", [3, 10])
+def test_anonymity_thresholds_of_three_and_ten_are_accepted(monkeypatch, value) -> None:
+    monkeypatch.setenv("FRONTLINE_ANON_MIN", str(value))
+    monkeypatch.setenv("FRONTLINE_ANON_MIN_COMMENTS", str(value))
+    settings = load_settings(_env_file=None)
+    assert (settings.frontline_anon_min, settings.frontline_anon_min_comments) == (value, value)
+
+
+def test_frontline_run_with_anon_min_two_exits_with_one_line(tmp_path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": "123456:TESTTOKEN-abcdefghij",
+           "FRONTLINE_SECRET": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path}/f.db",
+           "FRONTLINE_ANON_MIN": "2"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("frontline:")]
+    assert len(lines) == 1 and "FRONTLINE_ANON_MIN" in lines[0]

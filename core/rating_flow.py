@@ -137,7 +137,8 @@ def _menu(session: Session, actor: Actor, cfg: Settings, flow: RatingFlow,
         return Step(COMMENT, flow.nonce, target, rating)
     if value == "followup" and rating.overall <= BAD:
         if q.contact_of(session, rating_id=rating.id) is None:
-            session.add(RatingContact(rating_id=rating.id, expires_at=now + CONTACT_FOR,
+            session.add(RatingContact(rating_id=rating.id, created_at=_day(now),
+                                      expires_at=_day(now) + CONTACT_FOR,
                                       sealed=keys.seal(cfg.secret, "contact",
                                                        str(actor.user.id))))
         session.add(flow)
@@ -168,6 +169,11 @@ def comment(session: Session, actor: Actor, text: str, *, cfg: Settings, now: da
     target = rating_links.target_of(session, link)
     return Step(MENU, flow.nonce, target, rating, _update(session, rating, target),
                 offer_followup=rating.overall <= BAD)
+
+
+def _day(moment: datetime) -> datetime:
+    """A moment kept at day precision (SPEC §6: nothing times a rating more finely)."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _level(value: str) -> int:
@@ -224,5 +230,5 @@ def refresh(session: Session, *, project_id: int, person_id: int | None, bucket:
     made = anonymity.release(live, anonymity.Release.from_json(last.stats) if last else None,
                              minimum=minimum, min_comments=min_comments)
     session.add(RatingRelease(project_id=project_id, person_id=person_id, bucket=bucket,
-                              count=count, stats=made.to_json(), created_at=utcnow()))
+                              count=count, stats=made.to_json(), created_at=_day(utcnow())))
     return True

@@ -54,6 +54,12 @@ def resolve_target(session: Session, actor: Actor, word: str) -> Target:
     return Target(visible[0], person)
 
 
+def is_target(session: Session, word: str) -> bool:
+    """Whether a word names a project or a person (else it may name a window)."""
+    return (projects_q.project_by_name(session, name=word) is not None
+            or people.is_person_token(session, word))
+
+
 @dataclass(frozen=True)
 class MadeLink:
     link: RatingLink

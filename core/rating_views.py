@@ -38,7 +38,10 @@ class RatingWindow:
 
 def window(session: Session, project: Project, token: str | None, today: date
            ) -> RatingWindow:
-    """month | YYYY-MM | period; by default the open 考察期, else this month."""
+    """month | YYYY-MM | period | a period's theme; by default the open 考察期, else this month."""
+    named = _named_period(session, project, token or "")
+    if named is not None:
+        return named
     token = (token or "").lower()
     if token in ("", "period"):
         period = periods.open_period(session, project.id)
@@ -53,6 +56,21 @@ def window(session: Session, project: Project, token: str | None, today: date
     if token not in ("", "month", "period"):
         raise UsageError("ratings.bad_window", value=token)
     return RatingWindow(periods.month_bucket(today), periods.month_bucket(today))
+
+
+def _named_period(session: Session, project: Project, word: str) -> RatingWindow | None:
+    """A period of the project named by its theme (open or closed), if the word is one."""
+    if not word or word.lower() in ("month", "period") or _MONTH.match(word):
+        return None
+    for found in periods_q.by_theme(session, theme=word):
+        if project.id in periods_q.project_ids(session, period_id=found.id):
+            return RatingWindow(periods.period_bucket(found), found.theme)
+    return None
+
+
+def is_window(session: Session, word: str) -> bool:
+    """Whether a word names a rating window: month, period, YYYY-MM or a period's theme."""
+    return bool(TOKEN.match(word)) or bool(periods_q.by_theme(session, theme=word))
 
 
 def _disclose(releases: dict, key: tuple, limits: Thresholds) -> Disclosure:

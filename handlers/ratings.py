@@ -57,9 +57,9 @@ async def ratings(update: Update, context: Ctx) -> None:
     """/ratings [project|person] [month|YYYY-MM|period]"""
     context.actor.require_examiner()
     args = list(context.args or [])
-    token = args.pop() if args and rating_views.TOKEN.match(args[-1]) else None
-    if len(args) > 1:
+    if len(args) > 2:
         raise UsageError("usage.ratings")
+    token = args.pop() if len(args) == 2 or (args and _is_window(context, args[0])) else None
     limits = thresholds(context)
     today = context.today()
     if args:
@@ -73,6 +73,13 @@ async def ratings(update: Update, context: Ctx) -> None:
                  for project in projects_for(context, None)]
     for view in found:
         context.reply_long("ratings.view", view=view)
+
+
+def _is_window(context: Ctx, word: str) -> bool:
+    """A lone word is the window when it is one and names no project or person."""
+    return bool(rating_views.TOKEN.match(word)) or (
+        not rating_links.is_target(context.session, word)
+        and rating_views.is_window(context.session, word))
 
 
 async def to_order(update: Update, context: Ctx) -> None:

@@ -173,3 +173,18 @@ async def test_a_cadre_cannot_read_ratings(harness) -> None:  # type: ignore[no-
     await harness.feed(say(CADRE, f"/ratings {PROJECT}"))
     [answer] = harness.texts(CADRE.id)
     assert "考察员" in answer and "共 5 条" not in answer
+
+
+async def test_a_closed_periods_ratings_are_shown_by_its_theme(harness) -> None:  # type: ignore[no-untyped-def]
+    from storage.assessment_models import Period
+
+    token = await project_link(harness)
+    period_id = open_period(harness, PROJECT, today() - timedelta(days=2),
+                            today() + timedelta(days=30), theme="春季攻坚")
+    await crowd(harness, token, 5, level=2)
+    with harness.db.session() as s:
+        s.get(Period, period_id).status = "closed"
+    assert own(await ratings(harness)) == NOT_ENOUGH  # the month, now: nothing yet
+    closed = await ratings(harness, f"{PROJECT} 春季攻坚")
+    assert "春季攻坚" in closed.splitlines()[0] and own(closed).startswith("共 5 条，平均 2.00")
+    assert own(await ratings(harness, "春季攻坚")) == own(closed)  # a lone theme is a window

@@ -96,10 +96,10 @@ class Documents:
     # --- export ----------------------------------------------------------------------------
 
     def export_name(self, view: Any) -> str:
-        return self._t("export_name", scope=view.scope.name or "all")
+        return self._t("export_name", scope=view.scope.name)
 
     def export_labels(self, view: Any) -> dict[str, Any]:
-        return {"title": self._t("export_title", scope=view.scope.name or "—",
+        return {"title": self._t("export_title", scope=view.scope.name,
                                  period=view.period, end=view.end, in_period=view.in_period),
                 "achievements": self._list("export_achievements"),
                 "diligence": self._list("export_diligence"),

@@ -9,8 +9,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot import charts
-from bot.fonts import MISSING_FONT_PACKAGE, cjk_font
+from bot import charts, fonts
+from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
 from core import dossier_sheets, export_sheets
 from core.xlsx import workbook_bytes, write_workbook
@@ -28,7 +28,7 @@ class Documents:
 
     @property
     def charts_ok(self) -> bool:
-        return cjk_font() is not None
+        return fonts.cjk_font() is not None  # the lookup the charts themselves make
 
     # --- labels from the templates ---------------------------------------------------------
 

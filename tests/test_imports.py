@@ -265,6 +265,25 @@ async def test_person_without_id_is_linked_on_register_with_the_exact_name(harne
     assert member.active
 
 
+async def test_reimport_after_register_creates_no_second_person(harness) -> None:
+    await setup_project(harness, cadres=())
+    roster = xlsx([["项目建设", "城南快速路", "", "李四", "科员", "", None, None]])
+    await imported(harness, roster)
+    await harness.feed(say(LISI, "/register 李四 科员", chat=GROUP))
+    answer = await imported(harness, roster)
+    assert "人员 0 · 项目成员 0" in answer and "已存在、未改动：1 行" in answer
+    [person] = rows(harness, Person, Person.name == "李四")
+    assert person.tg_id == LISI.id
+
+
+async def test_import_of_a_cadre_registered_already_creates_no_second_person(harness) -> None:
+    await setup_project(harness)  # 张三 registered himself in the group
+    answer = await imported(harness, xlsx([["项目建设", "城南快速路", "", "张三", "职务0", "",
+                                            None, None]]))
+    assert "人员 0 · 项目成员 0" in answer
+    assert len(rows(harness, Person, Person.name == "张三")) == 1
+
+
 async def test_person_without_id_is_not_linked_from_another_projects_group(harness) -> None:
     await setup_project(harness, cadres=())
     await imported(harness, xlsx([["项目建设", "北区学校", "", "李四", "科员", "", None, None]]))

@@ -197,12 +197,13 @@ async def test_export_has_the_four_spec_sheets_in_order(harness) -> None:
                                                     "履职评价单", "整改台账"]
 
 
-async def test_export_title_row_names_scope_and_period(harness) -> None:
+@pytest.mark.parametrize("scope", [PROJECT, "项目建设"], ids=["project", "domain"])
+async def test_export_title_row_names_scope_and_period(harness, scope) -> None:
     await build_record(harness)
-    _name, wb = await export(harness, PROJECT, PERIOD)
+    _name, wb = await export(harness, scope, PERIOD)
     for ws in wb.worksheets:
         title = ws["A1"].value
-        assert title.startswith(f"{PROJECT} · 考察期「{PERIOD}」"), title
+        assert title.startswith(f"{scope} · 考察期「{PERIOD}」"), title
 
 
 async def test_export_of_every_project_names_that_scope_in_its_title(harness) -> None:

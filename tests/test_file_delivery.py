@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -16,7 +17,16 @@ from bot.documents import Documents
 from scheduler import sender
 from storage.assessment_models import PeriodReport
 from tests.auxil.factories import make_user
-from tests.auxil.record import PERIOD, PROJECT, SCRIPT, admin_says, build_record, press, say
+from tests.auxil.record import (
+    PERIOD,
+    PROJECT,
+    SCRIPT,
+    TZ,
+    admin_says,
+    build_record,
+    press,
+    say,
+)
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -42,9 +52,9 @@ def photos(h) -> list[bytes]:
     return [data for _name, data in h.request.documents("sendPhoto", chat_id=ADMIN.id)]
 
 
-async def chart_button(h) -> None:
-    """/scores, then the 📊 button under its answer."""
-    await h.feed(admin_says(f"/scores {PROJECT} {PERIOD}"))
+async def chart_button(h, command: str = "scores") -> None:
+    """/scores (or /ranking), then the 📊 button under its answer."""
+    await h.feed(admin_says(f"/{command} {PROJECT} {PERIOD}"))
     [offer] = [c for c in h.request.sent(chat_id=ADMIN.id) if "reply_markup" in c.params]
     await press(h, ADMIN, offer, 0)
 
@@ -65,9 +75,11 @@ async def test_summary_today_sends_no_chart(harness, cjk_installed) -> None:
     assert harness.texts(ADMIN.id) and photos(harness) == []
 
 
-async def test_chart_button_under_scores_sends_a_png(harness, cjk_installed) -> None:
+@pytest.mark.parametrize("command", ["scores", "ranking"])
+async def test_chart_button_under_scores_and_ranking_sends_a_png(harness, cjk_installed,
+                                                                 command) -> None:
     await build_record(harness, raters=0, close=False)
-    await chart_button(harness)
+    await chart_button(harness, command)
     [png] = photos(harness)
     assert png.startswith(PNG)
 
@@ -96,10 +108,16 @@ def _glyph_trouble(caught, caplog) -> list[str]:
 async def test_bot_charts_of_chinese_names_have_no_missing_glyphs(harness, cjk_installed,
                                                                   caplog) -> None:
     await reporting(harness)
+    today = datetime.now(TZ).date()
+    await harness.feed(admin_says(f"/period open {PERIOD} {today - timedelta(days=20)} "
+                                  f"{today + timedelta(days=20)} {PROJECT}"))
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        await harness.feed(admin_says(f"/summary {PROJECT} month"))
-    assert len(photos(harness)) == 1
+        await harness.feed(admin_says(f"/summary {PROJECT} month"))  # rate and progress
+        await chart_button(harness)  # composite by cadre
+        await harness.feed(admin_says("/dossier 欧阳建国"))  # by month, in the HTML
+    assert len(photos(harness)) == 2
+    assert b"data:image/png;base64," in dict(harness.request.documents())["欧阳建国-履职档案.html"]
     assert _glyph_trouble(caught, caplog) == []
 
 

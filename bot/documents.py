@@ -9,8 +9,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot import charts
-from bot.fonts import MISSING_FONT_PACKAGE, cjk_font
+from bot import charts, fonts
+from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
 from core import dossier_sheets, export_sheets
 from core.xlsx import workbook_bytes, write_workbook
@@ -28,7 +28,7 @@ class Documents:
 
     @property
     def charts_ok(self) -> bool:
-        return cjk_font() is not None
+        return fonts.cjk_font() is not None  # the lookup the charts themselves make
 
     # --- labels from the templates ---------------------------------------------------------
 
@@ -96,10 +96,10 @@ class Documents:
     # --- export ----------------------------------------------------------------------------
 
     def export_name(self, view: Any) -> str:
-        return self._t("export_name", scope=view.scope.name or "all")
+        return self._t("export_name", scope=view.scope.name)
 
     def export_labels(self, view: Any) -> dict[str, Any]:
-        return {"title": self._t("export_title", scope=view.scope.name or "—",
+        return {"title": self._t("export_title", scope=view.scope.name,
                                  period=view.period, end=view.end, in_period=view.in_period),
                 "achievements": self._list("export_achievements"),
                 "diligence": self._list("export_diligence"),

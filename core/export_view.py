@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import cadre_view, score_views, scores
+from core import cadre_view, score_views, scores, stages
 from core.calendar import workdays
 from core.errors import UsageError
 from core.people import Actor
@@ -18,6 +18,7 @@ from core.roster import leave_days
 from storage import dossier as dossier_q
 from storage import orders as orders_q
 from storage import reports as reports_q
+from storage import scores as scores_q
 from storage.assessment_models import Period
 from storage.models import Person, Project
 from storage.order_models import Rectification
@@ -66,6 +67,9 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
     rows = (scores.frozen(session, period, chosen.projects) if period.status == "closed"
             else scores.compute(session, chosen.projects, period, today=today, limits=limits,
                                 tz=tz))
+    history = scores_q.stages(session, person_ids=[r.person.id for r in rows])
+    for row in rows:  # the 三期管理 column of 履职评价单
+        row.stage = stages.current(history.get(row.person.id, []))
     days = _days(session, ids, rows, period.start, end)
     progress = reports_q.latest_progress_of_projects(session, project_ids=ids,
                                                      start=period.start, end=end)

@@ -93,9 +93,11 @@ def _person(session: Session, row: ImportRow, project: Project, report: ImportRe
             return person, RowProblem(row.line, "用户名", "imports.username_taken",
                                       row.username)
     if person is None and row.tg_id is None and not row.username:
-        person = next((p for p in people_q.by_name(session, name=row.name)
-                       if p.tg_id is None and people_q.membership(
-                           session, person_id=p.id, project_id=project.id)), None)
+        # the project's member of that name: still unlinked, or since registered (the same
+        # file again after /register, or a roster naming cadres who registered themselves)
+        members = [p for p in people_q.by_name(session, name=row.name)
+                   if people_q.membership(session, person_id=p.id, project_id=project.id)]
+        person = next((p for p in members if p.tg_id is None), members[0] if members else None)
     if person is not None:
         if person.name and person.name != row.name:
             return person, RowProblem(row.line, "姓名", "imports.other_name", row.name)

@@ -7,6 +7,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -31,6 +32,7 @@ class Recorded:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # part → (name, bytes)
 
     @property
     def text(self) -> str:
@@ -40,6 +42,22 @@ class Recorded:
     def chat_id(self) -> int | None:
         value = self.params.get("chat_id")
         return int(value) if value is not None else None
+
+    @property
+    def file(self) -> tuple[str, bytes]:
+        """The one file uploaded with this call: (file name, bytes)."""
+        [found] = self.files.values()
+        return found
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """The files a call uploads (multipart parts), read back as bytes."""
+    if request_data is None or not request_data.contains_files:
+        return {}
+    found = {}
+    for part, (filename, content, *_mime) in request_data.multipart_data.items():
+        found[part] = (filename, content if isinstance(content, bytes) else content.read())
+    return found
 
 
 class OfflineRequest(BaseRequest):
@@ -53,6 +71,7 @@ class OfflineRequest(BaseRequest):
         self.admin_in = admin_in or set()
         self.crash_after: int | None = None  # simulate the process dying before send n+1
         self._message_ids: dict[int, int] = {}
+        self.stored: dict[str, bytes] = {}  # file_id → the bytes getFile and the download give
 
     async def initialize(self) -> None:
         pass
@@ -78,10 +97,22 @@ class OfflineRequest(BaseRequest):
     def clear(self) -> None:
         self.calls.clear()
 
+    def put_file(self, file_id: str, data: bytes) -> None:
+        """Make a file downloadable, as if a user had sent it: getFile, then its file URL."""
+        self.stored[file_id] = data
+
+    def documents(self, method: str = "sendDocument", chat_id: int | None = None
+                  ) -> list[tuple[str, bytes]]:
+        """The files the bot sent with `method`, in order: (file name, bytes)."""
+        return [c.file for c in self.sent(method, chat_id)]
+
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None,
                          connect_timeout: Any = None, pool_timeout: Any = None
                          ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download: <base>/file/bot<token>/<file_path>
+            data = self.stored.get(unquote(url.split("/file/bot", 1)[1].split("/", 1)[1]))
+            return (200, data) if data is not None else (404, b"Not Found")
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         if self.crash_after is not None and name == "sendMessage" \
@@ -99,12 +130,20 @@ class OfflineRequest(BaseRequest):
                     body["parameters"] = fault.parameters
                 return fault.code, json.dumps(body).encode()
         if name not in ("getMe", "getUpdates"):
-            self.calls.append(Recorded(name, params))
+            self.calls.append(Recorded(name, params, files=_uploads(request_data)))
+        if name == "getFile" and params.get("file_id") not in self.stored:
+            body = {"ok": False, "error_code": 400,
+                    "description": "Bad Request: invalid file_id"}
+            return 400, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return self.bot
+        if name == "getFile":
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                    "file_size": len(self.stored[file_id]), "file_path": file_id}
         if name == "getUpdates":
             return []
         if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):

@@ -1,0 +1,216 @@
+"""`/export <domain> <period>` of 2,000 cadres over three months, through the bot (query, scores,
+the streamed workbook, the send), against writing the same rows with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import os
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import insert
+
+from bench.query_data import TZ, Shape, chat_id, load_sqlite, name
+from bot.app import Runtime
+from bot.documents import Documents
+from core import export_sheets, export_view, scores
+from core.calendar import workdays
+from core.people import Actor, UserInfo
+from scheduler.limits import Limits
+from storage import migrate
+from storage.assessment_models import Grade, Observation, Period, PeriodProject
+from storage.db import Database
+from storage.models import Chat, Domain, Membership, Person, Project
+from storage.order_models import Rectification, RectificationEvent
+from tests.auxil.factories import make_message, make_user, message_update, private
+from tests.auxil.offline import OfflineRequest
+from tests.conftest import ADMIN_ID, make_settings
+
+CADRES = int(os.environ.get("BENCH_EXPORT_CADRES", "2000"))
+PROJECTS = 20
+DAYS = 91  # three months of working days back from today
+RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
+DOMAIN, THEME = "项目建设", "第一期"
+ORDER_EVERY = 4  # one 问题交办单 per four cadres
+STATES = ("open", "progress", "submitted", "closed")
+
+
+def _shape(today: date) -> Shape:
+    days = tuple(workdays(today - timedelta(days=DAYS - 1), today))
+    return Shape("export", CADRES, PROJECTS, round(CADRES * len(days) * 0.9), days)
+
+
+def _seed(db: Database, shape: Shape, today: date) -> None:
+    """One domain of PROJECTS projects, its cadres, a period over them, grades, notes, orders."""
+    joined = datetime.combine(shape.days[0] - timedelta(days=30), datetime.min.time(), UTC)
+    examiner = CADRES + 1
+    with db.session() as s:
+        s.execute(insert(Domain), [{"id": 1, "name": DOMAIN}])
+        s.execute(insert(Project), [
+            {"id": p + 1, "domain_id": 1, "join_token": f"j{p}", "name": f"{DOMAIN}项目{p:03d}",
+             "unit": "县交通局"} for p in range(PROJECTS)])
+        s.execute(insert(Chat), [
+            {"id": chat_id(p), "title": f"项目群{p}", "type": "supergroup", "project_id": p + 1,
+             "bound_at": joined, "tz": TZ.key} for p in range(PROJECTS)])
+        s.execute(insert(Person), [
+            {"id": c + 1, "tg_id": 5_000_000 + c, "name": name(c), "post": "科员",
+             "reachable": True} for c in range(CADRES)]
+            + [{"id": examiner, "tg_id": 4_000_000, "name": "考察员", "is_examiner": True}])
+        s.execute(insert(Membership), [
+            {"id": c + 1, "person_id": c + 1, "project_id": shape.project_of(c) + 1,
+             "joined_at": joined} for c in range(CADRES)])
+        s.execute(insert(Period), [{"id": 1, "theme": THEME, "start": shape.days[0],
+                                    "end": today + timedelta(days=30)}])
+        s.execute(insert(PeriodProject), [{"period_id": 1, "project_id": p + 1}
+                                          for p in range(PROJECTS)])
+        s.execute(insert(Grade), [{"period_id": 1, "person_id": c + 1, "examiner_id": examiner,
+                                   "score": 50 + c % 50} for c in range(CADRES)])
+        s.execute(insert(Observation), [
+            {"person_id": c + 1, "examiner_id": examiner, "points": c % 7 - 3,
+             "text": f"现场走访第{c}次", "at": joined + timedelta(days=40)}
+            for c in range(0, CADRES, 5)])
+        orders = range(0, CADRES, ORDER_EVERY)
+        s.execute(insert(Rectification), [
+            {"id": i + 1, "number": f"ZG-2026-{i + 1:04d}",
+             "project_id": shape.project_of(c) + 1, "person_id": c + 1, "issuer_id": examiner,
+             "deadline": today + timedelta(days=i % 90 - 30), "state": STATES[i % 4],
+             "text": f"=管线迁改滞后，需协调{name(c)}",
+             "created_at": joined + timedelta(days=35)} for i, c in enumerate(orders)])
+        s.execute(insert(RectificationEvent), [
+            {"order_id": i + 1, "actor_id": actor, "action": action, "to_state": "open",
+             "comment": "限期整改", "at": joined + timedelta(days=35 + k)}
+            for i, c in enumerate(orders)
+            for k, (actor, action) in enumerate(((examiner, "issue"), (c + 1, "progress")))])
+
+
+def _update() -> dict:
+    admin = make_user(ADMIN_ID, "组织部")
+    return message_update(make_message(private(admin), admin, f"/export {DOMAIN} {THEME}")
+                          ).to_dict()
+
+
+async def _through_bot(runtime: Runtime, request: OfflineRequest) -> tuple[float, bytes]:
+    """One /export end to end (store → process → build the file off the loop → send)."""
+    request.clear()
+    gc.collect()
+    start = time.perf_counter()
+    runtime.inbox.store([_update()])
+    await runtime.inbox.process_pending()
+    await runtime.sender.drain()
+    elapsed = time.perf_counter() - start
+    [(_name, data)] = request.documents()
+    return elapsed, data
+
+
+def _view(db: Database, settings, today: date) -> export_view.ExportView:  # type: ignore[no-untyped-def]
+    """The export view as `frontline export` builds it (a read session; its rows stay loaded)."""
+    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
+                           settings.frontline_excellent_quota)
+    with db.session(write=False) as session:
+        return export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True), DOMAIN,
+                                 THEME, today=today, limits=limits, tz=TZ)
+
+
+def _csv(view: export_view.ExportView, documents: Documents) -> bytes:
+    """The same four sheets' rows (title, header, data), written with the csv module."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for sheet in export_sheets.sheets(view, documents.export_labels(view)):
+        writer.writerow([sheet.title])
+        writer.writerow(sheet.headers)
+        writer.writerows(sheet.rows)
+    return out.getvalue().encode()
+
+
+def _timed(work: Callable[[], object]) -> tuple[float, object]:
+    gc.collect()
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def _peak(work: Callable[[], object]) -> int:
+    """Peak bytes Python allocated while `work` ran (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+async def _peak_async(work) -> int:  # type: ignore[no-untyped-def]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        await work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+async def run() -> None:
+    """Build the domain, time /export through the bot and the csv writing, print the ratios."""
+    today = datetime.now(TZ).date()
+    shape = _shape(today)
+    print(f"export: /export {DOMAIN} {THEME}: {CADRES:,} cadres in {PROJECTS} projects, "
+          f"{shape.reports:,} reports over {len(shape.days)} working days "
+          f"({shape.days[0]}..{shape.days[-1]}), {len(range(0, CADRES, ORDER_EVERY))} orders; "
+          f"median of {RUNS} runs", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/export.db"
+        db = Database(url)
+        migrate.upgrade(db)
+        built, _ = _timed(lambda: (_seed(db, shape, today),
+                                   load_sqlite(db.engine.url.database or "", shape)))
+        settings = make_settings(url)
+        request = OfflineRequest()
+        async with Runtime(settings, db, request=request) as runtime:
+            runtime.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            await _through_bot(runtime, request)  # warm-up: caches, the admin's person row
+            times, data = [], b""
+            for _ in range(RUNS):
+                elapsed, data = await _through_bot(runtime, request)
+                times.append(elapsed)
+            bot_peak = await _peak_async(lambda: _through_bot(runtime, request))
+        documents = runtime.app.bot_data.documents
+        view_times = [_timed(lambda: _view(db, settings, today))[0] for _ in range(RUNS)]
+        view_peak = _peak(lambda: _view(db, settings, today))
+        view = _view(db, settings, today)
+        db.dispose()
+    xlsx_times = [_timed(lambda: documents.export_xlsx(view))[0] for _ in range(RUNS)]
+    xlsx_peak = _peak(lambda: documents.export_xlsx(view))
+    csv_times = [_timed(lambda: _csv(view, documents))[0] for _ in range(RUNS)]
+    csv_bytes = _csv(view, documents)
+    csv_peak = _peak(lambda: _csv(view, documents))
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    rows = {ws.title: sum(1 for _ in ws.iter_rows()) for ws in wb.worksheets}
+    wb.close()
+    assert rows["业绩采集表"] == CADRES + 2, rows
+    bot_s, view_s, xlsx_s, csv_s = (statistics.median(t) for t in (times, view_times,
+                                                                   xlsx_times, csv_times))
+    print(f"  /export through the bot  {bot_s:6.2f} s   peak {_mb(bot_peak):>9}   "
+          f"file {_mb(len(data))} ({', '.join(f'{k} {v - 2:,}' for k, v in rows.items())})")
+    print(f"  of which: the view       {view_s:6.2f} s   peak {_mb(view_peak):>9}   "
+          "(queries and scores)")
+    print(f"  xlsx writing alone       {xlsx_s:6.2f} s   peak {_mb(xlsx_peak):>9}")
+    print(f"  csv module, same rows    {csv_s:6.2f} s   peak {_mb(csv_peak):>9}   "
+          f"file {_mb(len(csv_bytes))}")
+    print(f"  ratio /export : csv      time {bot_s / csv_s:5.1f}×   "
+          f"memory {bot_peak / csv_peak:5.1f}×")
+    print(f"  ratio xlsx : csv         time {xlsx_s / csv_s:5.1f}×   "
+          f"memory {xlsx_peak / csv_peak:5.1f}×")
+    print(f"  build {built:.0f} s", flush=True)
+

@@ -54,8 +54,8 @@ def open_(session: Session, actor: Actor, theme: str, start: date, end: date,
         raise UsageError("periods.bad_theme", limit=THEME_MAX)
     if end < start:
         raise UsageError("errors.date_order", start=start.isoformat(), end=end.isoformat())
-    chosen = ([projects.get_project(session, name) for name in project_names] if project_names
-              else projects_q.all_projects(session))
+    chosen = ([projects.get_project(session, name) for name in dict.fromkeys(project_names)]
+              if project_names else projects_q.all_projects(session))
     if not chosen:
         raise UsageError("errors.no_projects")
     clash = q.overlapping(session, project_ids=[p.id for p in chosen], start=start, end=end)

@@ -116,6 +116,12 @@ def test_open_with_named_projects_covers_only_those(db: Database) -> None:
     assert rows(db, Period)[0].id == period_id
 
 
+def test_a_project_named_twice_is_covered_once(db: Database) -> None:
+    d = seed(db)
+    open_(db, d, "攻坚季", NOV, "北区学校", "北区学校")
+    assert [r.project_id for r in rows(db, PeriodProject)] == [d.projects[1].id]
+
+
 def test_an_overlapping_period_for_the_same_project_is_refused(db: Database) -> None:
     d = seed(db)
     open_(db, d, "攻坚季", NOV)
@@ -342,6 +348,20 @@ def test_a_good_cadre_never_enters_the_stages(db: Database) -> None:
 
 def say(chat, user, text):
     return message_update(make_message(chat, user, text))
+
+
+async def test_refused_openings_answer_one_line_and_create_nothing(harness) -> None:
+    await setup_project(harness)
+    await harness.feed(say(private(ADMIN), ADMIN, f"/period open 攻坚季 {NOV[0]} {NOV[1]}"))
+    harness.request.clear()
+    for text in ("/period open 冲刺 2026-11-20 2026-12-20 城南快速路",
+                 "/period open 冬季 2026-12-01 2026-12-31",
+                 "/period open 倒置 2026-12-31 2026-12-01"):
+        await harness.feed(say(private(ADMIN), ADMIN, text))
+    overlap, still_open, order = harness.texts(ADMIN.id)
+    assert "不能重叠" in overlap and "攻坚季" in still_open and "早于" in order
+    assert "\n" not in overlap + still_open + order
+    assert [p.theme for p in rows(harness.db, Period)] == ["攻坚季"]
 
 
 async def test_the_third_close_offers_a_button_that_opens_the_review(harness) -> None:

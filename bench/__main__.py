@@ -6,14 +6,14 @@ import asyncio
 import logging
 import sys
 
-from bench import query, reports
+from bench import query, reports, scores
 
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.ERROR)
     names = sys.argv[1:] or ["reports"]
-    suites = {"reports": reports.run, "query": query.run}
+    suites = {"reports": reports.run, "query": query.run, "scores": scores.run}
     try:
         from bench import broadcast
         suites["broadcast"] = broadcast.run
@@ -22,7 +22,7 @@ def main() -> int:
     except ImportError:
         pass
     if not sys.argv[1:]:
-        names.append("query")
+        names += ["query", "scores"]
     for name in names:
         asyncio.run(suites[name]())
     return 0

@@ -54,8 +54,8 @@ def open_(session: Session, actor: Actor, theme: str, start: date, end: date,
         raise UsageError("periods.bad_theme", limit=THEME_MAX)
     if end < start:
         raise UsageError("errors.date_order", start=start.isoformat(), end=end.isoformat())
-    chosen = ([projects.get_project(session, name) for name in project_names] if project_names
-              else projects_q.all_projects(session))
+    chosen = ([projects.get_project(session, name) for name in dict.fromkeys(project_names)]
+              if project_names else projects_q.all_projects(session))
     if not chosen:
         raise UsageError("errors.no_projects")
     clash = q.overlapping(session, project_ids=[p.id for p in chosen], start=start, end=end)
@@ -64,6 +64,11 @@ def open_(session: Session, actor: Actor, theme: str, start: date, end: date,
         name = next(p.name for p in chosen if p.id == project_id)
         raise UsageError("periods.overlap", project=name, theme=period.theme,
                          start=period.start.isoformat(), end=period.end.isoformat())
+    busy = q.open_of_projects(session, project_ids=[p.id for p in chosen])
+    if busy:  # SPEC §4: one open period per project, whatever its dates
+        period, project_id = busy[0]
+        name = next(p.name for p in chosen if p.id == project_id)
+        raise UsageError("periods.still_open", project=name, theme=period.theme)
     period = Period(theme=theme, start=start, end=end, kind=kind,
                     created_by=actor.person.id if actor.person else None)
     session.add(period)

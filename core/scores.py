@@ -116,7 +116,10 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
         rows.append(CadreScore(person, [p.name for p in mine], scoring.score(
             figures, scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners)
             if w else scoring.Weights()), project_ids=[p.id for p in mine]))
-    found = scoring.grades([(r.person.id, r.score) for r in rows], limits.quota)
+    # the tie rule's last step is earlier registration (lower person id), not the roster's
+    # name order (which also depends on the database's collation)
+    found = scoring.grades([(r.person.id, r.score)
+                            for r in sorted(rows, key=lambda r: r.person.id)], limits.quota)
     for row in rows:
         row.grade = found[row.person.id]
     return rank(rows)

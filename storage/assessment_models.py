@@ -99,7 +99,7 @@ class StageEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     period_id: int = Field(foreign_key="period.id")
-    stage: str = Field(max_length=8)  # screening | warning | watching | out
+    stage: str = Field(max_length=12)  # screening | warning | watching | out
     at: datetime = Field(default_factory=utcnow)
 
 

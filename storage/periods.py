@@ -19,6 +19,16 @@ def open_for_project(session: Session, *, project_id: int, day: date | None = No
     return session.exec(stmt.order_by(Period.id.desc())).first()  # type: ignore[union-attr]
 
 
+def open_of_projects(session: Session, *, project_ids: list[int]) -> list[tuple[Period, int]]:
+    """The open periods of these projects, with the project."""
+    stmt = (select(Period, PeriodProject.project_id)
+            .join(PeriodProject, PeriodProject.period_id == Period.id)
+            .where(PeriodProject.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   Period.status == "open")
+            .order_by(Period.id))
+    return list(session.exec(stmt).all())
+
+
 def by_id(session: Session, *, period_id: int) -> Period | None:
     return session.get(Period, period_id)
 

@@ -209,7 +209,7 @@ def test_a_big_sheet_streams_with_bounded_memory():
 
     def rows():
         nonlocal alive, most_alive
-        for i in range(50_000):
+        for i in range(10_000):
             row = _Row([f"干部{i}", i, i * 0.5])
             refs.append(weakref.ref(row, gone))
             alive += 1
@@ -226,5 +226,5 @@ def test_a_big_sheet_streams_with_bounded_memory():
     assert most_alive <= 202  # the 200-row width sample, the row being written, the next
     assert peak < 30 * 1024 * 1024
     ws = load_workbook(BytesIO(out.getvalue()), read_only=True).active
-    last = next(ws.iter_rows(min_row=50_002, max_row=50_002, values_only=True))
-    assert last[:3] == ("干部49999", 49_999, 24_999.5)
+    last = next(ws.iter_rows(min_row=10_002, max_row=10_002, values_only=True))
+    assert last[:3] == ("干部9999", 9_999, 4_999.5)

@@ -31,9 +31,10 @@ def apply(session: Session, actor: Actor, table: ImportTable) -> ImportReport:
     actor.require_admin()
     report = ImportReport(problems=list(table.problems), rows=len(table.rows) +
                           len({p.line for p in table.problems}))
+    seen: dict[tuple[str, str], Domain | Project | None] = {}  # one lookup per name per file
     for row in table.rows:
         before = sum(report.created.values())
-        problem = _apply_row(session, row, report)
+        problem = _apply_row(session, row, report, seen)
         if problem is not None:
             report.problems.append(problem)
         elif sum(report.created.values()) == before:
@@ -42,17 +43,24 @@ def apply(session: Session, actor: Actor, table: ImportTable) -> ImportReport:
     return report
 
 
-def _apply_row(session: Session, row: ImportRow, report: ImportReport) -> RowProblem | None:
-    domain = projects_q.domain_by_name(session, name=row.domain)
+def _apply_row(session: Session, row: ImportRow, report: ImportReport,
+               seen: dict[tuple[str, str], Domain | Project | None]) -> RowProblem | None:
+    key = ("domain", row.domain)
+    if key not in seen:
+        seen[key] = projects_q.domain_by_name(session, name=row.domain)
+    domain = seen[key]
     if domain is None:
-        domain = Domain(name=row.domain)
+        domain = seen[key] = Domain(name=row.domain)
         session.add(domain)
         session.flush()
         report.created["domain"] += 1
-    project = projects_q.project_by_name(session, name=row.project)
+    key = ("project", row.project)
+    if key not in seen:
+        seen[key] = projects_q.project_by_name(session, name=row.project)
+    project = seen[key]
     if project is None:
-        project = Project(domain_id=domain.id, name=row.project, unit=row.unit,
-                          join_token=secrets.token_urlsafe(12))
+        project = seen[key] = Project(domain_id=domain.id, name=row.project, unit=row.unit,
+                                      join_token=secrets.token_urlsafe(12))
         session.add(project)
         session.flush()
         report.created["project"] += 1

@@ -48,7 +48,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     services.settings = settings
     services.renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
     services.font = cjk_font()
-    services.documents = Documents(services.renderer)
+    services.documents = Documents(services.renderer, db)
     register_all(app)
     return app
 

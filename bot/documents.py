@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
-from core import dossier_sheets, export_sheets
+from core import dossier_sheets, export_sheets, export_view
 from core.xlsx import workbook_bytes, write_workbook
 
 log = logging.getLogger(__name__)
@@ -23,8 +23,8 @@ class Documents:
 
     package = MISSING_FONT_PACKAGE
 
-    def __init__(self, renderer: Renderer) -> None:
-        self.renderer = renderer
+    def __init__(self, renderer: Renderer, db: Any = None) -> None:
+        self.renderer, self.db = renderer, db
 
     @property
     def charts_ok(self) -> bool:
@@ -95,8 +95,15 @@ class Documents:
 
     # --- export ----------------------------------------------------------------------------
 
-    def export_name(self, view: Any) -> str:
-        return self._t("export_name", scope=view.scope.name)
+    def export_name(self, scope: Any) -> str:
+        return self._t("export_name", scope=scope.name)
+
+    def export_for(self, actor: Any, word: str | None, period_word: str | None,
+                   **options: Any) -> bytes:
+        """Read the export's figures in a session of this (worker) thread, then write it."""
+        with self.db.session(write=False) as session:
+            view = export_view.build(session, actor, word, period_word, **options)
+        return self.export_xlsx(view)
 
     def export_labels(self, view: Any) -> dict[str, Any]:
         return {"title": self._t("export_title", scope=view.scope.name,

@@ -114,6 +114,8 @@ def toggle_star(session: Session, actor: Actor, report: DailyReport) -> bool:
     found = session.get(Star, report.id)
     if found is not None:
         session.delete(found)
+        trail.record(session, actor, person_id=report.person_id, action="unstar",
+                     detail=f"{report.local_date.isoformat()} {report.text[:80]}")
         return False
     session.add(Star(report_id=report.id, by_id=actor.person.id if actor.person else None))
     trail.record(session, actor, person_id=report.person_id, action="star",

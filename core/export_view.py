@@ -50,6 +50,15 @@ class ExportView:
     notes: dict = field(default_factory=dict)
 
 
+def check(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
+          group_project: Project | None = None) -> score_views.Scope:
+    """What an export would cover, or its refusal — cheap, before the slow work."""
+    chosen = score_views.scope(session, actor, word, group_project)
+    if period_word:
+        score_views.period_for(session, chosen, period_word)
+    return chosen
+
+
 def build(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
           today: date, limits: scores.Limits, tz: ZoneInfo,
           group_project: Project | None = None) -> ExportView:

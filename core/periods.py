@@ -127,5 +127,6 @@ def open_review(session: Session, actor: Actor, period_id: int, theme: str, *, t
     if closed is None or closed.status != "closed":
         raise UsageError("errors.bad_button")
     start = today + timedelta(days=1)
-    return open_(session, actor, theme[:THEME_MAX], start, start + timedelta(days=REVIEW_DAYS - 1),
+    theme = f"{theme}·{closed.theme}"[:THEME_MAX]  # 回头看·<the third period's theme>
+    return open_(session, actor, theme, start, start + timedelta(days=REVIEW_DAYS - 1),
                  [p.name for p in projects_of(session, closed)], kind="review")

@@ -50,7 +50,8 @@ def scope(session: Session, actor: Actor, word: str | None, group_project: Proje
     found = [p for p in projects_q.all_projects(session) if actor.sees_project(p.id)]
     if not found:
         raise UsageError("errors.no_projects")
-    return Scope("all", "", found)
+    limited = not actor.is_admin and bool(actor.examiner_projects)
+    return Scope("mine" if limited else "all", "", found)
 
 
 def is_scope(session: Session, word: str) -> bool:
@@ -118,7 +119,7 @@ def view_by_ids(session: Session, actor: Actor, kind: str, ref: int, period_id: 
         domain = projects_q.domain_by_id(session, domain_id=ref)
         word = domain.name if domain else None
     period = periods_q.by_id(session, period_id=period_id)
-    if (kind != "a" and word is None) or period is None:
+    if (kind in ("p", "d") and word is None) or period is None:
         raise UsageError("errors.bad_button")
     return view(session, actor, word, str(period.id), group_project=None, today=today,
                 limits=limits, tz=tz)

@@ -78,11 +78,13 @@ async def export(update: Update, context: Ctx) -> None:
     word, period_word = [*args, None, None][:2]
     if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
         word, period_word = None, args[0]
-    view = export_view.build(context.session, context.actor, word, period_word,
-                             today=context.today(), limits=limits(context), tz=context.tz())
+    scope = export_view.check(context.session, context.actor, word, period_word)
     documents = context.services.documents
-    context.reply("files.export_sent", view=view)
-    send(context, f"{documents.export_name(view)}.xlsx", partial(documents.export_xlsx, view))
+    context.reply("files.export_coming", scope=scope)
+    # The figures of thousands of cadres are read off the event loop, in a session of its own.
+    send(context, f"{documents.export_name(scope)}.xlsx",
+         partial(documents.export_for, context.actor, word, period_word,
+                 today=context.today(), limits=limits(context), tz=context.tz()))
 
 
 async def import_(update: Update, context: Ctx) -> None:

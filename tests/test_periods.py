@@ -375,7 +375,7 @@ async def test_the_third_close_offers_a_button_that_opens_the_review(harness) ->
     [[button]] = offer.params["reply_markup"]["inline_keyboard"]
     asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, offer.text)
     await harness.feed(button_press(ADMIN, asked, button["callback_data"]))
-    assert "已开启回头看考察期「回头看」" in harness.last(ADMIN.id)
+    assert "已开启回头看考察期「回头看·第3期」" in harness.last(ADMIN.id)
     [review] = rows(harness.db, Period, Period.kind == "review")
     assert review.status == "open" and review.end - review.start == timedelta(days=29)
     assert harness.request.sent("editMessageReplyMarkup")  # the button is gone

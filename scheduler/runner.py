@@ -18,7 +18,7 @@ from core import rater_contacts as contacts
 from core import schedule
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
-from scheduler.sender import FAILED, SENT, Result, Sender
+from scheduler.sender import FAILED, MAX_FILE, SENT, Result, Sender
 from storage import deliveries as q
 from storage import projects as projects_q
 from storage.db import Database
@@ -229,6 +229,9 @@ class Runner:
             log.exception("building %s failed", item.job)
             return Result(FAILED, error=repr(exc)[:200])
         result = Result(FAILED, error="nothing to send")
+        if any(len(data) > MAX_FILE for _name, data in files):  # past Telegram's 50 MB: a line
+            return await self.sender.call("send_message", {
+                "chat_id": chat_id, "text": self.texts.text("files.file_failed")}, chat_id)
         for n, (name, data) in enumerate(files):
             kwargs = {"chat_id": chat_id, "document": InputFile(data, filename=name)}
             if n == 0 and item.text:

@@ -263,7 +263,7 @@ async def test_export_by_a_cadre_is_refused(harness) -> None:
     await build_record(harness)
     await harness.feed(say(GROUP, CADRE, f"/export {PROJECT}"))
     assert harness.request.sent("sendDocument") == []
-    assert harness.last(GROUP.id).startswith("只能查看自己的履职档案")
+    assert harness.last(GROUP.id) == "此命令仅限考察员和管理员使用。"
 
 
 # --- frontline export --------------------------------------------------------------------------

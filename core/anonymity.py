@@ -10,9 +10,12 @@ belongs to the open 考察期 or, outside one, to its calendar month.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 DIMENSIONS = ("service", "duty", "solving", "integrity")
 KINDS = ("enterprise", "resident", "other")
@@ -49,7 +52,7 @@ class Release:
     dims_ok: bool = False
     kinds_ok: bool = False
     comments_ok: bool = False
-    shown: dict[str, dict[str, int]] = field(default_factory=dict)  # family → part → count
+    shown: dict[str, Any] = field(default_factory=dict)  # family → what was last shown
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -70,27 +73,49 @@ def due(live_count: int, released_count: int, minimum: int) -> bool:
     return live_count - released_count >= minimum
 
 
-def _steps_ok(now: dict[str, int], before: dict[str, int], minimum: int) -> bool:
-    """Every part moved by 0 or by at least `minimum` since it was last shown."""
-    return all(n - before.get(k, 0) == 0 or n - before.get(k, 0) >= minimum
-               for k, n in now.items())
+def _steps_ok(now: dict[str, list[int]], before: dict, minimum: int) -> bool:
+    """Every part unchanged since it was last shown, or grown by at least `minimum` ratings:
+    a rating replaced in place (same count, another sum) must not show on its own."""
+    for part, (count, total) in now.items():
+        was = before.get(part, [0, 0])
+        was_count, was_total = (was, None) if isinstance(was, int) else was
+        moved = count - was_count
+        if moved >= minimum or (moved == 0 and was_total in (None, total)):
+            continue
+        return False
+    return True
+
+
+def _digests(comments: list[str]) -> list[str]:
+    return sorted(hashlib.sha256(c.encode()).hexdigest()[:16] for c in comments)
+
+
+def _comments_ok(now: list[str], before: list[str] | None, min_comments: int) -> bool:
+    """New comments come in batches of `min_comments`; none changes or goes on its own."""
+    if len(now) < min_comments:
+        return False
+    added = Counter(now) - Counter(before or [])
+    gone = Counter(before or []) - Counter(now)
+    total = sum(added.values())
+    return (total == 0 and not gone) or total >= min_comments
 
 
 def release(live: Stats, last: Release | None, *, minimum: int, min_comments: int) -> Release:
     """The snapshot to publish now, deciding which breakdowns it may show."""
     shown = dict(last.shown) if last else {}
-    dims = {d: live.dims.get(d, (0, 0))[0] for d in DIMENSIONS}
-    kinds = {k: c for k, (c, _s) in live.kinds.items() if c}
+    dims = {d: list(live.dims.get(d, (0, 0))) for d in DIMENSIONS}
+    kinds = {k: [c, t] for k, (c, t) in live.kinds.items() if c}
     made = Release(stats=live, shown=shown)
-    made.dims_ok = (all(n >= minimum for n in dims.values())
+    made.dims_ok = (all(c >= minimum for c, _t in dims.values())
                     and _steps_ok(dims, shown.get("dims", {}), minimum))
-    made.kinds_ok = (all(n >= minimum for n in kinds.values())
+    made.kinds_ok = (all(c >= minimum for c, _t in kinds.values())
                      and _steps_ok(kinds, shown.get("kinds", {}), minimum))
-    comments = {"all": len(live.comments)}
-    made.comments_ok = (comments["all"] >= min_comments
-                        and _steps_ok(comments, shown.get("comments", {}), min_comments))
+    digests = _digests(live.comments)
+    previous = shown.get("comments")
+    made.comments_ok = _comments_ok(digests, previous if isinstance(previous, list) else None,
+                                    min_comments)
     for family, ok, parts in (("dims", made.dims_ok, dims), ("kinds", made.kinds_ok, kinds),
-                              ("comments", made.comments_ok, comments)):
+                              ("comments", made.comments_ok, digests)):
         if ok:
             shown[family] = parts
     return made

@@ -21,13 +21,17 @@ def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | No
          extra: dict[str, Any] | None = None) -> bool:
     """Plan one message under (job, target, key); False when that key was planned already."""
     payload: dict[str, Any] = {"text": text}
+    now = utcnow()
+    created = (now.replace(hour=0, minute=0, second=0, microsecond=0) if job in q.DAY_ONLY
+               else now)
     if markup:
         payload["reply_markup"] = markup
     if extra:
         payload.update(extra)
     return q.plan(session, rows=[{
         "job": job, "target": target, "period_key": key[:32], "chat_id": chat_id,
-        "due_at": due_at or utcnow(), "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
+        "due_at": due_at or now, "created_at": created,
+        "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
 
 
 def withdraw(session: Session, *, job: str, key: str) -> int:

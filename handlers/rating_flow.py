@@ -61,15 +61,18 @@ def show(context: Ctx, step: flow.Step, *, edit: bool) -> None:
     else:
         context.reply("ratings.flow", markup=buttons, step=step, dims=flow.DIMENSIONS)
     if step.alert is not None:
-        alert(context, step.alert)
+        alert(context, step.alert, step.nonce)
 
 
-def alert(context: Ctx, found: flow.Alert) -> None:
-    """A 差评 reaches the project's examiners through the ledger, nothing about the rater."""
-    ref = f"rating:{found.rating.id}"
+def alert(context: Ctx, found: flow.Alert, nonce: str) -> None:
+    """A 差评 reaches the project's examiners through the ledger, nothing about the rater.
+
+    Keyed by rating and flow: a rater who rates badly again, in a later flow, alerts again.
+    """
+    ref = f"rating:{found.rating.id}:{nonce}"
     view = {"rating": found.rating, "target": found.target}
-    if found.withdrawn:
-        context.withdraw(job="rating-alert", ref=ref)
+    if found.withdrawn:  # rated well after all: whatever is still waiting is dropped
+        context.withdraw(job="rating-alert", ref=f"rating:{found.rating.id}:")
     elif found.new:
         button = InlineKeyboardMarkup([[InlineKeyboardButton(
             context.text("ratings.to_order"), callback_data=sign(

@@ -215,7 +215,7 @@ class Runner:
         else:
             result = await self.sender.call("send_message", kwargs, chat_id)
         await asyncio.to_thread(self._finish, delivery_id, result.status, result.error,
-                                item.contact)
+                                item.contact, item.job)
         outcome.counts[result.status] += 1
         if result.status == FAILED:
             log.warning("%s to %s failed: %s", item.job, where(item.chat_id), result.error)
@@ -254,9 +254,9 @@ class Runner:
                                period_key=item.period_key)
 
     def _finish(self, delivery_id: int, status: str, error: str,
-                contact: int | None = None) -> None:
+                contact: int | None = None, job: str = "") -> None:
         with self.db.session() as session:
-            q.finish(session, delivery_id=delivery_id, status=status, error=error)
+            q.finish(session, delivery_id=delivery_id, status=status, error=error, job=job)
             if contact is not None:
                 contacts.forget(session, contact_id=contact)
 

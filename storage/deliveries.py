@@ -32,11 +32,19 @@ def claim(session: Session, *, job: str, target: str, period_key: str, holder: s
     return session.execute(stmt).scalar()
 
 
-def finish(session: Session, *, delivery_id: int, status: str, error: str = "") -> None:
+DAY_ONLY = ("rating-alert", "followup")  # their times would time a rating (SPEC §6)
+
+
+def finish(session: Session, *, delivery_id: int, status: str, error: str = "",
+           job: str = "") -> None:
     """pending → sent | failed | unreachable | skipped | uncertain."""
-    session.execute(update(Delivery).where(Delivery.id == delivery_id)
-                    .values(status=status, error=error[:500], claim_expires_at=None,
-                            sent_at=utcnow() if status in ("sent", "uncertain") else None)
+    sent = utcnow() if status in ("sent", "uncertain") else None
+    values: dict = {"status": status, "error": error[:500], "claim_expires_at": None,
+                    "sent_at": sent}
+    if job in DAY_ONLY:  # once gone, nothing in the ledger says when, finer than the day
+        day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+        values.update(sent_at=sent and day, due_at=day, created_at=day)
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values)
                     .execution_options(synchronize_session=False))
 
 
@@ -69,9 +77,12 @@ def repoint(session: Session, *, job: str, period_key: str, text: str | None,
 
 
 def drop_pending(session: Session, *, job: str, period_key: str) -> int:
-    """Delete triggered messages not sent (nor being sent) yet, freeing their keys."""
+    """Delete triggered messages not sent (nor being sent) yet, under this key or (a key
+    ending in ":") any key it starts; their keys are free again."""
+    key = (Delivery.period_key.startswith(period_key) if period_key.endswith(":")  # type: ignore[attr-defined]
+           else Delivery.period_key == period_key)
     stmt = (delete(Delivery)
-            .where(Delivery.job == job, Delivery.period_key == period_key,  # type: ignore[arg-type]
+            .where(Delivery.job == job, key,  # type: ignore[arg-type]
                    Delivery.status == "pending", Delivery.payload.is_not(None))  # type: ignore[union-attr,arg-type]
             .execution_options(synchronize_session=False, preserve_rowcount=True))
     return session.execute(stmt).rowcount or 0

@@ -209,3 +209,26 @@ def test_the_score_maps_one_to_zero_and_five_to_a_hundred() -> None:
     high.add(5, times=5)
     assert (low.shown().score, high.shown().score) == (0.0, 100.0)
     assert NOTHING.score is None
+
+
+def test_a_comment_replaced_in_place_never_shows_on_its_own() -> None:
+    window = Window()
+    for n in range(5):
+        window.add(comment=f"评论{n}")
+    assert window.shown().comments is not None
+    first = window.ratings[0]
+    window.ratings[0] = (first[0], first[1], first[2], "换了一句")  # the rater rated again
+    window.add(times=5)  # five more ratings, none with a comment
+    assert window.shown().count == 10
+    assert window.shown().comments is None  # else "换了一句" would stand alone
+
+
+def test_a_dimension_replaced_in_place_hides_the_dimensions() -> None:
+    all_dims = dict.fromkeys(DIMENSIONS, 4)
+    window = Window()
+    window.add(dims=all_dims, times=5)
+    assert window.shown().dims is not None
+    first = window.ratings[0]
+    window.ratings[0] = (first[0], first[1], dict.fromkeys(DIMENSIONS, 1), first[3])
+    window.add(times=5)  # five more without dimensions: the counts do not move
+    assert window.shown().count == 10 and window.shown().dims is None

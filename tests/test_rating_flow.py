@@ -326,3 +326,15 @@ async def test_a_project_links_bad_rating_asks_which_cadre_lead_first(harness) -
     [order] = rows(harness, Rectification)
     [li] = rows(harness, Person, Person.tg_id == lead.id)
     assert order.person_id == li.id
+
+
+async def test_an_order_from_a_bad_rating_never_carries_the_raters_words(harness) -> None:  # type: ignore[no-untyped-def]
+    token = await link(harness, "张三")
+    await rate(harness, new_rater(), token, 1, comment="周二来办执照被拒")
+    alert = question(harness, ADMIN.id)
+    assert "周二来办执照被拒" in alert.text  # the examiners see the comment in the alert
+    harness.request.clear()
+    await press_data(harness, ADMIN, alert, data_of(alert, "转为交办单"))
+    [order] = rows(harness, Rectification)
+    assert "周二来办执照被拒" not in order.text
+    assert all("周二来办执照被拒" not in c.params.get("text", "") for c in harness.request.calls)

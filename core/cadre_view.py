@@ -45,7 +45,7 @@ class CadreBrief:
 
 
 def allowed(session: Session, actor: Actor, person: Person) -> list[Project]:
-    """A cadre sees only their own record; examiners the projects they are assigned to."""
+    """A cadre sees only their own record; examiners within the projects they assess."""
     mine = people_q.projects_of(session, person_id=person.id)
     if actor.person is not None and actor.person.id == person.id:
         return mine
@@ -53,9 +53,10 @@ def allowed(session: Session, actor: Actor, person: Person) -> list[Project]:
         raise Refused("assessment.own_record_only")
     if not mine:
         raise UsageError("assessment.not_a_cadre", name=person.name or person.tg_id)
-    if not any(actor.sees_project(p.id) for p in mine):
+    visible = [p for p in mine if actor.sees_project(p.id)]
+    if not visible:
         actor.require_examiner(mine[0].id)
-    return mine
+    return visible  # an examiner limited to projects sees the record within them only
 
 
 def window(session: Session, project: Project, today: date) -> tuple[Period, bool]:
@@ -73,18 +74,20 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
     projects = allowed(session, actor, person)
     if not projects:
         raise UsageError("assessment.not_a_cadre", name=person.name or person.tg_id)
+    ids = [p.id for p in projects]
     period, in_period = window(session, projects[0], today)
     end = scores.window_end(period, today)
     rows = scores.compute(session, [projects[0]], period, today=today, limits=limits, tz=tz)
     history = scores_q.stages(session, person_ids=[person.id]).get(person.id, [])
     return CadreBrief(
         person=person, projects=projects, period=period, in_period=in_period,
-        duties=q.milestones_of(session, person_id=person.id),
+        duties=q.milestones_of(session, person_id=person.id, project_ids=ids),
         achievements=q.items_of(session, person_id=person.id, kind="done", start=period.start,
-                                end=end, limit=LIST_MAX),
+                                end=end, limit=LIST_MAX, project_ids=ids),
         problems=q.items_of(session, person_id=person.id, kind="problem", start=period.start,
-                            end=end, limit=LIST_MAX),
-        orders=orders.open_for(session, person, today=today),
+                            end=end, limit=LIST_MAX, project_ids=ids),
+        orders=[o for o in orders.open_for(session, person, today=today)
+                if o.project.id in ids],
         score=next((r for r in rows if r.person.id == person.id), None),
         ratings=rating_views.own(session, person, projects, today=today,
                                  limits=rating_views.Thresholds(limits.minimum,

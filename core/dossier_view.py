@@ -60,18 +60,20 @@ def build(session: Session, actor, person: Person, *, today: date,  # type: igno
           limits: scores.Limits, tz: ZoneInfo) -> DossierView:
     """The whole record, one query per section (however long the history)."""
     projects = cadre_view.allowed(session, actor, person)
-    reports = q.reports_of(session, person_id=person.id, start=HISTORY_START, end=today)
+    ids = [p.id for p in projects]
+    reports = q.reports_of(session, person_id=person.id, start=HISTORY_START, end=today,
+                           project_ids=ids)
     history = scores_q.stages(session, person_ids=[person.id]).get(person.id, [])
     return DossierView(
         person=person, projects=projects, today=today, tz=tz,
-        duties=q.milestones_of(session, person_id=person.id),
+        duties=q.milestones_of(session, person_id=person.id, project_ids=ids),
         achievements=q.items_of(session, person_id=person.id, kind="done",
-                                start=HISTORY_START, end=today),
+                                start=HISTORY_START, end=today, project_ids=ids),
         problems=q.items_of(session, person_id=person.id, kind="problem",
-                            start=HISTORY_START, end=today),
+                            start=HISTORY_START, end=today, project_ids=ids),
         months=_months(session, person, reports, today),
         ratings=_ratings(session, person, projects, limits),
-        orders=_orders(session, person),
+        orders=_orders(session, person, ids),
         notes=q.observations_of(session, person_id=person.id),
         scores=_scores(session, person, projects, today=today, limits=limits, tz=tz),
         stage=stages.current(history), stages=history,
@@ -113,9 +115,9 @@ def _ratings(session: Session, person: Person, projects: list[Project], limits: 
         min_comments=limits.min_comments)) for r in found if r.project_id in names]
 
 
-def _orders(session: Session, person: Person
+def _orders(session: Session, person: Person, project_ids: list[int]
             ) -> list[tuple[Rectification, list[tuple[RectificationEvent, Person | None]]]]:
-    rows = orders_q.listing(session, project_ids=None, states=order_rules.STATES,
+    rows = orders_q.listing(session, project_ids=project_ids, states=order_rules.STATES,
                             person_id=person.id, limit=10_000)
     events = orders_q.events_of(session, order_ids=[o.id for o, _c, _i, _p in rows])
     return [(o, events.get(o.id, [])) for o, _c, _i, _p in rows]

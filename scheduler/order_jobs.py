@@ -43,22 +43,30 @@ def plan(session: Session, chat: Chat, slot: Slot, *, texts: Texts, secret: str
                                                  tz=tz):
         person = reminders.person
         if person.tg_id and person.reachable:
-            planned.append(Planned(slot.job, f"person:{person.id}", slot.period_key, person.tg_id,
-                                   texts.text("orders.remind_cadre", reminders=reminders)))
-        else:
-            unreachable.append(reminders)
+            planned += _split(slot.job, f"person:{person.id}", slot.period_key, person.tg_id,
+                              texts.parts("orders.remind_cadre", reminders=reminders))
+        else:  # named in this group: only this group's orders
+            mine = [r for r in reminders.items if r.project.id in project_ids]
+            if mine:
+                unreachable.append(order_reminders.Reminders(person, mine))
     if unreachable and chat.id != DEFAULT_CLOCK:
-        planned.append(Planned(slot.job, f"chat:{chat.id}", slot.period_key, chat.id,
-                               texts.text("orders.remind_group", all=unreachable)))
+        planned += _split(slot.job, f"chat:{chat.id}", slot.period_key, chat.id,
+                          texts.parts("orders.remind_group", all=unreachable))
     week = slot.day.isocalendar()
     for reminders in order_reminders.for_issuers(session, project_ids=project_ids,
                                                  day=slot.day):
         issuer = reminders.person
         if issuer.tg_id and issuer.reachable:
-            planned.append(Planned(slot.job, f"person:{issuer.id}",
-                                   f"{week.year}-W{week.week:02d}:overdue", issuer.tg_id,
-                                   texts.text("orders.remind_issuer", reminders=reminders)))
+            planned += _split(slot.job, f"person:{issuer.id}",
+                              f"{week.year}-W{week.week:02d}:overdue", issuer.tg_id,
+                              texts.parts("orders.remind_issuer", reminders=reminders))
     return planned
+
+
+def _split(job: str, target: str, key: str, chat_id: int, parts: list[str]) -> list[Planned]:
+    """A long reminder in parts under 4096 characters, each its own ledger row."""
+    return [Planned(job, target if n == 1 else f"{target}#{n}", key, chat_id, part)
+            for n, part in enumerate(parts, start=1)]
 
 
 def review_buttons(secret: str, order_id: int, texts: Texts) -> dict:

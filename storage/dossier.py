@@ -11,19 +11,24 @@ from storage.assessment_models import Observation, Star, Trail
 from storage.models import DailyReport, Milestone, Person, Project, ReportItem
 
 
-def milestones_of(session: Session, *, person_id: int) -> list[tuple[Milestone, Project]]:
-    """The cadre's 责任清单: milestones they are responsible for, by due date."""
+def milestones_of(session: Session, *, person_id: int, project_ids: list[int]
+                  ) -> list[tuple[Milestone, Project]]:
+    """The cadre's 责任清单 in these projects: milestones they answer for, by due date."""
     stmt = (select(Milestone, Project).join(Project, Project.id == Milestone.project_id)
-            .where(Milestone.person_id == person_id).order_by(Milestone.due, Milestone.id))
+            .where(Milestone.person_id == person_id,
+                   Milestone.project_id.in_(project_ids))  # type: ignore[attr-defined]
+            .order_by(Milestone.due, Milestone.id))
     return list(session.exec(stmt).all())
 
 
 def items_of(session: Session, *, person_id: int, kind: str, start: date, end: date,
-             limit: int | None = None) -> list[tuple[date, str, int]]:
-    """(day, text, report id) of the cadre's 完成 or 问题 lines in the window, newest first."""
+             project_ids: list[int], limit: int | None = None) -> list[tuple[date, str, int]]:
+    """(day, text, report id) of the cadre's 完成 or 问题 lines in the window (in these
+    projects), newest first."""
     stmt = (select(DailyReport.local_date, ReportItem.text, DailyReport.id)
             .join(ReportItem, ReportItem.report_id == DailyReport.id)
             .where(DailyReport.person_id == person_id, ~DailyReport.withdrawn,
+                   DailyReport.project_id.in_(project_ids),  # type: ignore[attr-defined]
                    ReportItem.kind == kind, DailyReport.local_date >= start,
                    DailyReport.local_date <= end)
             .order_by(DailyReport.local_date.desc(), DailyReport.posted_at.desc(),  # type: ignore[attr-defined]
@@ -33,10 +38,11 @@ def items_of(session: Session, *, person_id: int, kind: str, start: date, end: d
     return list(session.exec(stmt).all())
 
 
-def reports_of(session: Session, *, person_id: int, start: date, end: date
-               ) -> list[DailyReport]:
-    """The cadre's reports in the window, oldest first."""
+def reports_of(session: Session, *, person_id: int, start: date, end: date,
+               project_ids: list[int]) -> list[DailyReport]:
+    """The cadre's reports in the window (to these projects), oldest first."""
     stmt = (select(DailyReport).where(DailyReport.person_id == person_id, ~DailyReport.withdrawn,
+                                      DailyReport.project_id.in_(project_ids),  # type: ignore[attr-defined]
                                       DailyReport.local_date >= start,
                                       DailyReport.local_date <= end)
             .order_by(DailyReport.local_date, DailyReport.posted_at, DailyReport.message_id))

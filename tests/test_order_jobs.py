@@ -196,3 +196,28 @@ async def test_an_order_closed_again_after_a_relapse_gets_a_new_review(harness) 
     await run(harness, "order-reviews", at(7))  # Dec 5 is a Saturday: Mon Dec 7
     call, _ = await review_ask(harness)
     assert number in call.text
+
+
+async def test_a_long_overdue_list_comes_in_parts_under_4096_characters(harness) -> None:
+    from datetime import date
+
+    await setup_orders(harness)
+    first = await issue(harness, "第0号问题")
+    with harness.db.session() as s:  # 69 more like it, straight into the table
+        row = s.exec(select(Rectification).where(Rectification.number == first.number)).one()
+        for n in range(1, 70):
+            s.add(Rectification(number=f"ZG-2026-{n + 1:04d}", project_id=row.project_id,
+                                person_id=row.person_id, issuer_id=row.issuer_id,
+                                text=f"第{n}号问题：" + "管线迁改滞后影响施工" * 4,
+                                deadline=row.deadline))
+    with harness.db.session() as s:
+        for row in s.exec(select(Rectification)):
+            row.created_at, row.deadline = at(1, 11), date(2026, 11, 20)
+            s.add(row)
+    harness.request.clear()
+    await run(harness, "order-reminders", at(7))  # Monday 7 December: the issuer's list
+    for chat_id in (EXAMINER.id, CADRE.id):
+        parts = [c.text for c in sent(harness, chat_id)]
+        assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts)
+        joined = "\n".join(parts)
+        assert all(f"第{n}号问题" in joined for n in range(70))

@@ -45,27 +45,27 @@ def apply(session: Session, actor: Actor, table: ImportTable) -> ImportReport:
 
 def _apply_row(session: Session, row: ImportRow, report: ImportReport,
                seen: dict[tuple[str, str], Domain | Project | None]) -> RowProblem | None:
+    key = ("project", row.project)
+    if key not in seen:
+        seen[key] = projects_q.project_by_name(session, name=row.project)
+    project = seen[key]
     key = ("domain", row.domain)
     if key not in seen:
         seen[key] = projects_q.domain_by_name(session, name=row.domain)
     domain = seen[key]
+    if project is not None and (domain is None or project.domain_id != domain.id):
+        return RowProblem(row.line, "领域", "imports.other_domain", row.domain)  # nothing made
     if domain is None:
         domain = seen[key] = Domain(name=row.domain)
         session.add(domain)
         session.flush()
         report.created["domain"] += 1
-    key = ("project", row.project)
-    if key not in seen:
-        seen[key] = projects_q.project_by_name(session, name=row.project)
-    project = seen[key]
     if project is None:
         project = seen[key] = Project(domain_id=domain.id, name=row.project, unit=row.unit,
                                       join_token=secrets.token_urlsafe(12))
         session.add(project)
         session.flush()
         report.created["project"] += 1
-    elif project.domain_id != domain.id:
-        return RowProblem(row.line, "领域", "imports.other_domain", row.domain)
     person, problem = _person(session, row, project, report)
     if problem is not None:
         return problem
@@ -104,7 +104,9 @@ def _person(session: Session, row: ImportRow, project: Project, report: ImportRe
         # the project's member of that name: still unlinked, or since registered (the same
         # file again after /register, or a roster naming cadres who registered themselves)
         members = [p for p in people_q.by_name(session, name=row.name)
-                   if people_q.membership(session, person_id=p.id, project_id=project.id)]
+                   if people_q.membership(session, person_id=p.id, project_id=project.id)
+                   or (row.role == "examiner" and project.id in
+                       people_q.examiner_project_ids(session, person_id=p.id))]
         person = next((p for p in members if p.tg_id is None), members[0] if members else None)
     if person is not None:
         if person.name and person.name != row.name:

@@ -344,3 +344,20 @@ def test_frontline_import_of_a_bad_file_is_one_line_and_exit_2(cli_env, tmp_path
     with database.session(write=False) as s:
         assert list(s.exec(sm_select(Project))) == []
     database.dispose()
+
+
+async def test_an_examiner_row_with_only_a_name_twice_makes_one_person(harness) -> None:
+    rows = [["乡村振兴", "北区乡村振兴", "县农业局", "王考察", "组织部科员", "考察员", None, None]]
+    await harness.feed(upload(harness, "a.xlsx", xlsx(rows)))
+    await harness.feed(upload(harness, "a.xlsx", xlsx(rows)))
+    with harness.db.session(write=False) as s:
+        assert len(list(s.exec(sm_select(Person).where(Person.name == "王考察")))) == 1
+
+
+async def test_a_row_naming_a_project_under_another_domain_creates_no_domain(harness) -> None:
+    await harness.feed(upload(harness, "a.xlsx", xlsx(ROWS[:1])))
+    wrong = [["错领域", "城南快速路二期", "县交通局", "新人", "科员", "", None, None]]
+    await harness.feed(upload(harness, "b.xlsx", xlsx(wrong)))
+    assert "另一个领域" in harness.last(ADMIN.id)
+    with harness.db.session(write=False) as s:
+        assert s.exec(sm_select(Domain).where(Domain.name == "错领域")).first() is None

@@ -45,23 +45,22 @@ def apply(session: Session, actor: Actor, table: ImportTable) -> ImportReport:
 
 def _apply_row(session: Session, row: ImportRow, report: ImportReport,
                seen: dict[tuple[str, str], Domain | Project | None]) -> RowProblem | None:
-    key = ("project", row.project)
-    if key not in seen:
-        seen[key] = projects_q.project_by_name(session, name=row.project)
-    project = seen[key]
-    key = ("domain", row.domain)
-    if key not in seen:
-        seen[key] = projects_q.domain_by_name(session, name=row.domain)
-    domain = seen[key]
+    project_key, domain_key = ("project", row.project), ("domain", row.domain)
+    if project_key not in seen:
+        seen[project_key] = projects_q.project_by_name(session, name=row.project)
+    if domain_key not in seen:
+        seen[domain_key] = projects_q.domain_by_name(session, name=row.domain)
+    project, domain = seen[project_key], seen[domain_key]
     if project is not None and (domain is None or project.domain_id != domain.id):
         return RowProblem(row.line, "领域", "imports.other_domain", row.domain)  # nothing made
     if domain is None:
-        domain = seen[key] = Domain(name=row.domain)
+        domain = seen[domain_key] = Domain(name=row.domain)
         session.add(domain)
         session.flush()
         report.created["domain"] += 1
     if project is None:
-        project = seen[key] = Project(domain_id=domain.id, name=row.project, unit=row.unit,
+        project = seen[project_key] = Project(domain_id=domain.id, name=row.project,
+                                              unit=row.unit,
                                       join_token=secrets.token_urlsafe(12))
         session.add(project)
         session.flush()

@@ -16,6 +16,7 @@ from handlers.args import limits
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
+DOWNLOAD_SECONDS = 10  # a 5 MB file; SQLite writers elsewhere wait up to 15 s for the lock
 
 
 def send(context: Ctx, filename: str, build, *, photo: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -89,20 +90,19 @@ async def export(update: Update, context: Ctx) -> None:
 
 async def import_(update: Update, context: Ctx) -> None:
     """/import alone: the template; as the caption of an .xlsx/.csv: check, then apply."""
-    message = update.effective_message
-    document = message.document
+    document = update.effective_message.document
+    context.actor.require_admin()  # before anything is fetched
     if document is None:
-        context.actor.require_admin()
         context.reply("imports.template")
         send(context, "干部名单导入模板.xlsx", template_workbook)
         return
     if document.file_size and document.file_size > MAX_BYTES:
         raise UsageError("imports.too_big", limit_mb=MAX_BYTES // (1024 * 1024))
-    try:  # before any database work: no transaction (and no lock) is open while we wait
-        data = bytes(await (await document.get_file()).download_as_bytearray())
+    try:  # bounded well under the database's busy timeout: other writers only wait
+        file = await document.get_file(read_timeout=DOWNLOAD_SECONDS)
+        data = bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
     except TelegramError:
         raise UsageError("imports.download_failed") from None
-    context.actor.require_admin()
     table = parse_import(data, document.file_name or "upload")
     report = imports.apply(context.session, context.actor, table)
     lines = [context.text(p.why, line=p.line, what=p.what, value=p.value, limit=p.limit,

@@ -66,13 +66,13 @@ class Alert:
     withdrawn: bool = False  # rated again, no longer a 差评: the pending alert is dropped
 
 
-def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: datetime
-          ) -> Step:
+def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: datetime,
+          today: date | None = None) -> Step:
     """/start r_<token>: a valid link, not the rater's own project, within the flood limit."""
     link = rating_links.usable(session, token, now=now)
     rating_links.refuse_own_cadres(actor, link)
-    if q.flood_count(session, key=keys.flood(cfg.secret, actor.user.id, now.date())) \
-            >= cfg.flood_limit:
+    day = today or now.date()  # the bot's day, not UTC's
+    if q.flood_count(session, key=keys.flood(cfg.secret, actor.user.id, day)) >= cfg.flood_limit:
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
     key = keys.flow(cfg.secret, actor.user.id)
     flow = q.flow(session, key=key) or RatingFlow(key=key, link_id=link.id, nonce="",
@@ -156,8 +156,10 @@ def comment(session: Session, actor: Actor, text: str, *, cfg: Settings, now: da
             ) -> Step | None:
     """The private message after 写评价; None when this rater is not writing one."""
     flow = q.flow(session, key=keys.flow(cfg.secret, actor.user.id))
-    if flow is None or flow.step != COMMENT or flow.expires_at < now or flow.rating_id is None:
+    if flow is None or flow.step != COMMENT or flow.rating_id is None:
         return None
+    if flow.expires_at < now:  # the question lapsed: say so rather than drop the comment
+        raise UsageError("ratings.stale")
     text = text.strip()
     if len(text) > COMMENT_MAX:
         raise UsageError("ratings.comment_too_long", limit=COMMENT_MAX)
@@ -186,8 +188,8 @@ def _record(session: Session, actor: Actor, cfg: Settings, flow: RatingFlow,
             target: rating_links.Target, level: int, today: date, now: datetime
             ) -> tuple[Rating, Alert | None]:
     """Store the rating (rating again in the window replaces it), count it, release, alert."""
-    if q.bump_flood(session, key=keys.flood(cfg.secret, actor.user.id, now.date()),
-                    day=now.date()) > cfg.flood_limit:
+    if q.bump_flood(session, key=keys.flood(cfg.secret, actor.user.id, today),
+                    day=today) > cfg.flood_limit:
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
     bucket = periods.rating_bucket(session, target.project.id, today)
     dedupe = keys.dedupe(cfg.secret, actor.user.id, target.key, bucket)

@@ -90,7 +90,13 @@ def make(session: Session, actor: Actor, target: Target, *, days: int | None,
 def revoke(session: Session, actor: Actor, target: Target) -> int:
     """End the target's live links at once; how many there were."""
     actor.require_examiner(target.project.id)
-    ended = q.revoke(session, project_id=target.project.id,
+    if target.person is None:
+        ids: list[int] | None = [target.project.id]
+    elif actor.is_admin or not actor.examiner_projects:
+        ids = None  # every project the person's links were made under
+    else:
+        ids = actor.examiner_projects
+    ended = q.revoke(session, project_ids=ids,
                      person_id=target.person.id if target.person else None, at=utcnow())
     if not ended:
         raise UsageError("ratings.nothing_to_revoke", name=target.name)

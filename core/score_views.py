@@ -146,6 +146,7 @@ def close(session: Session, actor: Actor, word: str | None, *, today: date,
     scores.freeze(session, period, rows)
     moved = stages.apply(session, period, {r.person.id: r.grade for r in rows if r.grade})
     period.status, period.closed_at = "closed", utcnow()
+    period.end = max(period.start, min(period.end, today))  # closed early: it ends today
     session.add(period)
     session.flush()
     return Closed(period, chosen, rows, moved,

@@ -40,12 +40,9 @@ class Limits:
 
 
 def window_end(period: Period, today: date) -> date:
-    """The last day counted: today in an open period; a closed one ends when it was closed."""
-    if period.status == "open":
-        return min(period.end, today)
-    if period.closed_at is not None:
-        return max(period.start, min(period.end, period.closed_at.date()))
-    return period.end
+    """The last day counted: today in an open period; a closed one at its end (a period
+    closed early ends on the day it was closed, in the bot's timezone)."""
+    return min(period.end, today) if period.status == "open" else period.end
 
 
 def _summary_keys(start: date, end: date) -> dict[str, date]:

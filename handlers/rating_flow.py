@@ -90,7 +90,7 @@ def alert(context: Ctx, found: flow.Alert, nonce: str) -> None:
 async def start(update: Update, context: Ctx, token: str) -> None:
     """/start r_<token>: the first of three taps."""
     step = flow.start(context.session, context.actor, token, cfg=settings(context),
-                      now=datetime.now(UTC))
+                      now=datetime.now(UTC), today=context.today())
     show(context, step, edit=False)
 
 

@@ -88,13 +88,13 @@ async def to_order(update: Update, context: Ctx) -> None:
     rating_id = int(data[1])
     person_id = int(data[2]) if len(data) > 2 else None
     found = rating_orders.rating(context.session, context.actor, rating_id)
-    context.answer_button()
     if found.person_id is None and person_id is None:
         secret = context.settings.frontline_secret
         rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "ra", rating_id, p.id))]
                 for p in rating_orders.candidates(context.session, found)[:30]]
         if not rows:
             raise UsageError("ratings.no_cadres")
+        context.answer_button()  # after the refusals above
         context.send(update.callback_query.from_user.id, "ratings.pick_cadre",
                      markup=InlineKeyboardMarkup(rows))
         return
@@ -103,6 +103,7 @@ async def to_order(update: Update, context: Ctx) -> None:
                                   context.text("ratings.order_text", rating=found,
                                                project=project),
                                   today=context.today(), person_id=person_id)
+    context.answer_button()  # only once nothing can refuse any more (a refusal answers it)
     query = update.callback_query
     context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
                   message_id=query.message.message_id, reply_markup=None)

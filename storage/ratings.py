@@ -25,10 +25,15 @@ def link_by_token(session: Session, *, token: str) -> RatingLink | None:
     return session.exec(select(RatingLink).where(RatingLink.token == token)).first()
 
 
-def revoke(session: Session, *, project_id: int, person_id: int | None, at: datetime) -> int:
-    """End every live link of the target; how many were live."""
+def revoke(session: Session, *, project_ids: list[int] | None, person_id: int | None,
+           at: datetime) -> int:
+    """End every live link of the target (a person's, under any of these projects; None: all
+    projects); how many were live."""
+    where = [RatingLink.person_id == person_id]
+    if project_ids is not None:
+        where.append(RatingLink.project_id.in_(project_ids))  # type: ignore[attr-defined]
     stmt = (update(RatingLink)
-            .where(RatingLink.project_id == project_id, RatingLink.person_id == person_id,
+            .where(*where,
                    RatingLink.revoked_at.is_(None), RatingLink.expires_at > at)  # type: ignore[union-attr,operator]
             .values(revoked_at=at).execution_options(synchronize_session=False,
                                                      preserve_rowcount=True))

@@ -64,15 +64,12 @@ def period_for(session: Session, chosen: Scope, word: str | None) -> Period:
     """The named period, else the scope's open one, else its latest closed one."""
     if word:
         return periods.find(session, word)
-    for project in chosen.projects:
-        found = periods_q.open_for_project(session, project_id=project.id)
-        if found is not None:
-            return found
-    closed = [p for project in chosen.projects
-              for p in periods_q.closed_of_project(session, project_id=project.id)]
-    if not closed:
-        raise UsageError("scores.no_period")
-    return max(closed, key=lambda p: (p.end, p.id))
+    ids = [p.id for p in chosen.projects]
+    for status in ("open", "closed"):  # two queries, however many projects
+        found = periods_q.of_projects(session, project_ids=ids, status=status)
+        if found:
+            return found[0]
+    raise UsageError("scores.no_period")
 
 
 @dataclass

@@ -77,3 +77,12 @@ def closed_of_project(session: Session, *, project_id: int) -> list[Period]:
             .where(PeriodProject.project_id == project_id, Period.status == "closed")
             .order_by(Period.end, Period.id))
     return list(session.exec(stmt))
+
+
+def of_projects(session: Session, *, project_ids: list[int], status: str) -> list[Period]:
+    """Periods in a status covering any of these projects: the latest (by end) first."""
+    stmt = (select(Period).join(PeriodProject, PeriodProject.period_id == Period.id)
+            .where(PeriodProject.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   Period.status == status)
+            .distinct().order_by(Period.end.desc(), Period.id.desc()))  # type: ignore[attr-defined]
+    return list(session.exec(stmt))

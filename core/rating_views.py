@@ -123,11 +123,3 @@ def own(session: Session, person: Person, projects: list[Project], *, today: dat
                                       buckets=[w.bucket for w in wins.values()])
     return OwnRatings([(p, wins[p.id], _disclose(releases, (p.id, person.id, wins[p.id].bucket),
                                                   limits)) for p in projects], limits)
-
-
-def period_of(session: Session, period_id: int) -> RatingWindow:
-    """A closed or open period as a rating window (for scores)."""
-    period = periods_q.by_id(session, period_id=period_id)
-    if period is None:
-        raise UsageError("ratings.no_period", project="")
-    return RatingWindow(periods.period_bucket(period), period.theme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -79,17 +79,6 @@ def listing(session: Session, *, project_ids: Iterable[int] | None, states: tupl
         stmt = stmt.where(Rectification.issuer_id.in_(list(issuer_ids)))  # type: ignore[attr-defined]
     stmt = stmt.order_by(Rectification.deadline, Rectification.id).limit(limit)
     return list(session.exec(stmt).all())
-
-
-def counts_by_person(session: Session, *, project_id: int, today: date
-                     ) -> dict[int, tuple[int, int]]:
-    """person_id → (live orders, of which overdue) in the project."""
-    overdue = func.sum(case((Rectification.deadline < today, 1), else_=0))
-    stmt = (select(Rectification.person_id, func.count(Rectification.id), overdue)
-            .where(Rectification.project_id == project_id,
-                   Rectification.state.in_(LIVE))  # type: ignore[attr-defined]
-            .group_by(Rectification.person_id))
-    return {pid: (int(n), int(late or 0)) for pid, n, late in session.exec(stmt).all()}
 
 
 def live_for_projects(session: Session, *, project_ids: list[int] | None) -> list[Row]:

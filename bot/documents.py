@@ -12,8 +12,10 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
-from core import dossier_sheets, export_sheets, export_view
+from core import dossier_sheets, export_sheets, export_view, period_report
 from core.xlsx import workbook_bytes, write_workbook
+from storage.assessment_models import Period
+from storage.models import Project
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +153,6 @@ class Documents:
 def period_report_files(db: Any, documents: Documents, quota: float, doc: dict[str, Any]
                         ) -> list[tuple[str, bytes]]:
     """A ledger delivery's files: the period's 专报 for one project (kept once made)."""
-    from core import period_report
-    from storage.assessment_models import Period
-    from storage.models import Project
-
     with db.session() as session:
         period = session.get(Period, doc["period"])
         project = session.get(Project, doc["project"])

@@ -13,6 +13,7 @@ from core.errors import UsageError
 from core.people import Actor
 from core.report_text import parse_report
 from storage import dossier as dossier_q
+from storage import periods as periods_q
 from storage.assessment_models import Period, PeriodReport
 from storage.models import DailyReport, Person, Project, ReportItem
 
@@ -89,7 +90,7 @@ def closed_period(session: Session, actor: Actor, word: str | None) -> tuple[Per
     actor.require_examiner()
     period = periods.find(session, word, status="closed") if word else None
     if period is None:
-        found = periods.q.listing(session, status="closed")
+        found = periods_q.listing(session, status="closed")
         if not found:
             raise UsageError("periods.nothing", status="closed")
         period = found[0]

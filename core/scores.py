@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core import anonymity, periods, scoring
-from core.calendar import month_bounds, week_bounds, workdays
+from core.calendar import last_workday, month_bounds, week_bounds, workdays
 from core.roster import leave_days
+from core.summaries import period_key
 from storage import people as people_q
 from storage import ratings as ratings_q
 from storage import scores as q
@@ -46,18 +47,17 @@ def window_end(period: Period, today: date) -> date:
 
 
 def _summary_keys(start: date, end: date) -> dict[str, date]:
-    """The weekly and monthly prompts asked in the window → the day each was asked."""
+    """The weekly and monthly prompts asked in the window → the day each was asked (the
+    last working day of each week and month that falls inside it)."""
     keys: dict[str, date] = {}
-    day = start
-    while day <= end:
-        for kind, bounds in (("W", week_bounds), ("M", month_bounds)):
-            first, last = bounds(day)
-            days = workdays(first, last)
-            if days and start <= days[-1] <= end and day == max(first, start):
-                iso = days[-1].isocalendar()
-                keys[f"{iso.year}-W{iso.week:02d}" if kind == "W"
-                     else f"{first.year}-{first.month:02d}"] = days[-1]
-        day += timedelta(days=1)
+    for bounds, kind in ((week_bounds, "weekly"), (month_bounds, "monthly")):
+        first = bounds(start)[0]
+        while first <= end:
+            last = bounds(first)[1]
+            asked = last_workday(first, last)
+            if asked is not None and start <= asked <= end:
+                keys[period_key(kind, asked)] = asked
+            first = last + timedelta(days=1)
     return keys
 
 

@@ -7,11 +7,12 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from core import projects, scores
+from core import projects, score_views, scores
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
 from core.posts import ReportMessage
+from core.projects import Project
 from handlers.context import Ctx
 
 _DURATION = re.compile(r"^(\d{1,3})d$")
@@ -90,3 +91,18 @@ def limits(context: Ctx) -> scores.Limits:
     s = context.settings
     return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
                          s.frontline_excellent_quota)
+
+
+def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Project | None]:
+    """`[project|domain] [period]` (a lone word is the period when it names no scope), and
+    the group's project as the default scope."""
+    args = list(context.args or [])
+    if len(args) > 2:
+        raise UsageError(usage)
+    word, period_word = [*args, None, None][:2]
+    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
+        word, period_word = None, args[0]
+    row = context.chat_row
+    group = (projects.project_for_chat(context.session, row)
+             if row is not None and row.project_id else None)
+    return word, period_word, group

@@ -12,7 +12,7 @@ from core import dossier_view, export_view, imports, people, period_report, scor
 from core.buttons import sign, verify
 from core.errors import UsageError
 from core.import_rows import MAX_BYTES, parse_import, template_workbook
-from handlers.args import limits
+from handlers.args import limits, scope_words
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -73,19 +73,16 @@ async def dossier(update: Update, context: Ctx) -> None:
 
 async def export(update: Update, context: Ctx) -> None:
     """/export [project|domain] [period]: the 两表一单 and 整改台账 as one workbook."""
-    args = list(context.args or [])
-    if len(args) > 2:
-        raise UsageError("usage.export")
-    word, period_word = [*args, None, None][:2]
-    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
-        word, period_word = None, args[0]
-    scope = export_view.check(context.session, context.actor, word, period_word)
+    word, period_word, group = scope_words(context, "usage.export")
+    scope = export_view.check(context.session, context.actor, word, period_word,
+                              group_project=group)
     documents = context.services.documents
     context.reply("files.export_coming", scope=scope)
     # The figures of thousands of cadres are read off the event loop, in a session of its own.
     send(context, f"{documents.export_name(scope)}.xlsx",
          partial(documents.export_for, context.actor, word, period_word,
-                 today=context.today(), limits=limits(context), tz=context.tz()))
+                 today=context.today(), limits=limits(context), tz=context.tz(),
+                 group_project=group))
 
 
 async def import_(update: Update, context: Ctx) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import cadre_view, people, projects, score_views
+from core import cadre_view, people, score_views
 from core.errors import UsageError
-from handlers.args import limits
+from handlers.args import limits, scope_words
 from handlers.context import Ctx
 from handlers.files import chart_button
 
@@ -16,15 +16,7 @@ MSG = filters.UpdateType.MESSAGE
 
 def _view(context: Ctx) -> score_views.ScoresView:
     """[project|domain] [period] → the scores of that scope in that period."""
-    args = list(context.args or [])
-    if len(args) > 2:
-        raise UsageError("usage.scores")
-    word, period_word = [*args, None, None][:2]
-    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
-        word, period_word = None, args[0]
-    row = context.chat_row
-    group_project = (projects.project_for_chat(context.session, row)
-                     if row is not None and row.project_id else None)
+    word, period_word, group_project = scope_words(context, "usage.scores")
     return score_views.view(context.session, context.actor, word, period_word,
                             group_project=group_project, today=context.today(),
                             limits=limits(context), tz=context.tz())

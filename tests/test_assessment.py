@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from core.calendar import workdays
@@ -25,6 +24,7 @@ from storage.assessment_models import (
 )
 from storage.models import Membership, Milestone, Person, Project
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
+from tests.auxil.statements import statements
 from tests.test_commands import EXAMINER
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 from tests.test_periods import NOV, fill_reports
@@ -251,19 +251,6 @@ async def test_scores_show_every_part_with_the_figures_it_came_from(harness) -> 
         assert line in text, line
 
 
-async def _statements(h, text: str) -> int:
-    count = 0
-
-    def counter(*_args) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(h.db.engine, "before_cursor_execute", counter)
-    try:
-        await h.feed(say(private(ADMIN), ADMIN, text))
-    finally:
-        event.remove(h.db.engine, "before_cursor_execute", counter)
-    return count
 
 
 def _cadres(h, project: str, count: int, base_tg: int) -> None:
@@ -299,8 +286,8 @@ async def test_scores_cost_the_same_statements_for_5_and_50_cadres(harness) -> N
         s.add_all(Grade(period_id=period.id, person_id=p.id, examiner_id=examiner.id,
                         score=60 + p.id % 40)
                   for p in s.exec(select(Person).where(Person.tg_id >= 7_000_000)))
-    small = await _statements(harness, "/scores 小项目")
-    big = await _statements(harness, "/scores 大项目")
+    small = await statements(harness, "/scores 小项目")
+    big = await statements(harness, "/scores 大项目")
     assert small == big
     assert "大项目49" in "".join(harness.texts(ADMIN.id)[-3:])
 

@@ -6,13 +6,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from bot.render import size
 from core.calendar import week_bounds
 from storage.models import Chat, DailyReport, Membership, Person, Project, ReportItem
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
+from tests.auxil.statements import statements
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 
 LISI = make_user(2002, "李四", "lisi")
@@ -173,27 +173,14 @@ def _district(h, project: str, cadres: int, base_tg: int) -> None:
                 day += timedelta(days=1)
 
 
-async def _statements(h, text: str) -> int:
-    count = 0
-
-    def counter(*_args) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(h.db.engine, "before_cursor_execute", counter)
-    try:
-        await h.feed(say(private(ADMIN), ADMIN, text))
-    finally:
-        event.remove(h.db.engine, "before_cursor_execute", counter)
-    return count
 
 
 async def test_summary_month_costs_the_same_statements_for_5_and_50_cadres(harness) -> None:
     await setup_project(harness)
     _district(harness, "小项目", 5, 7_000_000)
     _district(harness, "大项目", 50, 8_000_000)
-    small = await _statements(harness, "/summary 小项目 month")
-    big = await _statements(harness, "/summary 大项目 month")
+    small = await statements(harness, "/summary 小项目 month")
+    big = await statements(harness, "/summary 大项目 month")
     assert small == big
     assert "大项目49" in harness.texts(ADMIN.id)[-1] or any(
         "大项目49" in t for t in harness.texts(ADMIN.id))
@@ -203,9 +190,9 @@ async def test_missing_and_my_cost_the_same_statements_for_5_and_50_cadres(harne
     await setup_project(harness)
     _district(harness, "小项目", 5, 7_000_000)
     _district(harness, "大项目", 50, 8_000_000)
-    assert await _statements(harness, "/missing 小项目") == await _statements(
+    assert await statements(harness, "/missing 小项目") == await statements(
         harness, "/missing 大项目")
-    assert await _statements(harness, "/summary 小项目 week") == await _statements(
+    assert await statements(harness, "/summary 小项目 week") == await statements(
         harness, "/summary 大项目 week")
 
 

@@ -9,17 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # openpyxl is imported where a file is built, never by an idle bot
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -28,9 +27,14 @@ WIDTH_MIN = 6
 WIDTH_MAX = 60
 SHEET_NAME_MAX = 31
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl's
+
+
+@cache
+def _styles() -> tuple[Font, Font, PatternFill]:
+    """The title font, the header font and the header fill."""
+    from openpyxl.styles import Font, PatternFill
+    return Font(bold=True, size=14), Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
 # A spreadsheet program may read these leading characters as the start of a formula.
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@＝＋－＠]")
@@ -50,6 +54,7 @@ class Sheet:
 
 def write_workbook(sheets: Iterable[Sheet], target: str | Path | BinaryIO) -> None:
     """Write the sheets, in order, to a path or a binary file object."""
+    from openpyxl import Workbook
     wb = Workbook(write_only=True)
     count = 0
     for sheet in sheets:
@@ -94,6 +99,8 @@ def _sheet_name(name: str) -> str:
 
 def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     """Fit the columns to the headers and the first rows, then stream every row."""
+    from openpyxl.utils import get_column_letter
+    title_font, header_font, header_fill = _styles()
     rows = iter(sheet.rows)
     head = list(islice(rows, WIDTH_SAMPLE))
     ncols = max([len(sheet.headers), *(len(r) for r in head)])
@@ -108,9 +115,9 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     if fixed:
         ws.freeze_panes = f"A{fixed + 1}"  # before the first append: the sheet view goes first
     if sheet.title:
-        ws.append([_styled(ws, sheet.title, font=TITLE_FONT)])
+        ws.append([_styled(ws, sheet.title, font=title_font)])
     if sheet.headers:
-        ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in sheet.headers])
+        ws.append([_styled(ws, h, font=header_font, fill=header_fill) for h in sheet.headers])
     row_no = fixed
 
     formats = sheet.number_formats
@@ -156,6 +163,7 @@ def _styled(ws: WriteOnlyWorksheet, text: str, *, font: Font,
 
 def _text(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     """A cell that always holds text, even when it starts like a formula."""
+    from openpyxl.cell import WriteOnlyCell
     cell = WriteOnlyCell(ws)
     cell.value = clean_text(text)
     cell.data_type = "s"
@@ -166,6 +174,7 @@ def _text(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
 
 def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None) -> object:
     """Turn a Python value into a typed cell: numbers, dates, booleans, or text."""
+    from openpyxl.cell import WriteOnlyCell
     if value is None:
         return None
     if isinstance(value, str):

@@ -133,6 +133,8 @@ class Inbox:
                 if self._fail(update_id, error, sealed=sealed) != "dead":
                     return  # tried again on the next pass; replies wait for success
                 scope.outgoing = self._internal_error(update, scope) if scope else []
+        if scope is not None:
+            scope.outgoing = self._one_answer(update, scope)
         if scope is not None and scope.outgoing:
             self.sender.submit(scope.outgoing)
         if scope is not None and scope.planned and scope.error is None and self.on_planned:
@@ -155,6 +157,23 @@ class Inbox:
         return [Outgoing("send_message", {"chat_id": message.chat_id,
                                           "text": renderer.text("errors.internal"),
                                           "parse_mode": "HTML"}, chat_id=message.chat_id)]
+
+    def _one_answer(self, update: Update, scope: UpdateScope) -> list[Outgoing]:
+        """A button press is answered exactly once (SPEC §11), whatever happened to it: the
+        last answer queued wins (an error's line over a nested re-run's), a press nothing
+        answered gets a silent one, a press that failed for good gets the one line."""
+        query = update.callback_query
+        calls = scope.outgoing
+        if query is None:
+            return calls
+        answers = [o for o in calls if o.method == "answer_callback_query"]
+        rest = [o for o in calls if o.method != "answer_callback_query"]
+        if answers:
+            return [answers[-1], *rest]
+        kwargs: dict = {"callback_query_id": query.id}
+        if scope.error is not None and not isinstance(scope.error, UserError):
+            kwargs["text"] = self.app.bot_data.renderer.text("errors.internal")[:200]
+        return [Outgoing("answer_callback_query", kwargs), *rest]
 
     def prune(self) -> int:
         with self.db.session() as session:

@@ -56,7 +56,8 @@ async def period(update: Update, context: Ctx) -> None:
 
 async def open_review(update: Update, context: Ctx) -> None:
     """The "3+1" button: open the proposed 回头看 period over the same projects."""
-    _p, period_id = verify(context.settings.frontline_secret, update.callback_query.data or "")
+    _p, period_id = verify(context.settings.frontline_secret,
+                           update.callback_query.data or "", parts=2)
     opened = periods.open_review(context.session, context.actor, int(period_id),
                                  context.text("periods.review_theme"), today=context.today())
     query = update.callback_query

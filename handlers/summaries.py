@@ -66,7 +66,8 @@ async def monthly(update: Update, context: Ctx) -> None:
 async def choose_project(update: Update, context: Ctx) -> None:
     """A press on the project question of a private /weekly or /monthly."""
     query = update.callback_query
-    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret,
+                                           query.data or "", parts=3)
     outcome = summaries.answer_choice(context.session, context.actor, int(pending_id),
                                       int(project_id), default_tz=context.settings.frontline_tz)
     context.answer_button()

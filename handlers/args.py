@@ -7,7 +7,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from core import projects, score_views, scores
+from core import deadlines, projects, score_views, scores
 from core.buttons import sign
 from core.errors import UsageError
 from core.people import UserInfo
@@ -29,12 +29,11 @@ def command_text(message: Message | None) -> str:
 
 
 def parse_date(value: str) -> date:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError("errors.bad_date", value=value) from None
+    """A date word (`2026-12-31`); a date that does not exist says so."""
+    day = deadlines.as_date(value)
+    if day is None:
+        raise UsageError("errors.bad_date", value=value)
+    return day
 
 
 def parse_days(value: str) -> int:

@@ -7,11 +7,11 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from core import assessment, orders, people, periods, score_views
+from core import assessment, deadlines, orders, people, periods, score_views
 from core.buttons import sign, verify
 from core.errors import UsageError
 from handlers import files
-from handlers.args import command_text, limits, parse_date
+from handlers.args import command_text, limits
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -29,8 +29,8 @@ async def period(update: Update, context: Ctx) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
     if action == "open" and len(args) >= 4:
-        opened = periods.open_(context.session, context.actor, args[1], parse_date(args[2]),
-                               parse_date(args[3]), args[4:])
+        start, end = deadlines.period_dates(args[2], args[3], context.today())
+        opened = periods.open_(context.session, context.actor, args[1], start, end, args[4:])
         context.reply("periods.opened", view=opened)
     elif action == "list" and len(args) == 1:
         context.reply_long("periods.listing", rows=periods.listing(context.session,

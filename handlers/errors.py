@@ -14,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from core.buttons import sign
-from core.errors import Ambiguous, UsageError, UserError
+from core.common.buttons import sign
+from core.common.errors import Ambiguous, UsageError, UserError
 from handlers.context import CURRENT, Ctx
 
 log = logging.getLogger(__name__)

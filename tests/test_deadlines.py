@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from storage.assessment_models import Period
-from storage.models import Milestone
+from storage.tables.assessment import Period
+from storage.tables.org import Milestone
 from tests.auxil.factories import private
 from tests.auxil.order_world import (
     ADMIN,

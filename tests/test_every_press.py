@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from core.buttons import sign
+from core.common.buttons import sign
 from tests.auxil.factories import button_press, make_message, private
 from tests.auxil.order_world import (
     CADRE,

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.assessment import boards, cadre_view, scores, stages
-from core.common.calendar import workdays
 from core.common.errors import UsageError
 from core.org.people import Actor
-from core.org.roster import leave_days
+from core.reporting.attendance import DayRecord
 from storage import cadre_records as cadre_records_q
 from storage import figures as figures_q
 from storage import orders as orders_q
@@ -23,22 +22,12 @@ from storage.tables import Period, Person, Project, Rectification
 
 
 @dataclass
-class DayCounts:
-    """A cadre's working days in the window: on time, late, missing, on leave."""
-
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-    leave: int = 0
-
-
-@dataclass
 class ExportView:
     scope: boards.Scope
     period: Period
     end: date
     rows: list[scores.CadreScore]
-    days: dict[int, DayCounts]
+    days: dict[int, DayRecord]  # the record the scores were counted from
     progress: dict[int, int]
     stars: Counter
     orders: list[tuple[Rectification, Person, Person | None, Project, int]]  # …, events
@@ -77,7 +66,7 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
     history = figures_q.stages(session, person_ids=[r.person.id for r in rows])
     for row in rows:  # the 三期管理 column of 履职评价单
         row.stage = stages.current(history.get(row.person.id, []))
-    days = _days(session, ids, rows, period.start, end)
+    days = _days(session, rows, chosen.projects, period, tz)
     progress = reports_q.latest_progress_of_projects(session, project_ids=ids,
                                                      start=period.start, end=end)
     stars = Counter(report.person_id for report, _p in cadre_records_q.stars_between(
@@ -91,23 +80,12 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
                       frozen=period.status == "closed", in_period=in_period, today=today)
 
 
-def _days(session: Session, project_ids: list[int], rows: list[scores.CadreScore],
-          start: date, end: date) -> dict[int, DayCounts]:
-    """On time / late / on leave per cadre over the window's working days; missing is what
-    the score counted (working days since joining, less leave) not reported."""
-    status = reports_q.day_status_of_projects(session, project_ids=project_ids, start=start,
-                                              end=end)
-    away = leave_days(session, [r.person for r in rows], start, end)
-    days = workdays(start, end)
-    found = {}
-    for row in rows:
-        pid, counts = row.person.id, DayCounts()
-        for day in days:
-            if day in away.get(pid, set()):
-                counts.leave += 1
-            elif (pid, day) in status:
-                counts.on_time += status[(pid, day)]
-                counts.late += not status[(pid, day)]
-        counts.missing = max(0, row.score.figures.workdays - row.score.figures.reported)
-        found[pid] = counts
-    return found
+def _days(session: Session, rows: list[scores.CadreScore], projects: list[Project],
+          period: Period, tz: ZoneInfo) -> dict[int, DayRecord]:
+    """Each cadre's working-day record, as the score counted it (frozen with a closed
+    period); scores frozen before the record was kept whole are counted again."""
+    found = {r.person.id: DayRecord(f.on_time, f.late, f.missing, f.leave)
+             for r in rows if (f := r.score.figures).on_time + f.late == f.reported}
+    if len(found) < len(rows):
+        found = scores.day_records(session, projects, period, end=period.end, tz=tz) | found
+    return {r.person.id: found.get(r.person.id, DayRecord()) for r in rows}

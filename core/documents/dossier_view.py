@@ -94,12 +94,14 @@ def build(session: Session, actor, person: Person, *, today: date,  # type: igno
 
 def _months(session: Session, person: Person, project_ids: list[int],
             reports: list[DailyReport], today: date, tz: ZoneInfo) -> list[MonthLine]:
-    """Reports month by month, with the working days reported / expected (the one record:
-    core.reporting.attendance)."""
-    if not reports:
+    """Reports month by month since the first report or joining, with the working days
+    reported / expected (the one record: core.reporting.attendance)."""
+    joined = scores.joined_days(session, project_ids, tz).get(person.id)
+    starts = [d for d in (reports[0].local_date if reports else None, joined) if d]
+    if not starts:
         return []
-    first = reports[0].local_date.replace(day=1)
-    joined = scores.joined_days(session, project_ids, tz).get(person.id, first)
+    first = min(starts).replace(day=1)
+    joined = joined or first
     by_day = attendance.daily(session, {person.id: joined}, project_ids=project_ids,
                               start=first, end=today)
     by_month: dict[str, list[DailyReport]] = defaultdict(list)

@@ -296,6 +296,21 @@ async def test_scores_cost_the_same_statements_for_5_and_50_cadres(harness) -> N
     assert "大项目49" in "".join(harness.texts(ADMIN.id)[-3:])
 
 
+async def test_every_view_of_the_record_costs_the_same_statements_for_5_and_50_cadres(
+        harness) -> None:
+    """The working-day record is SQL aggregates: /ranking, /cadre, /export and /my cost a
+    fixed number of statements, whatever the number of cadres."""
+    await district(harness, period=None)
+    _cadres(harness, "小项目", 5, 7_000_000)
+    _cadres(harness, "大项目", 50, 8_000_000)
+    await harness.feed(say(private(ADMIN), ADMIN, f"/period open 攻坚季 {NOV[0]} {NOV[1]}"))
+    for small, big in (("/ranking 小项目", "/ranking 大项目"), ("/cadre 小项目0", "/cadre 大项目0"),
+                       ("/export 小项目", "/export 大项目")):
+        assert await statements(harness, small) == await statements(harness, big), small
+    assert await statements(harness, "/my", make_user(7_000_000, "小项目0")) == await statements(
+        harness, "/my", make_user(8_000_000, "大项目0"))
+
+
 # --- grades within the scope asked ----------------------------------------------------------
 
 def graded_cadres(h, project: str, grades: dict[str, int]) -> None:

@@ -120,6 +120,7 @@ class Documents:
         return {"title": self._t("export_title", scope=view.scope.name,
                                  period=view.period, end=view.end, in_period=view.in_period),
                 "achievements": self._list("export_achievements"),
+                "kinds": self._list("export_kinds"),
                 "diligence": self._list("export_diligence"),
                 "evaluation": self._list("export_evaluation"),
                 "ledger": self._list("export_ledger"), "states": self._map("states"),

@@ -3,9 +3,11 @@ scope and a period; every figure from the scores' SQL aggregates, ratings throug
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -35,6 +37,10 @@ class ExportView:
     in_period: bool = True
     today: date | None = None
     notes: dict = field(default_factory=dict)
+    # (person_id, day, text, starred) of the 完成 lines, cadre by cadre in `rows` order, then
+    # by day: read anew, streamed, each time the workbook is written
+    achievements: Callable[[], Iterator[tuple[int, date, str, bool]]] = lambda: iter(())
+    milestones: dict[int, list[tuple[date, date, str]]] = field(default_factory=dict)  # met
 
 
 def check(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
@@ -75,9 +81,33 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
                                                                "closed", "cancelled"),
                              limit=100_000)
     events = orders_q.event_counts(session, order_ids=[o.id for o, *_r in found])
+    order = [r.person.id for r in rows]
+    met: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
+    for pid, due, done_at, text in cadre_records_q.milestones_met(
+            session, person_ids=order, project_ids=ids,
+            start=datetime.combine(period.start, time(), tz),
+            end=datetime.combine(end + timedelta(days=1), time(), tz)):
+        met[pid].append((done_at.astimezone(tz).date(), due, text))
     return ExportView(chosen, period, end, rows, days, progress, stars,
                       [(o, c, i, p, events.get(o.id, 0)) for o, c, i, p in found],
-                      frozen=period.status == "closed", in_period=in_period, today=today)
+                      frozen=period.status == "closed", in_period=in_period, today=today,
+                      achievements=_streamed(session.get_bind(), order, ids, period.start,
+                                             end),
+                      milestones=dict(met))
+
+
+def _streamed(engine: Any, order: list[int], project_ids: list[int], start: date, end: date
+              ) -> Callable[[], Iterator[tuple[int, date, str, bool]]]:
+    """The 完成 lines as a source read in its own session while the sheet is written, so
+    the export's memory stays flat however many lines there are."""
+
+    def rows() -> Iterator[tuple[int, date, str, bool]]:
+        with Session(engine) as session:
+            yield from cadre_records_q.achievements(session, order=order,
+                                                    project_ids=project_ids, start=start,
+                                                    end=end)
+
+    return rows
 
 
 def _days(session: Session, rows: list[scores.CadreScore], projects: list[Project],

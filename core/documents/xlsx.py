@@ -26,6 +26,7 @@ WIDTH_SAMPLE = 200
 WIDTH_MIN = 6
 WIDTH_MAX = 60
 SHEET_NAME_MAX = 31
+A4 = 9  # the paper size code of A4 in a workbook's page setup
 
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl's
 
@@ -114,6 +115,8 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     fixed = (1 if sheet.title else 0) + (1 if sheet.headers else 0)
     if fixed:
         ws.freeze_panes = f"A{fixed + 1}"  # before the first append: the sheet view goes first
+        ws.print_title_rows = f"1:{fixed}"  # every printed page repeats title and header
+    _print_on_a4(ws)
     if sheet.title:
         ws.append([_styled(ws, sheet.title, font=title_font)])
     if sheet.headers:
@@ -127,6 +130,15 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     if sheet.headers:
         last = get_column_letter(len(sheet.headers))
         ws.auto_filter.ref = f"A{header_row}:{last}{row_no}"
+
+
+def _print_on_a4(ws: WriteOnlyWorksheet) -> None:
+    """A4 landscape, the columns fitted to the page width, as many pages down as it takes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]], ncols: int) -> list[float]:

@@ -9,11 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from core.assessment import boards, scores
 from core.common import deadlines
-from core.common.buttons import sign
+from core.common.buttons import sign, verify
 from core.common.errors import UsageError
 from core.org import projects
 from core.org.people import UserInfo
 from core.org.projects import Project
+from core.ratings import anonymity
+from core.reporting import posts
 from core.reporting.posts import ReportMessage
 from handlers.context import Ctx
 
@@ -69,6 +71,31 @@ def ask_project(context: Ctx, prefix: str, key: str, pending_id: int, candidates
     context.reply(key, markup=InlineKeyboardMarkup(rows))
 
 
+def file_post(context: Ctx, text: str, pipeline: posts.Pipeline, *, question: str,
+              prefix: str, **extra: object) -> posts.Recorded | None:
+    """File the update's message as a post (report or recap); None when asked which project."""
+    message = context.tg_update.effective_message
+    outcome = posts.file(context.session, context.actor, context.chat_row,
+                         post_of(message, text), pipeline, private=message.chat.type == "private",
+                         default_tz=context.settings.frontline_tz, **extra)
+    if isinstance(outcome, posts.Question):
+        ask_project(context, prefix, question, outcome.pending_id, outcome.projects)
+        return None
+    return outcome
+
+
+def choose_project(context: Ctx, pipeline: posts.Pipeline) -> posts.Recorded:
+    """A press on the project question of a private post: file it there."""
+    query = context.tg_update.callback_query
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "",
+                                           parts=3)
+    outcome = posts.answer_choice(context.session, context.actor, int(pending_id),
+                                  int(project_id), pipeline,
+                                  default_tz=context.settings.frontline_tz)
+    context.answer_button()
+    return outcome
+
+
 def post_of(message: Message, text: str) -> ReportMessage:
     """A report or answer as core takes it: where, when, what (and the photo, if any)."""
     return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
@@ -87,11 +114,15 @@ def projects_for(context: Ctx, name: str | None) -> list[projects.Project]:
     return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
 
 
-def limits(context: Ctx) -> scores.Limits:
-    """The anonymity thresholds and the 优秀 quota, from the settings."""
+def thresholds(context: Ctx) -> anonymity.Thresholds:
+    """The anonymity thresholds of SPEC §6, from the settings."""
     s = context.settings
-    return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
-                         s.frontline_excellent_quota)
+    return anonymity.Thresholds(s.frontline_anon_min, s.frontline_anon_min_comments)
+
+
+def grading(context: Ctx) -> scores.Grading:
+    """The anonymity thresholds and the 优秀 quota, from the settings."""
+    return scores.Grading(thresholds(context), context.settings.frontline_excellent_quota)
 
 
 def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Project | None]:

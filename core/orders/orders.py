@@ -12,8 +12,8 @@ from core.common.errors import Refused, UsageError
 from core.orders import rules
 from core.org import trail
 from core.org.people import Actor
+from core.reporting.posts import project_clock
 from core.reporting.report_text import parse_report
-from core.reporting.reports import project_clock
 from storage import orders as orders_q
 from storage import people as people_q
 from storage import projects as projects_q
@@ -91,7 +91,7 @@ def check(actor: Actor, order: Rectification, action: str) -> tuple[str, str]:
     else:
         actor.require_examiner(order.project_id)
     if action == "ok" and order.state == "closed" and order.reviewed_at is not None:
-        raise UsageError("orders.already_reviewed", number=order.number)  # a stale 无反弹
+        raise UsageError("orders.already_rechecked", number=order.number)  # a stale 无反弹
     try:
         return role, rules.transition(order.state, action, role)
     except rules.Refusal as refusal:
@@ -192,7 +192,7 @@ def show(session: Session, actor: Actor, number: str, *, today: date,
     if not (actor.person is not None and actor.person.id == cadre.id):
         actor.require_examiner(project.id)
     report = orders_q.report_of(session, report_id=order.report_id) if order.report_id else None
-    tz = project_clock(session, project, default_tz)[0]
+    tz = project_clock(session, project, default_tz).tz
     return OrderView(order, cadre, issuer, project, orders_q.events(session, order_id=order.id),
                      report, today, tz)
 
@@ -253,7 +253,7 @@ def report_for_reply(session: Session, *, chat_id: int, message_id: int) -> Dail
 
 def live_by_person(session: Session, *, project_id: int, today: date
                    ) -> dict[int, list[OrderLine]]:
-    """person id → their live orders in the project (for /summary and the digests)."""
+    """person id → their live orders in the project (for /summary and the prompts)."""
     found: dict[int, list[OrderLine]] = {}
     for o, c, _i, p in orders_q.listing(session, project_ids=[project_id], states=rules.LIVE,
                                  limit=10_000):

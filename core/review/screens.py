@@ -16,10 +16,10 @@ from core.orders import orders
 from core.org import periods
 from core.org.people import Actor
 from core.org.roster import reporters
-from core.ratings import views
+from core.ratings import anonymity, views
 from core.reporting import attendance
+from core.reporting.posts import project_clock
 from core.reporting.report_text import first_line
-from core.reporting.reports import project_clock
 from core.review.windows import Window, parse_window
 from storage import people as people_q
 from storage import projects as projects_q
@@ -82,10 +82,10 @@ class SummaryView:
 
 def summary(session: Session, actor: Actor, project: Project, token: str | None, *,
             now: datetime, default_tz: str, admins: frozenset[int],
-            limits: views.Thresholds | None = None) -> SummaryView:
+            thresholds: anonymity.Thresholds | None = None) -> SummaryView:
     """Per cadre what they reported, milestones, the reporting rate; "today" is the project's."""
     actor.require_examiner(project.id)
-    tz, _nudge = project_clock(session, project, default_tz)
+    tz = project_clock(session, project, default_tz).tz
     today = now.astimezone(tz).date()
     window = _window(session, project, token, today)
     roster = reporters(session, project.id, admins, tz)
@@ -106,11 +106,11 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     daily = attendance.daily(session, cadres, project_ids=[project.id], start=window.start,
                              end=window.end)
     ratings = None
-    if limits is not None:  # the fixed rating window holding the summary's (SPEC §6)
+    if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
             session, actor, project,
             window.kind if window.kind[0].isdigit() or window.kind == "period" else None,
-            today=today, limits=limits)
+            today=today, thresholds=thresholds)
     return SummaryView(project=project, window=window, workdays=len(days),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
@@ -177,7 +177,7 @@ def missing(session: Session, actor: Actor, project: Project, *, now: datetime,
             default_tz: str, admins: frozenset[int]) -> MissingView:
     """Who has not reported today (the project's today); nobody on a non-working day."""
     actor.require_examiner(project.id)
-    tz = project_clock(session, project, default_tz)[0]
+    tz = project_clock(session, project, default_tz).tz
     today = now.astimezone(tz).date()
     if not is_workday(today):
         return MissingView(project, today, False, [], [], 0)
@@ -208,11 +208,11 @@ class MyView:
 
 
 def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit: int = 7,
-       limits: views.Thresholds | None = None) -> MyView:
+       thresholds: anonymity.Thresholds | None = None) -> MyView:
     """My recent reports and my streak of reported working days (in my project's timezone)."""
     person = actor.require_person()
     projects = people_q.projects_of(session, person_id=person.id)
-    tz = project_clock(session, projects[0], default_tz)[0] if projects else ZoneInfo(default_tz)
+    tz = project_clock(session, projects[0], default_tz).tz if projects else ZoneInfo(default_tz)
     today = now.astimezone(tz).date()
     dates = reports_q.report_dates(session, person_id=person.id, since=today - timedelta(days=400))
     streak, day = 0, today
@@ -234,5 +234,6 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
                   recent=reports_q.recent(session, person_id=person.id, limit=limit), streak=streak,
                   today_reported=today in dates,
                   orders=orders.open_for(session, person, today=today),
-                  ratings=views.own(session, person, projects, today=today,
-                                           limits=limits) if limits and projects else None)
+                  ratings=(views.own(session, person, projects, today=today,
+                                     thresholds=thresholds)
+                           if thresholds and projects else None))

@@ -11,9 +11,9 @@ from sqlmodel import select
 from telegram import User
 
 from storage.tables import Membership
+from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
 from tests.auxil.factories import button_press, make_message, make_user, message_update, private
 from tests.auxil.offline import BOT
-from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 
 TZ = ZoneInfo("Asia/Shanghai")
 BOT_USER = User(BOT["id"], BOT["first_name"], True, username=BOT["username"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, column, exists, func, select, true, values
+from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, true, values
 from sqlmodel import Session
 
 from storage.tables import DailyReport, Leave
@@ -62,11 +62,16 @@ def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_proje
     match = and_(reported.c.person_id == seat.c.person_id, reported.c.local_date == day.c.day)
     if per_project:
         match = and_(match, reported.c.project_id == seat.c.project_id)
-    away = exists().where(Leave.person_id == seat.c.person_id,  # type: ignore[arg-type]
-                          Leave.start <= day.c.day, Leave.end >= day.c.day)
+    gone = (select(Leave.person_id, day.c.day).distinct()
+            .join(day, and_(day.c.day >= Leave.start, day.c.day <= Leave.end))
+            .where(Leave.person_id.in_(select(seat.c.person_id)))  # type: ignore[attr-defined]
+            .subquery("gone"))
+    away = gone.c.person_id.is_not(None)
     did = reported.c.on_time.is_not(None)
     parts = (func.sum(case((reported.c.on_time == 1, 1), else_=0)),
              func.sum(case((reported.c.on_time == 0, 1), else_=0)),
              func.sum(case((did, 0), (away, 0), (day.c.day >= seat.c.joined, 1), else_=0)),
              func.sum(case((did, 0), (away, 1), else_=0)))
-    return seat.join(day, true()).outerjoin(reported, match), parts, seat, day
+    grid = (seat.join(day, true()).outerjoin(reported, match)
+            .outerjoin(gone, and_(gone.c.person_id == seat.c.person_id, gone.c.day == day.c.day)))
+    return grid, parts, seat, day

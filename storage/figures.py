@@ -55,18 +55,6 @@ def done_items(session: Session, *, project_ids: list[int], start: date, end: da
     return dict(session.exec(stmt).all())  # type: ignore[arg-type]
 
 
-def reported_days(session: Session, *, project_ids: list[int], days: list[date]
-                  ) -> list[tuple[int, date]]:
-    """(person_id, day) for each working day someone reported (any of these projects)."""
-    if not days:
-        return []
-    stmt = (select(DailyReport.person_id, DailyReport.local_date).distinct()
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted = set(days)
-    return [(pid, day) for pid, day in session.exec(stmt).all() if day in wanted]
-
-
 def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]
                        ) -> dict[int, int]:
     """person_id → weekly and monthly answers for these period keys."""
@@ -123,20 +111,3 @@ def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn)  # type: ignore[attr-defined]
             .group_by(DailyReport.project_id, DailyReport.person_id))
     return {(pr, pe): day for pr, pe, day in session.exec(stmt).all()}
-
-
-def reported_in(session: Session, *, project_ids: list[int], days: list[date]
-                ) -> dict[tuple[int, int], int]:
-    """(project_id, person_id) → how many of these days they reported (each day once)."""
-    if not days:
-        return {}
-    stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
-            .distinct()
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted: set[date] = set(days)
-    found: dict[tuple[int, int], int] = {}
-    for project_id, person_id, day in session.exec(stmt).all():
-        if day in wanted:
-            found[(project_id, person_id)] = found.get((project_id, person_id), 0) + 1
-    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, func, insert
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from storage import upsert
@@ -35,28 +35,6 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
         session.connection().execute(insert(_ITEMS), [
             {"report_id": report_id, "kind": kind, "position": position, "text": text}
             for position, (kind, text) in enumerate(items)])
-
-
-def day_status(session: Session, *, project_id: int, start: date, end: date
-               ) -> dict[tuple[int, date], bool]:
-    """(person_id, local_date) → whether any report that day was on time."""
-    stmt = (select(DailyReport.person_id, DailyReport.local_date,
-                   func.max(cast(DailyReport.on_time, Integer)))
-            .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
-                   DailyReport.local_date >= start, DailyReport.local_date <= end)
-            .group_by(DailyReport.person_id, DailyReport.local_date))
-    return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
-
-
-def day_status_of_projects(session: Session, *, project_ids: list[int], start: date, end: date
-                           ) -> dict[tuple[int, date], bool]:
-    """(person_id, local_date) → whether any report that day (to these projects) was on time."""
-    stmt = (select(DailyReport.person_id, DailyReport.local_date,
-                   func.max(cast(DailyReport.on_time, Integer)))
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= start, DailyReport.local_date <= end)
-            .group_by(DailyReport.person_id, DailyReport.local_date))
-    return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
 
 
 def latest_progress_of_projects(session: Session, *, project_ids: list[int], start: date,
@@ -156,4 +134,3 @@ def leaves_between(session: Session, *, person_ids: list[int], start: date, end:
     stmt = select(Leave).where(Leave.person_id.in_(person_ids),  # type: ignore[attr-defined]
                                Leave.start <= end, Leave.end >= start)
     return list(session.exec(stmt))
-

@@ -16,9 +16,9 @@ from storage.models import Person, Project
 from storage.rating_models import Rating, RatingLink
 
 THEME = "项目攻坚季"
-GRADES = (92, 78, 85, 66, 88, 58, 90, 74, 81, 70, 62, 86, 77)
+GRADES = (92, 78, 85, 66, 88, 52, 90, 74, 81, 70, 62, 86, 77)
 # (cadre index, working days before today, points, text)
-NOTES = ((0, 26, 3, "主动协调管线迁改，现场解决问题"), (5, 12, -2, "质量巡查发现整改不及时"),
+NOTES = ((0, 26, 3, "主动协调管线迁改，现场解决问题"), (5, 12, -4, "质量巡查发现整改不及时"),
          (6, 19, 4, "带头入户做群众工作"), (11, 8, 2, "窗口服务获企业书面表扬"),
          (2, 15, 0, "现场查看路基填筑，台账清楚"))
 COMMENTS = (None, "办事效率高", "态度很好", "有问题能及时回应", "希望再快一些", "跑一次就办成了")
@@ -109,7 +109,7 @@ def _ratings(session: Session, rng: random.Random, projects: list[Project],
     """Enough anonymous ratings for two cadres and one project to pass the threshold, given
     on days after the cadre joined, released as they came in."""
     bucket, count = f"P{period.id}", 0
-    targets = [(projects[0].id, 0, 9), (projects[4].id, 11, 7), (projects[2].id, None, 6)]
+    targets = [(projects[0].id, 0, 10), (projects[4].id, 11, 7), (projects[2].id, None, 6)]
     for project_id, index, n in targets:
         first = joined[index] if index is not None else period.start
         span = (story.ago(1) - first).days

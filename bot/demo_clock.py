@@ -1,4 +1,4 @@
-"""The demo's story clock: every row the demo makes is dated inside the story, never at seed time."""
+"""The demo's story clock: every row the demo makes is dated inside the story, not at seeding."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import anonymity, cadre_view, order_rules, scores, stages
+from core import anonymity, cadre_view, order_rules, periods, scores, stages
 from core.calendar import month_bounds, workdays
 from core.roster import leave_days
 from storage import dossier as q
@@ -110,7 +110,8 @@ def _ratings(session: Session, person: Person, projects: list[Project], limits: 
     """Every released window of the cadre's own ratings, through the one gate (SPEC §6)."""
     found = ratings_q.person_releases(session, person_id=person.id)
     names = {p.id: p for p in projects}
-    return [(names[r.project_id], r.bucket, anonymity.disclose(
+    themes = {periods.period_bucket(p): p.theme for p in periods_q.listing(session)}
+    return [(names[r.project_id], themes.get(r.bucket, r.bucket), anonymity.disclose(
         anonymity.Release.from_json(r.stats), minimum=limits.minimum,
         min_comments=limits.min_comments)) for r in found if r.project_id in names]
 

@@ -11,6 +11,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core import leave, people, rating_views, review
 from core.errors import UsageError
+from core.review_day import review_moment
 from core.windows import TOKEN as WINDOW
 from handlers import files
 from handlers.args import parse_date, projects_for
@@ -36,14 +37,19 @@ async def summary(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     settings = context.settings
-    for project in found:
-        view = review.summary(context.session, context.actor, project, window,
-                              now=datetime.now(UTC), default_tz=settings.frontline_tz,
-                              admins=settings.frontline_admins, limits=thresholds(context))
-        context.reply_long("review.summary", view=view)
-        if view.charted:
-            files.chart(context, "summary.png",
-                        partial(context.services.documents.summary_chart, view))
+    now, fallback = datetime.now(UTC), None
+    if window is None:  # a plain /summary on a non-working day answers for the last one
+        now, fallback = review_moment(now, settings.tz)
+    views = [review.summary(context.session, context.actor, project, window, now=now,
+                            default_tz=settings.frontline_tz, admins=settings.frontline_admins,
+                            limits=thresholds(context)) for project in found]
+    if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
+        context.reply_long("review.summary_all", views=views, fallback=fallback)
+    else:
+        context.reply_long("review.summary", view=views[0], fallback=fallback)
+    if len(views) == 1 and views[0].charted:
+        files.chart(context, "summary.png",
+                    partial(context.services.documents.summary_chart, views[0]))
 
 
 async def missing(update: Update, context: Ctx) -> None:
@@ -55,11 +61,11 @@ async def missing(update: Update, context: Ctx) -> None:
     found = projects_for(context, args[0] if args else None)
     if not found:
         raise UsageError("errors.no_projects")
-    for project in found:
-        view = review.missing(context.session, context.actor, project, now=datetime.now(UTC),
-                              default_tz=context.settings.frontline_tz,
-                              admins=context.settings.frontline_admins)
-        context.reply_long("review.missing", view=view)
+    now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
+    views = [review.missing(context.session, context.actor, project, now=now,
+                            default_tz=context.settings.frontline_tz,
+                            admins=context.settings.frontline_admins) for project in found]
+    context.reply_long("review.missing_all", views=views, fallback=fallback)
 
 
 async def my(update: Update, context: Ctx) -> None:

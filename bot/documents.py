@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
-from core import dossier_sheets, export_sheets, export_view, period_report
+from core import board, dossier_sheets, export_sheets, export_view, period_report
 from core.xlsx import workbook_bytes, write_workbook
 from storage.assessment_models import Period
 from storage.models import Project
@@ -94,6 +94,16 @@ class Documents:
                   "trail": self._map("trail"), "yes": self._t("yes"), "no": self._t("no"),
                   "hidden": self._t("hidden")}
         return workbook_bytes(dossier_sheets.sheets(view, labels))
+
+    # --- the whole board (/scores, /ranking past a screenful) -------------------------------
+
+    def board_name(self, view: Any) -> str:
+        return self._t("board_name", view=view)
+
+    def board_html(self, view: Any) -> bytes:
+        """Every cadre of the board, with each part and its figures, as one HTML page."""
+        return self.renderer.document("board", view=view,
+                                      apart=board.distinctions(view.rows)).encode()
 
     # --- export ----------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ class CadreBrief:
     stages: list[StageEntry] = field(default_factory=list)
     trail: list[tuple[Trail, Person | None]] = field(default_factory=list)
     today: date | None = None
+    place: int | None = None  # on the project's board (1-based), with `ranked` cadres on it
+    ranked: int = 0
 
     @property
     def done_milestones(self) -> list[tuple[Milestone, Project]]:
@@ -79,6 +81,7 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
     end = scores.window_end(period, today)
     rows = scores.compute(session, [projects[0]], period, today=today, limits=limits, tz=tz)
     history = scores_q.stages(session, person_ids=[person.id]).get(person.id, [])
+    place = next((n for n, r in enumerate(rows, start=1) if r.person.id == person.id), None)
     return CadreBrief(
         person=person, projects=projects, period=period, in_period=in_period,
         duties=q.milestones_of(session, person_id=person.id, project_ids=ids),
@@ -94,4 +97,5 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
                                                                 limits.min_comments)),
         notes=q.observations_of(session, person_id=person.id, limit=5),
         stage=stages.current(history), stages=history,
-        trail=q.trail_of(session, person_id=person.id, limit=8), today=today)
+        trail=q.trail_of(session, person_id=person.id, limit=8), today=today,
+        place=place, ranked=len(rows))

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core import anonymity, periods
+from core import anonymity, names, periods
 from core.anonymity import Disclosure
 from core.errors import UsageError
 from core.people import Actor
@@ -101,7 +101,9 @@ def for_project(session: Session, actor: Actor, project: Project, token: str | N
         return RatingsView(project, win, None,
                            [(person, _disclose(releases, (project.id, person.id, win.bucket),
                                                limits))], limits)
-    cadres = [p for p, _m in people_q.members(session, project_id=project.id)]
+    cadres = [p for p, _m in names.leaders_first(
+        people_q.members(session, project_id=project.id), lambda pm: pm[1].role,
+        lambda pm: pm[0].name)]
     return RatingsView(project, win, _disclose(releases, (project.id, None, win.bucket), limits),
                        [(p, _disclose(releases, (project.id, p.id, win.bucket), limits))
                         for p in cadres], limits)

@@ -46,7 +46,7 @@ class Documents:
     def _chart_labels(self) -> charts.ChartLabels:
         return charts.ChartLabels(**{name: self._t(f"chart_{name}") for name in (
             "rate_panel", "progress_panel", "rate_axis", "progress_axis", "composite_axis",
-            "no_data", "excellent", "fair")})
+            "no_data", "excellent", "fair", "on_time", "late")})
 
     # --- charts ----------------------------------------------------------------------------
 
@@ -54,14 +54,18 @@ class Documents:
         """Reporting rate per working day, and the latest progress by cadre."""
         days = [d for d, _done, _due in view.daily]
         rates = [100.0 * done / due if due else None for _d, done, due in view.daily]
+        late = [100.0 * view.late.get(d, 0) / due if due else None for d, _done, due in view.daily]
         progress = [(c.person.name, c.progress) for c in view.cadres]
         return charts.reporting_chart(self._t("chart_summary_title", view=view), days, rates,
-                                      progress, self._chart_labels())
+                                      progress, self._chart_labels(), late=late)
 
     def composite_chart(self, view: Any) -> bytes:
         """The composite by cadre, with the 优秀 and 一般 lines."""
+        apart = board.distinctions(view.rows)  # namesakes told apart, as on the board
         return charts.composite_chart(self._t("chart_composite_title", view=view),
-                                      [r.person.name for r in view.rows],
+                                      [self._t("chart_name", name=r.person.name,
+                                               extra=apart.get(r.person.id, ""))
+                                       for r in view.rows],
                                       [r.score.composite for r in view.rows],
                                       self._chart_labels())
 

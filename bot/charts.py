@@ -20,6 +20,7 @@ from bot import fonts
 
 DPI = 150
 WIDTH_IN = 8.0  # 1200 px at DPI
+MONTHLY_WIDTH_IN = 5.0  # the dossier's chart, shown at a phone's width as well as on A4
 EXCELLENT, FAIR = 85.0, 60.0  # composite-score grade thresholds (SPEC §8: 优秀 ≥ 85, 一般 < 60)
 ROW_IN = 0.26  # height of one cadre's bar row, up to CROWDED rows
 CROWDED = 60  # beyond this many rows the panel stops growing and the rows get thinner
@@ -116,14 +117,16 @@ def composite_chart(
 
 
 def monthly_chart(
-    title: str, months: list[str], rates: list[float | None], labels: ChartLabels
+    title: str, months: list[str], rates: list[float | None], labels: ChartLabels, *,
+    late: list[float | None] | None = None,
 ) -> bytes:
-    """Reporting rate (0–100) by month, for the dossier."""
+    """Reporting rate (0–100) by month, on time and late stacked, for the dossier: narrow, so
+    its words stay legible on a phone."""
     _same_length(months, rates)
     family = _family()
-    fig = _figure(4.2, title, family)
+    fig = _figure(3.6, title, family, width=MONTHLY_WIDTH_IN)
     ax = fig.subplots()
-    _columns(ax, months, rates, labels, family, rotate=len(months) > 12)
+    _columns(ax, months, rates, labels, family, rotate=len(months) > 8, late=late)
     ax.set_ylabel(labels.rate_axis, family=family, fontsize=9)
     return _png(fig)
 
@@ -170,9 +173,9 @@ def _rows(count: int) -> tuple[int, float, float]:
     return rows, row_in, max(5.5, min(9.0, row_in * 72 * 0.62))
 
 
-def _figure(height_in: float, title: str, family: str) -> Figure:
-    """A titled figure WIDTH_IN wide, rendered by Agg (never pyplot: charts run in threads)."""
-    fig = Figure(figsize=(WIDTH_IN, round(height_in, 2)), dpi=DPI, layout="constrained")
+def _figure(height_in: float, title: str, family: str, *, width: float = WIDTH_IN) -> Figure:
+    """A titled figure (WIDTH_IN wide), rendered by Agg (never pyplot: charts run in threads)."""
+    fig = Figure(figsize=(width, round(height_in, 2)), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(_short(title, TITLE_CHARS), family=family, fontsize=13, fontweight="bold")
     return fig

@@ -82,9 +82,11 @@ class Documents:
         return self._t("dossier_name", person=view.person)
 
     def dossier_html(self, view: Any) -> bytes:
+        late = [100.0 * sum(1 for r in m.reports if not r.on_time) / m.workdays
+                if m.workdays else None for m in view.months]
         chart = self._png(lambda: charts.monthly_chart(
             self._t("chart_monthly_title", person=view.person), [m.month for m in view.months],
-            [m.rate for m in view.months], self._chart_labels()))
+            [m.rate for m in view.months], self._chart_labels(), late=late))
         return self.renderer.document("dossier", view=view, chart=chart).encode()
 
     def dossier_xlsx(self, view: Any) -> bytes:

@@ -11,12 +11,11 @@ from sqlmodel import Session
 
 from bot import demo_assessment
 from bot.demo_clock import StoryClock
-from core import summaries
-from core.people import Actor, UserInfo
-from core.posts import ReportMessage
-from core.reports import record
+from core.reporting import recaps
+from core.reporting.posts import Clock, ReportMessage
+from core.reporting.reports import record
 from storage import projects as projects_q
-from storage.models import Chat, Domain, Leave, Membership, Milestone, Person, Project
+from storage.tables import Chat, Domain, Leave, Membership, Milestone, Person, Project
 
 DOMAINS = ("项目建设", "乡村振兴", "营商环境")
 CHAT_BASE = -1009000000000
@@ -262,7 +261,6 @@ def _summaries(session: Session, rng: random.Random, cadres: list[Person],
     asked = summaries_asked(story)
     for i, person in enumerate(cadres):
         p = CADRES[i][2]
-        actor = Actor(UserInfo(person.tg_id or 0), person, cadre_projects=[projects[p].id])
         for kind, day in asked:
             if day < joined_on(i, story) or rng.random() >= HABITS[i][3]:
                 continue
@@ -273,8 +271,8 @@ def _summaries(session: Session, rng: random.Random, cadres: list[Person],
             msg = ReportMessage(chat_id=chats[p].id, message_id=message_ids[chats[p].id],
                                 posted_at=story.at(day, time(rng.randint(16, 20),
                                                              rng.randint(0, 59))), text=text)
-            summaries.record(session, project=projects[p], actor=actor, msg=msg, kind=kind,
-                             tz=story.tz)
+            recaps.record(session, person, projects[p], msg,
+                          Clock(story.tz, chats[p].daily_time), kind=kind)
             count += 1
     return count
 

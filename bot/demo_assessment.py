@@ -9,11 +9,11 @@ from datetime import date, time, timedelta
 from sqlmodel import Session
 
 from bot.demo_clock import StoryClock
-from core import assessment, orders, rating_flow
-from core.people import Actor, UserInfo
-from storage.assessment_models import Period, PeriodProject
-from storage.models import Person, Project
-from storage.rating_models import Rating, RatingLink
+from core.assessment import judgement
+from core.orders import orders
+from core.org.people import Actor, UserInfo
+from core.ratings import flow
+from storage.tables import Period, PeriodProject, Person, Project, Rating, RatingLink
 
 THEME = "项目攻坚季"
 GRADES = (92, 78, 85, 66, 88, 52, 90, 74, 81, 70, 62, 86, 77)
@@ -52,11 +52,11 @@ def seed(session: Session, *, projects: list[Project], cadres: list[Person],
     for i, (person, score) in enumerate(zip(cadres, GRADES, strict=True)):
         day = recent[i % len(recent)] if recent else story.ago(1)
         with story.dated(session, story.at(max(day, joined[i]), time(15, 10 + i * 3))):
-            assessment.grade(session, actor, person, score, "")
+            judgement.grade(session, actor, person, score, "")
     for index, back, points, text in NOTES:
         day = max(_workday_back(story, back), joined[index])
         with story.dated(session, story.at(day, time(11, 20))):
-            assessment.note(session, actor, cadres[index], points, text)
+            judgement.note(session, actor, cadres[index], points, text)
     made = _orders(session, actor, cadres, story)
     ratings = _ratings(session, rng, projects, cadres, period, story, joined, minimum,
                        min_comments)
@@ -125,7 +125,7 @@ def _ratings(session: Session, rng: random.Random, projects: list[Project],
                                    solving=rng.choice((3, 4, 5)), integrity=5,
                                    comment=rng.choice(COMMENTS), rated_on=day))
                 session.flush()
-                rating_flow.refresh(session, project_id=project_id, person_id=person_id,
+                flow.refresh(session, project_id=project_id, person_id=person_id,
                                     bucket=bucket, minimum=minimum, min_comments=min_comments)
             count += 1
     return count

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 from sqlmodel import Session
 
-from core.calendar import is_workday
+from core.common.calendar import is_workday
 
 STORY_DAYS = 42  # six weeks: the district started work this long before "now"
 STAMPED = ("at", "created_at")  # the columns core fills with the wall clock

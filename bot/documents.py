@@ -12,10 +12,10 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
-from core import board, dossier_sheets, export_sheets, export_view, period_report
-from core.xlsx import workbook_bytes, write_workbook
-from storage.assessment_models import Period
-from storage.models import Project
+from core.assessment import board_digest
+from core.documents import dossier_sheets, export_sheets, export_view, period_report
+from core.documents.xlsx import workbook_bytes, write_workbook
+from storage.tables import Period, Project
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Documents:
 
     def composite_chart(self, view: Any) -> bytes:
         """The composite by cadre, with the 优秀 and 一般 lines."""
-        apart = board.distinctions(view.rows)  # namesakes told apart, as on the board
+        apart = board_digest.distinctions(view.rows)  # namesakes told apart, as on the board
         return charts.composite_chart(self._t("chart_composite_title", view=view),
                                       [self._t("chart_name", name=r.person.name,
                                                extra=apart.get(r.person.id, ""))
@@ -109,7 +109,7 @@ class Documents:
     def board_html(self, view: Any) -> bytes:
         """Every cadre of the board, with each part and its figures, as one HTML page."""
         return self.renderer.document("board", view=view,
-                                      apart=board.distinctions(view.rows)).encode()
+                                      apart=board_digest.distinctions(view.rows)).encode()
 
     # --- export ----------------------------------------------------------------------------
 

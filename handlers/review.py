@@ -9,21 +9,16 @@ from functools import partial
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import leave, people, rating_views, review
-from core.errors import UsageError
-from core.review_day import review_moment
-from core.windows import TOKEN as WINDOW
+from core.common.errors import UsageError
+from core.org import leave, people
+from core.review import screens
+from core.review.review_day import review_moment
+from core.review.windows import TOKEN as WINDOW
 from handlers import files
-from handlers.args import parse_date, projects_for
+from handlers.args import parse_date, projects_for, thresholds
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
-
-
-def thresholds(context: Ctx) -> rating_views.Thresholds:
-    """The anonymity thresholds of SPEC §6, from the settings."""
-    return rating_views.Thresholds(context.settings.frontline_anon_min,
-                                   context.settings.frontline_anon_min_comments)
 
 
 async def summary(update: Update, context: Ctx) -> None:
@@ -40,9 +35,9 @@ async def summary(update: Update, context: Ctx) -> None:
     now, fallback = datetime.now(UTC), None
     if window is None:  # a plain /summary on a non-working day answers for the last one
         now, fallback = review_moment(now, settings.tz)
-    views = [review.summary(context.session, context.actor, project, window, now=now,
+    views = [screens.summary(context.session, context.actor, project, window, now=now,
                             default_tz=settings.frontline_tz, admins=settings.frontline_admins,
-                            limits=thresholds(context)) for project in found]
+                            thresholds=thresholds(context)) for project in found]
     if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
         context.reply_long("review.summary_all", views=views, fallback=fallback)
     else:
@@ -62,7 +57,7 @@ async def missing(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
-    views = [review.missing(context.session, context.actor, project, now=now,
+    views = [screens.missing(context.session, context.actor, project, now=now,
                             default_tz=context.settings.frontline_tz,
                             admins=context.settings.frontline_admins) for project in found]
     context.reply_long("review.missing_all", views=views, fallback=fallback)
@@ -70,10 +65,10 @@ async def missing(update: Update, context: Ctx) -> None:
 
 async def my(update: Update, context: Ctx) -> None:
     """/my: my recent reports and streak."""
-    context.reply("review.my", view=review.my(context.session, context.actor,
+    context.reply("review.my", view=screens.my(context.session, context.actor,
                                               now=datetime.now(UTC),
                                               default_tz=context.settings.frontline_tz,
-                                              limits=thresholds(context)))
+                                              thresholds=thresholds(context)))
 
 
 async def leave_(update: Update, context: Ctx) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core.common.errors import UsageError
 from core.org import leave, people
-from core.review import screens
+from core.review import examiner_day, screens
 from core.review.review_day import review_moment
 from core.review.windows import TOKEN as WINDOW
 from handlers import files
@@ -64,7 +64,15 @@ async def missing(update: Update, context: Ctx) -> None:
 
 
 async def my(update: Update, context: Ctx) -> None:
-    """/my: my recent reports and streak."""
+    """/my: a cadre's recent reports and streak; an examiner's day over their projects."""
+    actor = context.actor
+    if (actor.is_examiner or actor.is_admin) and not actor.is_cadre and actor.person:
+        now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
+        view = examiner_day.examiner_day(context.session, actor, day=now.astimezone(
+            context.settings.tz).date(), today=context.today(),
+            admins=context.settings.frontline_admins)
+        context.reply_long("review.examiner_day", view=view, fallback=fallback)
+        return
     context.reply("review.my", view=screens.my(context.session, context.actor,
                                               now=datetime.now(UTC),
                                               default_tz=context.settings.frontline_tz,

@@ -6,6 +6,7 @@ Public modules are listed in `__all__`; modules starting with `_` are used only 
 this package."""
 
 __all__ = [
+    "examiner_day",
     "examiner_digest",
     "prompts",
     "review_day",

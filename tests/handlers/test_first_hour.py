@@ -214,3 +214,14 @@ def test_the_digest_lists_staged_cadres_and_where_the_readers_projects_stand() -
     assert (mine.project, mine.cadres, mine.best, mine.worst, mine.fair) == ("甲", 20, 1, 39, 5)
     assert digest.apart[1] == "甲" and digest.apart[8] == "乙"  # two 干部1: told by project
     assert digest.apart[2] == ""
+
+
+async def test_my_for_an_examiner_is_an_examiners_day(demo) -> None:
+    [text] = await ask(demo, "/my", EXAMINER_USER)
+    assert "我负责的项目" in text and "连续报送" not in text
+    assert all(name in text for name in PROJECTS)
+    assert re.search(r"县人民医院新院区</b>：应报 \d 人，已报 \d 人", text)
+    assert "逾期 1 件：ZG-" in text and "孙丽华" in text  # the demo's overdue order
+    assert "差评提醒" in text
+    today = datetime.now(TZ).date()
+    assert ("今天不是工作日" in text) == (not is_workday(today))

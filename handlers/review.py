@@ -66,7 +66,7 @@ async def missing(update: Update, context: Ctx) -> None:
 async def my(update: Update, context: Ctx) -> None:
     """/my: a cadre's recent reports and streak; an examiner's day over their projects."""
     actor = context.actor
-    if (actor.is_examiner or actor.is_admin) and not actor.is_cadre and actor.person:
+    if (actor.is_examiner or actor.is_admin) and not actor.is_cadre:
         now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
         view = examiner_day.examiner_day(context.session, actor, day=now.astimezone(
             context.settings.tz).date(), today=context.today(),

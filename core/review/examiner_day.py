@@ -38,7 +38,7 @@ class ProjectDay:
 
 @dataclass
 class ExaminerDay:
-    examiner: Person
+    examiner: Person | None  # an admin known only from the settings has no row yet
     day: date  # the working day reviewed
     projects: list[ProjectDay]
     alerts: int  # 差评 alerts sent to this examiner in the last ALERT_DAYS days
@@ -48,7 +48,7 @@ def examiner_day(session: Session, actor: Actor, *, day: date, today: date,
                  admins: frozenset[int]) -> ExaminerDay:
     """The examiner's projects on `day` (the last working day when today is not one)."""
     actor.require_examiner()
-    examiner = actor.require_person()
+    examiner = actor.person
     projects = [p for p in projects_q.all_projects(session) if actor.sees_project(p.id)]
     ids = [p.id for p in projects]
     roster: dict[int, list[Person]] = {}
@@ -72,6 +72,7 @@ def examiner_day(session: Session, actor: Actor, *, day: date, today: date,
         line.live = len(mine)
         line.overdue = [(o, c) for o, c in mine if rules.is_overdue(o.state, o.deadline, today)]
         lines.append(line)
-    alerts = deliveries_q.count_sent(session, job="rating-alert", target=f"person:{examiner.id}",
-                                     start=today - timedelta(days=ALERT_DAYS), end=today)
+    alerts = deliveries_q.count_sent(
+        session, job="rating-alert", target=f"person:{examiner.id}",
+        start=today - timedelta(days=ALERT_DAYS), end=today) if examiner is not None else 0
     return ExaminerDay(examiner, day, lines, alerts)

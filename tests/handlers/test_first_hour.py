@@ -225,3 +225,27 @@ async def test_my_for_an_examiner_is_an_examiners_day(demo) -> None:
     assert "差评提醒" in text
     today = datetime.now(TZ).date()
     assert ("今天不是工作日" in text) == (not is_workday(today))
+
+
+async def test_export_orders_the_ledger_by_number_and_shows_rates_as_percentages(demo) -> None:
+    import io
+
+    import openpyxl
+
+    with demo.db.session() as s:  # a later number issued first must still come after
+        from storage.tables import Rectification
+        orders = s.exec(select(Rectification)).all()
+        orders.sort(key=lambda o: o.number)
+        orders[0].deadline, orders[-1].deadline = orders[-1].deadline, orders[0].deadline
+    await ask(demo, "/export")
+    [(name, data)] = demo.request.documents()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ledger = book["整改台账"]
+    numbers = [row[0].value for row in ledger.iter_rows(min_row=3) if row[0].value]
+    assert len(numbers) == 4 and numbers == sorted(numbers)
+    for sheet, header in (("业绩采集表", "节点按期率"), ("辛苦指数量化评估表", "报送率")):
+        ws = book[sheet]
+        column = [c.value for c in ws[2]].index(header)
+        cells = [row[column] for row in ws.iter_rows(min_row=3) if row[column].value is not None]
+        assert cells and all(c.number_format.endswith("%") for c in cells), sheet
+        assert all(0 <= c.value <= 1 for c in cells)

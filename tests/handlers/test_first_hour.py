@@ -3,10 +3,12 @@ fit a chat — through the real bot, on a freshly seeded demo district."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from sqlmodel import select
 
@@ -15,7 +17,7 @@ from core.assessment import _scoring, board_digest
 from core.assessment.scores import CadreScore
 from core.common.calendar import is_workday
 from core.review.review_day import review_moment
-from storage.tables import Membership, Person, Project
+from storage.tables import Membership, Person, Project, Rectification
 from tests.auxil.factories import make_message, make_user, message_update, private
 from tests.conftest import ADMIN_ID
 
@@ -228,17 +230,13 @@ async def test_my_for_an_examiner_is_an_examiners_day(demo) -> None:
 
 
 async def test_export_orders_the_ledger_by_number_and_shows_rates_as_percentages(demo) -> None:
-    import io
-
-    import openpyxl
-
     with demo.db.session() as s:  # a later number issued first must still come after
-        from storage.tables import Rectification
         orders = s.exec(select(Rectification)).all()
         orders.sort(key=lambda o: o.number)
         orders[0].deadline, orders[-1].deadline = orders[-1].deadline, orders[0].deadline
     await ask(demo, "/export")
     [(name, data)] = demo.request.documents()
+    assert name.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
     ledger = book["整改台账"]
     numbers = [row[0].value for row in ledger.iter_rows(min_row=3) if row[0].value]

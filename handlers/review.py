@@ -32,12 +32,18 @@ async def summary(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     settings = context.settings
-    now, fallback = datetime.now(UTC), None
-    if window is None:  # a plain /summary on a non-working day answers for the last one
-        now, fallback = review_moment(now, settings.tz)
-    views = [screens.summary(context.session, context.actor, project, window, now=now,
-                            default_tz=settings.frontline_tz, admins=settings.frontline_admins,
-                            thresholds=thresholds(context)) for project in found]
+
+    def views_at(now: datetime) -> list[screens.SummaryView]:
+        return [screens.summary(context.session, context.actor, project, window, now=now,
+                                default_tz=settings.frontline_tz,
+                                admins=settings.frontline_admins,
+                                thresholds=thresholds(context)) for project in found]
+
+    views, fallback = views_at(datetime.now(UTC)), None
+    moment, last = review_moment(datetime.now(UTC), settings.tz)
+    if window is None and last is not None and not any(c.reports for v in views
+                                                       for c in v.cadres):
+        views, fallback = views_at(moment), last  # a quiet non-working day: the last working one
     if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
         context.reply_long("review.summary_all", views=views, fallback=fallback)
     else:

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from sqlmodel import select
 
-from bot.demo import CADRES, EXAMINER, TG_BASE, seed
+from bot.demo import CADRES, CHAT_BASE, EXAMINER, TG_BASE, seed
 from core.assessment import _scoring, board_digest
 from core.assessment.scores import CadreScore
 from core.common.calendar import is_workday
 from core.review.review_day import review_moment
 from storage.tables import Membership, Person, Project, Rectification
-from tests.auxil.factories import make_message, make_user, message_update, private
+from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.conftest import ADMIN_ID
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -247,3 +247,19 @@ async def test_export_orders_the_ledger_by_number_and_shows_rates_as_percentages
         cells = [row[column] for row in ws.iter_rows(min_row=3) if row[column].value is not None]
         assert cells and all(c.number_format.endswith("%") for c in cells), sheet
         assert all(0 <= c.value <= 1 for c in cells)
+
+
+async def test_a_quiet_non_working_day_shows_the_last_working_one_a_busy_one_itself(
+        demo, monkeypatch) -> None:
+    def sunday(now: datetime, tz):  # whatever today is, pretend it is not a working day
+        before = now.astimezone(tz) - timedelta(days=1)
+        return before, before.date()
+
+    monkeypatch.setattr("handlers.review.review_moment", sunday)
+    [quiet] = await ask(demo, "/summary 城南快速路二期")
+    assert quiet.startswith("今天不是工作日，以下是上一个工作日")
+    chen = make_user(TG_BASE + 1, "陈志强")
+    await demo.feed(message_update(make_message(make_group(CHAT_BASE - 1, "城南快速路二期"), chen,
+                                                "#每日动态 周末到现场查看\n进度：70%")))
+    [busy] = await ask(demo, "/summary 城南快速路二期")
+    assert "今天不是工作日，以下是" not in busy and "进度 70%" in busy

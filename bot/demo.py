@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import demo_assessment
+from bot import demo_assessment, demo_text
 from bot.demo_clock import StoryClock
 from core.reporting import recaps
 from core.reporting.posts import Clock, ReportMessage
@@ -77,33 +77,6 @@ HABITS = (
 LEAVES = ((8, "出差", "赴市里参加乡村振兴专题培训", 3, 0.35),
           (4, "请假", "家中有事请假一天", 1, 0.7))
 LEAVE_CADRE = 8  # 黄伟: 出差 for a few working days
-WEEKLY = ("本周完成主要节点任务，下周重点推进{}。",
-          "本周进度基本正常，存在问题已报专班协调，下周继续推进{}。")
-MONTHLY = ("本月完成计划任务的九成，下月重点抓好{}。",)
-
-DONE = (
-    ("桥梁桩基完成{n}根", "K3+200段路基填筑{n}米", "组织管线迁改协调会", "沥青拌合站调试到位",
-     "雨污水管道铺设{n}米"),
-    ("住院楼浇筑第{n}层楼板", "医疗专项设备选型论证", "幕墙样板段验收",
-     "组织参建单位安全检查", "门诊楼二次结构砌筑完成{n}%"),
-    ("改厕{n}户", "清理房前屋后垃圾{n}处", "召开村民议事会", "拆除危旧杂房{n}间",
-     "污水管网开挖{n}米"),
-    ("土地平整{n}亩", "新建机耕路{n}米", "灌溉渠道衬砌{n}米", "开展土壤取样检测",
-     "与施工单位核对工程量"),
-    ("梳理一件事事项清单{n}项", "窗口办件{n}件零差评", "系统联调测试通过",
-     "开展窗口人员业务培训", "走访企业{n}家收集诉求"),
-)
-PROBLEMS = (
-    "部分管线产权单位迁改进度滞后", "连续阴雨影响室外作业", "个别农户对方案有意见，需再做工作",
-    "钢材价格上涨，施工单位资金压力大", "跨部门数据接口尚未打通", "用地指标审批仍在省厅流转",
-)
-PLANS = (
-    "明日继续推进现场施工，盯紧安全", "协调供电公司落实临时用电", "组织监理开展质量巡查",
-    "走访农户做好政策解释", "对接财政局落实资金拨付", "整理本周进度材料上报专班",
-)
-INTROS = ("", "", "今天在现场盯了一整天。", "上午开协调会，下午到一线查看。", "按专班部署推进。")
-
-
 def seed(session: Session, *, tz: ZoneInfo, today: date | None = None,
          now: datetime | None = None, minimum: int = 5, min_comments: int = 5
          ) -> dict[str, int]:
@@ -133,7 +106,7 @@ def seed(session: Session, *, tz: ZoneInfo, today: date | None = None,
     milestones = _milestones(session, projects, leaders, story)
     away = _leave(session, cadres, story)
     reports = _reports(session, rng, cadres, projects, chats, away, story)
-    answers = _summaries(session, rng, cadres, projects, chats, story)
+    answers = _recaps(session, rng, cadres, projects, chats, story)
     more = demo_assessment.seed(session, projects=projects, cadres=cadres, examiner=examiner,
                                 story=story, joined=[joined_on(i, story) for i in
                                                      range(len(CADRES))],
@@ -243,7 +216,7 @@ def _reports(session: Session, rng: random.Random, cadres: list[Person],
             else:
                 posted = story.at(day, time(rng.randint(15, 17), rng.randint(0, 59)))
             message_ids[chat.id] += rng.randint(3, 12)
-            text = _text(rng, p, progress, busy=missing < 0.2)
+            text = demo_text.report(rng, p, progress, busy=missing < 0.2)
             msg = ReportMessage(chat_id=chat.id, message_id=message_ids[chat.id],
                                 posted_at=posted,
                                 text=text if backfill is None else f"{day.isoformat()} {text}")
@@ -253,7 +226,7 @@ def _reports(session: Session, rng: random.Random, cadres: list[Person],
     return count
 
 
-def _summaries(session: Session, rng: random.Random, cadres: list[Person],
+def _recaps(session: Session, rng: random.Random, cadres: list[Person],
                projects: list[Project], chats: list[Chat], story: StoryClock) -> int:
     """Answers to the weekly and monthly prompts (the week's and month's last working day)."""
     count = 0
@@ -264,9 +237,8 @@ def _summaries(session: Session, rng: random.Random, cadres: list[Person],
         for kind, day in asked:
             if day < joined_on(i, story) or rng.random() >= HABITS[i][3]:
                 continue
-            focus = rng.choice(DONE[p]).format(n=rng.randint(10, 50))
-            text = ("#周报 " + rng.choice(WEEKLY) if kind == "weekly"
-                    else "#月报 " + rng.choice(MONTHLY)).format(focus)
+            focus = rng.choice(demo_text.DONE[p]).format(n=rng.randint(10, 50))
+            text = demo_text.recap(rng, kind, focus)
             message_ids[chats[p].id] += rng.randint(2, 9)
             msg = ReportMessage(chat_id=chats[p].id, message_id=message_ids[chats[p].id],
                                 posted_at=story.at(day, time(rng.randint(16, 20),
@@ -289,20 +261,3 @@ def summaries_asked(story: StoryClock) -> list[tuple[str, date]]:
         if following.month != day.month:
             found.append(("monthly", day))
     return found
-
-
-def _text(rng: random.Random, project: int, progress: int, *, busy: bool = True) -> str:
-    """A report in the district's style; one who is not busy often has nothing done to list."""
-    lines = ["#每日动态"]
-    intro = rng.choice(INTROS)
-    if intro:
-        lines.append(intro)
-    lines.append(f"进度：{progress}%")
-    done = rng.randint(1, 2) if busy or rng.random() < 0.3 else 0
-    for item in rng.sample(DONE[project], done):
-        lines.append("完成：" + item.format(n=rng.randint(3, 60)))
-    if rng.random() < 0.3:
-        lines.append("问题：" + rng.choice(PROBLEMS))
-    if rng.random() < 0.85:
-        lines.append("计划：" + rng.choice(PLANS))
-    return "\n".join(lines)

@@ -112,7 +112,7 @@ def seed(session: Session, *, tz: ZoneInfo, today: date | None = None,
                                                      range(len(CADRES))],
                                 minimum=minimum, min_comments=min_comments)
     return {"domains": len(domains), "projects": len(projects), "cadres": len(cadres),
-            "reports": reports, "summaries": answers, "milestones": milestones, **more}
+            "reports": reports, "recaps": answers, "milestones": milestones, **more}
 
 
 def joined_on(index: int, story: StoryClock) -> date:
@@ -228,10 +228,10 @@ def _reports(session: Session, rng: random.Random, cadres: list[Person],
 
 def _recaps(session: Session, rng: random.Random, cadres: list[Person],
                projects: list[Project], chats: list[Chat], story: StoryClock) -> int:
-    """Answers to the weekly and monthly prompts (the week's and month's last working day)."""
+    """周/月梳理 answers to the weekly and monthly prompts (the last working day of each)."""
     count = 0
     message_ids = {chat.id: 5000 for chat in chats}
-    asked = summaries_asked(story)
+    asked = recaps_asked(story)
     for i, person in enumerate(cadres):
         p = CADRES[i][2]
         for kind, day in asked:
@@ -249,7 +249,7 @@ def _recaps(session: Session, rng: random.Random, cadres: list[Person],
     return count
 
 
-def summaries_asked(story: StoryClock) -> list[tuple[str, date]]:
+def recaps_asked(story: StoryClock) -> list[tuple[str, date]]:
     """(kind, day) of every weekly and monthly prompt from the story's start to yesterday."""
     found = []
     days = story.workdays(story.start, story.ago(1))

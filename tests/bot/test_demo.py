@@ -79,7 +79,7 @@ def test_counts(db):
     assert counts["cadres"] >= 12
     assert counts["milestones"] >= 10
     assert counts["reports"] > 250
-    assert counts["summaries"] > 20
+    assert counts["recaps"] > 20
     rows = _row_counts(db)
     assert rows["DailyReport"] == counts["reports"]
     assert rows["Milestone"] == counts["milestones"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -13,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot.demo import CADRES, CHAT_BASE, EXAMINER, TG_BASE, seed
+from bot.render import Renderer
 from core.assessment import _scoring, board_digest
 from core.assessment.scores import CadreScore
 from core.common.calendar import is_workday
@@ -263,3 +265,20 @@ async def test_a_quiet_non_working_day_shows_the_last_working_one_a_busy_one_its
                                                 "#每日动态 周末到现场查看\n进度：70%")))
     [busy] = await ask(demo, "/summary 城南快速路二期")
     assert "今天不是工作日，以下是" not in busy and "进度 70%" in busy
+
+
+def test_a_digest_of_two_thousand_cadres_fits_one_message() -> None:
+    rows = [CadreScore(Person(id=n, name=f"干部{n}", post="科员"), [f"项目{n % 97}"],
+                       _scoring.score(_scoring.Figures(grade=90 - n % 50, graders=1),
+                                      _scoring.Weights()),
+                       grade="一般" if n % 50 > 30 else "良好",
+                       stage="warning" if n % 40 == 0 else None) for n in range(2020)]
+    view = SimpleNamespace(scope=SimpleNamespace(kind="domain", name="项目建设", projects=[]),
+                           period=SimpleNamespace(theme="攻坚季", start=date(2026, 11, 1)),
+                           end=date(2026, 11, 30), frozen=False, rows=rows, quota=0.2)
+    digest = board_digest.digest(rows, ["项目1", "项目2"])
+    for key in ("scores.view", "scores.ranking"):
+        text = Renderer("zh").text(key, view=view, apart={}, digest=digest, full=20)
+        assert len(text) < 4096, (key, len(text))
+        assert "共 2020 位干部" in text and "另有 31 人，见文件" in text
+        assert "项目1：" in text and "/ 2020" in text

@@ -54,7 +54,7 @@ async def test_scores_ranking_and_cadre_agree_for_every_cadre(demo) -> None:
     [scores, _offer] = await ask(demo, "/scores")
     [ranking, _offer] = await ask(demo, "/ranking")
     seen = 0
-    for index, (name, _post, project, _role) in enumerate(CADRES):
+    for index, (name, post, project, _role) in enumerate(CADRES):
         [brief] = await ask(demo, f"/cadre {_tg(index)}")
         reported, due = map(int, re.search(r"报了 (\d+) / (\d+) 个工作日", brief).groups())
         place, ranked = map(int, re.search(r"项目内第 (\d+) / (\d+) 名", brief).groups())
@@ -64,6 +64,11 @@ async def test_scores_ranking_and_cadre_agree_for_every_cadre(demo) -> None:
                 if re.match(rf"\d+\. {label} ", line)]
         assert any(f"（{reported}/{due} 天）" in line for line in rows), (name, rows)
         assert f"报送 {reported}/{due} 个工作日" in scores
+        summary = "".join(await ask(demo, f"/summary {PROJECTS[project]} period"))
+        block = summary.split(f"<b>{name}</b>（{post}）")[1]
+        on_time, late, missing, days = map(int, re.search(
+            r"按时 (\d+) · 迟报 (\d+) · 未报 (\d+)，共 (\d+) 个工作日", block).groups())
+        assert (on_time + late, on_time + late + missing, days) == (reported, due, due), name
         seen += 1
     assert seen == len(CADRES)
 

@@ -11,4 +11,5 @@ __all__ = [
     "deadlines",
     "deliveries",
     "errors",
+    "names",
 ]

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from core.assessment import cadre_view, scores, stages
 from core.common.calendar import month_bounds
 from core.orders import rules
+from core.org import periods
 from core.ratings import anonymity
 from core.reporting import attendance
 from storage import cadre_records as cadre_records_q
@@ -42,6 +43,7 @@ class MonthLine:
     workdays: int
     reported: int
     reports: list[DailyReport] = field(default_factory=list)
+    late: int = 0  # of the reported days, late ones (the one record)
 
     @property
     def rate(self) -> float | None:
@@ -114,7 +116,7 @@ def _months(session: Session, person: Person, project_ids: list[int],
     while day <= today:
         month = day.strftime("%Y-%m")
         lines.append(MonthLine(month, records[month].expected, records[month].reported,
-                               by_month.get(month, [])))
+                               by_month.get(month, []), records[month].late))
         day = _next_month(month_bounds(day)[0])
     return lines
 
@@ -128,7 +130,8 @@ def _ratings(session: Session, person: Person, projects: list[Project], grading:
     """Every released window of the cadre's own ratings, through the one gate (SPEC §6)."""
     found = ratings_q.person_releases(session, person_id=person.id)
     names = {p.id: p for p in projects}
-    return [(names[r.project_id], r.bucket, anonymity.disclose(
+    themes = {periods.period_bucket(p): p.theme for p in periods_q.listing(session)}
+    return [(names[r.project_id], themes.get(r.bucket, r.bucket), anonymity.disclose(
         anonymity.Release.from_json(r.stats), minimum=grading.thresholds.minimum,
         min_comments=grading.thresholds.min_comments)) for r in found if r.project_id in names]
 

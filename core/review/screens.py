@@ -68,6 +68,7 @@ class SummaryView:
     today: date
     ratings: views.RatingsView | None = None
     daily: list[tuple[date, int, int]] = field(default_factory=list)  # day, reported, expected
+    late: dict[date, int] = field(default_factory=dict)  # day → of the reported, how many late
 
     @property
     def charted(self) -> bool:
@@ -105,6 +106,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
             record.on_time, record.late, record.missing, record.leave)
     daily = attendance.daily(session, cadres, project_ids=[project.id], start=window.start,
                              end=window.end)
+    late = {day: r.late for day, r in daily.items() if r.late}
     ratings = None
     if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
@@ -115,7 +117,8 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
                        today=today, ratings=ratings,
-                       daily=[(day, r.reported, r.expected) for day, r in daily.items()])
+                       daily=[(day, r.reported, r.expected) for day, r in daily.items()],
+                       late=late)
 
 
 def _window(session: Session, project: Project, token: str | None, today: date) -> Window:

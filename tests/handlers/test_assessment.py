@@ -253,8 +253,8 @@ async def test_scores_show_every_part_with_the_figures_it_came_from(harness) -> 
                  "王五</b>（城南快速路） 综合 0.0 / 100 · 一般",
                  # each part's rule, with the board's own figures (from its foot)
                  "· 状态 = 报送率 × 80% + 周/月梳理回复率 × 20%",
-                 "实绩 = 节点按期完成率 × 60% + 完成事项 × 40%（记满 20 条为 100）",
-                 "例：张三 节点 1/2，完成事项 18 条 → 66.0",
+                 "实绩 = 节点按期完成率 × 60% + 完成事项 × 40%：完成事项按每个应报工作日的条数计",
+                 "例：张三 节点 1/2，完成事项 18 条（每工作日 0.90 条，参照 0.45 条）→ 70.0",
                  "例：张三 80.0 +3 → 83.0"):
         assert line in text, line
 

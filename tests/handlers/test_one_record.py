@@ -84,6 +84,15 @@ def blocks(text: str) -> dict[str, str]:
     return found
 
 
+def rate(on_time: int, late: int, missing: int) -> str:
+    """The reporting-rate line the review screens print."""
+    due = on_time + late + missing
+    if not due:
+        return "报送率 —（没有应报的工作日）"
+    return (f"报送率 {round((on_time + late) * 100 / due)}%（按时 {on_time} · 迟报 {late} · "
+            f"未报 {missing}，共 {due} 个工作日）")
+
+
 def reported(name: str) -> tuple[int, int]:
     on_time, late, missing, _leave = TRUTH[name]
     return on_time + late, on_time + late + missing
@@ -94,16 +103,17 @@ async def test_every_view_prints_the_same_working_days_for_each_cadre(harness) -
     await october(h)
     summary = blocks(await ask(h, "/summary 城南快速路 period"))
     for name, (on_time, late, missing, leave) in TRUTH.items():
-        line = f"报送：按时 {on_time} · 迟报 {late} · 未报 {missing}"
-        assert line + (f" · 请假 {leave}" if leave else "") in summary[name], name
+        assert rate(on_time, late, missing) + (f" · 请假 {leave} 天" if leave else "") \
+            in summary[name], name
     scores = blocks(await ask(h, "/scores 城南快速路"))
     ranking = await ask(h, "/ranking 城南快速路")
     for name in TRUTH:
         done, due = reported(name)
         assert f"报送 {done}/{due} 个工作日" in scores[name], name
-        rate = f"{100 * done / due:.0f}%" if due else "—"
-        assert re.search(rf"{name} .*· 报送 {rate} ·", ranking), (name, ranking)
-        assert f"报送：{done}/{due} 个工作日" in await ask(h, f"/cadre {name}"), name
+        share = f"{100 * done / due:.0f}%" if due else "—%"
+        assert f"{name} " in ranking and f"· 报送率 {share}（{done}/{due} 天）" in ranking.split(
+            f"{name} ", 1)[1].split("\n", 1)[0], (name, ranking)
+        assert f"报送率 {share}（报了 {done} / {due} 个工作日）" in await ask(h, f"/cadre {name}")
     assert "丁" in scores and "报送 0/0" not in scores["丁"]
     await h.feed(say(private(ADMIN), ADMIN, "/export 城南快速路 国庆月"))
     [(_name, data)] = h.request.documents(chat_id=ADMIN.id)
@@ -159,8 +169,8 @@ async def test_my_and_the_month_summary_agree_for_a_cadre_registered_today(harne
     month = blocks(await ask(h, "/summary 城南快速路 month"))["丁"]
     n = len(earlier)
     if n:
-        assert f"本月报送 {n}/{n} 个工作日（按时 0 · 迟报 {n} · 未报 0）" in mine
+        assert f"本月{rate(0, n, 0)}" in mine
     else:
-        assert "本月报送" not in mine
+        assert "本月报送率" not in mine
     if workdays(today.replace(day=1), today):  # today counts from joining: missing if a workday
-        assert f"报送：按时 0 · 迟报 {n} · 未报 {len(workdays(today, today))}" in month
+        assert rate(0, n, len(workdays(today, today))) in month

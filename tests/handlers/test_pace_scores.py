@@ -24,7 +24,7 @@ CADRES = [make_user(7101 + i, name) for i, name in enumerate(("甲", "乙", "丙
 SPANS = {"week": (date(2025, 10, 13), date(2025, 10, 17)),
          "quarter": (date(2025, 7, 1), date(2025, 9, 30))}
 GRADES = {"甲": 95, "乙": 70, "丙": 60, "丁": 40}
-ROW = re.compile(r"<b>(\S+)</b>（城南快速路） 综合 ([\d.]+) · (\S+)")
+ROW = re.compile(r"<b>(\S+)</b>（城南快速路） 综合 ([\d.]+) / 100 · (\S+)")
 
 
 async def a_period(h, start: date, end: date) -> None:  # type: ignore[no-untyped-def]

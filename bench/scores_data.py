@@ -10,17 +10,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, text, update
 
 from bench.query_data import CADRES, DOMAINS, Shape, chat_id, name
-from core.anonymity import Stats, release
-from storage.assessment_models import (
+from core.ratings.anonymity import Stats, release
+from storage.db import Database
+from storage.tables import (
+    Domain,
     Grade,
+    Leave,
+    Milestone,
     Observation,
     Period,
     PeriodProject,
+    Person,
+    Project,
+    RatingRelease,
     StageEntry,
+    Summary,
 )
-from storage.db import Database
-from storage.models import Domain, Leave, Milestone, Person, Project, Summary
-from storage.rating_models import RatingRelease
 
 DOMAIN = "重点考核"
 THEME = "攻坚季"

@@ -17,10 +17,10 @@ from telegram.ext import Application
 from bot.documents import Documents, period_report_files
 from bot.render import Renderer
 from bot.settings import Settings
-from core import dossier_view, scores
-from core.dashboard import files
-from core.dashboard.viewer import staff, viewer
-from core.people import UserInfo
+from core.assessment import scores
+from core.documents import dossier_view, file_requests
+from core.org.people import UserInfo
+from core.review.dashboard import staff, viewer
 from storage import people as people_q
 from storage.db import Database
 from web import dashboard
@@ -52,7 +52,7 @@ def ledger_files(db: Database, documents: Documents, settings: Settings, doc: di
                  ) -> list[tuple[str, bytes]]:
     """A ledger delivery's files: a dashboard button's dossier or export, else a 专报."""
     kind = doc.get("kind")
-    if kind not in files.KINDS:
+    if kind not in file_requests.KINDS:
         return period_report_files(db, documents, settings.frontline_excellent_quota, doc)
     today = datetime.now(settings.tz).date()
     with db.session(write=False) as session:  # the examiner's rights as they are now
@@ -67,8 +67,8 @@ def ledger_files(db: Database, documents: Documents, settings: Settings, doc: di
                 (f"{name}.xlsx", documents.dossier_xlsx(view))]
     period = str(doc["period"]) if doc.get("period") else None
     with db.session(write=False) as session:
-        scope = files.check(session, actor, "export", person_id=None, scope=doc.get("scope"),
-                            period_id=doc.get("period"))
+        scope = file_requests.check(session, actor, "export", person_id=None,
+                                    scope=doc.get("scope"), period_id=doc.get("period"))
     data = documents.export_for(actor, doc.get("scope"), period, today=today,
                                 limits=limits(settings), tz=settings.tz, group_project=None)
     return [(f"{documents.export_name(SimpleNamespace(name=scope))}.xlsx", data)]

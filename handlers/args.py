@@ -7,12 +7,13 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from core import projects, score_views, scores
-from core.buttons import sign
-from core.errors import UsageError
-from core.people import UserInfo
-from core.posts import ReportMessage
-from core.projects import Project
+from core.assessment import boards, scores
+from core.common.buttons import sign
+from core.common.errors import UsageError
+from core.org import projects
+from core.org.people import UserInfo
+from core.org.projects import Project
+from core.reporting.posts import ReportMessage
 from handlers.context import Ctx
 
 _DURATION = re.compile(r"^(\d{1,3})d$")
@@ -100,7 +101,7 @@ def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Proje
     if len(args) > 2:
         raise UsageError(usage)
     word, period_word = [*args, None, None][:2]
-    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
+    if len(args) == 1 and not boards.is_scope(context.session, args[0]):
         word, period_word = None, args[0]
     row = context.chat_row
     group = (projects.project_for_chat(context.session, row)

@@ -17,9 +17,9 @@ from sqlmodel import Session
 from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from core import outbox
-from core.people import Actor, UserInfo, actor_for
-from core.projects import Chat, chat_with_project
+from core.common import deliveries
+from core.org.people import Actor, UserInfo, actor_for
+from core.org.projects import Chat, chat_with_project
 
 ACK_EMOJI = "👌"
 _UNLOADED = object()
@@ -205,7 +205,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
                extra: dict[str, Any] | None = None, **view: Any) -> None:
         """Plan a message to another chat in the Delivery ledger: committed with the update,
         then sent once (rate-limited) by whoever flushes the ledger first."""
-        outbox.plan(self.session, job=job, target=recipient, key=ref, chat_id=chat_id,
+        deliveries.plan(self.session, job=job, target=recipient, key=ref, chat_id=chat_id,
                     text=self.text(key, **view), markup=markup.to_dict() if markup else None,
                     due_at=due_at, extra=extra)
         self.scope.planned = True
@@ -213,13 +213,13 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
     def renotify(self, key: str, *, job: str, ref: str, due_at: datetime | None = None,
                  **view: Any) -> None:
         """Re-render (and maybe bring forward) messages planned under `ref` not sent yet."""
-        outbox.reschedule(self.session, job=job, key=ref, text=self.text(key, **view),
+        deliveries.reschedule(self.session, job=job, key=ref, text=self.text(key, **view),
                           due_at=due_at)
         self.scope.planned = True
 
     def withdraw(self, *, job: str, ref: str) -> None:
         """Drop messages planned under `ref` not sent yet."""
-        outbox.withdraw(self.session, job=job, key=ref)
+        deliveries.withdraw(self.session, job=job, key=ref)
 
     def reply_file(self, method: str, field: str, filename: str,
                    build: Callable[[], bytes | None], *, fallback_key: str,

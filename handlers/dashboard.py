@@ -13,8 +13,8 @@ from telegram import (
 )
 from telegram.ext import Application, CommandHandler, filters
 
-from core.errors import Refused, UsageError
-from core.people import Person
+from core.common.errors import Refused, UsageError
+from core.org.people import Person
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE

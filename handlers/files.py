@@ -8,10 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core import dossier_view, export_view, imports, people, period_report, score_views
-from core.buttons import sign, verify
-from core.errors import UsageError
-from core.import_rows import MAX_BYTES, parse_import, template_workbook
+from core.assessment import boards
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.documents import dossier_view, export_view, imports, period_report
+from core.documents.import_rows import MAX_BYTES, parse_import, template_workbook
+from core.org import people
 from handlers.args import limits, scope_words
 from handlers.context import Ctx
 
@@ -35,7 +37,7 @@ def chart(context: Ctx, filename: str, build) -> None:  # type: ignore[no-untype
     send(context, filename, build, photo=True)
 
 
-def chart_button(context: Ctx, view: score_views.ScoresView) -> InlineKeyboardMarkup:
+def chart_button(context: Ctx, view: boards.ScoresView) -> InlineKeyboardMarkup:
     """📊 under /scores and /ranking: the composite by cadre as a chart."""
     scope = view.scope
     ref = scope.projects[0].id if scope.kind == "project" else (
@@ -49,7 +51,7 @@ async def composite(update: Update, context: Ctx) -> None:
     """The chart button: re-computes the scores asked for and sends the chart."""
     _p, kind, ref, period_id = verify(context.settings.frontline_secret,
                                       update.callback_query.data or "")
-    view = score_views.view_by_ids(context.session, context.actor, kind, int(ref),
+    view = boards.view_by_ids(context.session, context.actor, kind, int(ref),
                                    int(period_id), today=context.today(),
                                    limits=limits(context), tz=context.tz())
     context.answer_button()
@@ -124,7 +126,7 @@ async def report(update: Update, context: Ctx) -> None:
                        period=period, project=project)
 
 
-def send_reports(context: Ctx, closed: score_views.Closed) -> None:
+def send_reports(context: Ctx, closed: boards.Closed) -> None:
     """A closed period's 专报, one per project, to every admin through the ledger."""
     for admin in people.admins_to_tell(context.session, context.settings.frontline_admins):
         for project in closed.projects:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import orders, people, projects, rating_orders
-from core.buttons import sign
-from core.errors import UsageError
+from core.common.buttons import sign
+from core.common.errors import UsageError
+from core.orders import orders
+from core.org import people, projects
+from core.ratings import to_orders
 from handlers.args import command_text, replied_user
 from handlers.context import Ctx
 
@@ -116,13 +118,13 @@ def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change
     """Take an action on an order, tell the other side (and a 回访 rater), answer the actor."""
     change = orders.act(context.session, context.actor, number, action, comment)
     tell_other_side(context, change)
-    contact = rating_orders.contact_for(context.session, change.order)
+    contact = to_orders.contact_for(context.session, change.order)
     if action == "pass" and contact is not None:
         secret, order = context.settings.frontline_secret, change.order
         buttons = InlineKeyboardMarkup([[
             InlineKeyboardButton(context.text(f"ratings.verdict_{value}"),
                                  callback_data=sign(secret, "rf", order.id, value))
-            for value in rating_orders.VERDICTS]])
+            for value in to_orders.VERDICTS]])
         context.notify(None, "ratings.followup_ask", job="followup",
                        recipient=f"contact:{contact.id}", ref=order.number, markup=buttons,
                        extra={"contact": contact.id}, order=order)

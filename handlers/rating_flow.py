@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from core import rating_flow as flow
-from core import rating_orders
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.ratings import flow, to_orders
 from handlers.context import Ctx
 
 LEVELS = ("5", "4", "3", "2", "1")
@@ -121,7 +120,7 @@ async def verdict(update: Update, context: Ctx) -> None:
     """The rater's 回访 answer: how the fix went (满意 / 基本满意 / 不满意)."""
     _p, order_id, value = verify(context.settings.frontline_secret,
                                  update.callback_query.data or "")
-    order = rating_orders.record_verdict(context.session, int(order_id), value)
+    order = to_orders.record_verdict(context.session, int(order_id), value)
     query = update.callback_query
     context.answer_button()
     context.after("edit_message_text", chat_id=query.message.chat_id,

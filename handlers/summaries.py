@@ -11,10 +11,10 @@ from telegram.ext import (
     filters,
 )
 
-from core import summaries
-from core.buttons import verify
-from core.errors import UsageError
-from core.report_text import DAILY_TAGS, has_tag
+from core.common.buttons import verify
+from core.common.errors import UsageError
+from core.reporting import recaps
+from core.reporting.report_text import DAILY_TAGS, has_tag
 from handlers.args import ask_project, command_text, post_of
 from handlers.context import Ctx
 
@@ -29,18 +29,18 @@ async def _record(update: Update, context: Ctx, kind: str, text: str) -> None:
         raise UsageError(f"summaries.usage_{kind}")
     msg = post_of(message, text)
     if message.chat.type == "private":
-        outcome = summaries.from_private(context.session, context.actor, msg, kind=kind,
+        outcome = recaps.from_private(context.session, context.actor, msg, kind=kind,
                                          default_tz=context.settings.frontline_tz)
         if isinstance(outcome, tuple):
             ask_project(context, "s", "summaries.which_project", *outcome)
             return
     else:
-        outcome = summaries.from_group(context.session, context.actor, context.chat_row, msg,
+        outcome = recaps.from_group(context.session, context.actor, context.chat_row, msg,
                                        kind=kind)
     _acknowledge(context, outcome)
 
 
-def _acknowledge(context: Ctx, outcome: summaries.Recorded) -> None:
+def _acknowledge(context: Ctx, outcome: recaps.Recorded) -> None:
     if outcome.created:  # a replay was acknowledged the first time
         summary = outcome.summary
         context.ack(summary.chat_id, summary.message_id, "summaries.ack_line", summary=summary)
@@ -50,7 +50,7 @@ async def tagged(update: Update, context: Ctx) -> None:
     """A message or caption containing #周报 or #月报."""
     message = update.effective_message
     text = message.text or message.caption or ""
-    await _record(update, context, summaries.tagged_kind(text) or "weekly", text)
+    await _record(update, context, recaps.tagged_kind(text) or "weekly", text)
 
 
 async def weekly(update: Update, context: Ctx) -> None:
@@ -67,7 +67,7 @@ async def choose_project(update: Update, context: Ctx) -> None:
     """A press on the project question of a private /weekly or /monthly."""
     query = update.callback_query
     _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
-    outcome = summaries.answer_choice(context.session, context.actor, int(pending_id),
+    outcome = recaps.answer_choice(context.session, context.actor, int(pending_id),
                                       int(project_id), default_tz=context.settings.frontline_tz)
     context.answer_button()
     context.after("edit_message_text", chat_id=query.message.chat_id,
@@ -81,14 +81,14 @@ async def edited(update: Update, context: Ctx) -> None:
     """An edited answer updates its text; dropping the tag withdraws it."""
     message = update.edited_message
     text = message.text or message.caption or ""
-    command = summaries.COMMANDS.get(text.split(maxsplit=1)[0].split("@")[0] if text else "")
+    command = recaps.COMMANDS.get(text.split(maxsplit=1)[0].split("@")[0] if text else "")
     if command:
         kind, text = command, command_text(message)
     elif has_tag(text, DAILY_TAGS):
         kind = None  # now a daily report: the daily handler has it
     else:
-        kind = summaries.tagged_kind(text)
-    found = summaries.edit(context.session, chat_id=message.chat_id,
+        kind = recaps.tagged_kind(text)
+    found = recaps.edit(context.session, chat_id=message.chat_id,
                            message_id=message.message_id, text=text, kind=kind if text else None,
                            default_tz=context.settings.frontline_tz)
     if found is None and kind and not command and message.chat.type != "private":

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core import digests
-from core.schedule import Slot
+from core.review import prompts
+from core.review.schedule import Slot
 from scheduler import digest_jobs, order_jobs
 from scheduler.planned import Planned, Texts, slot_marker
-from storage.models import Chat
+from storage.tables import Chat
 
 __all__ = ["DESCRIPTIONS", "Planned", "Texts", "plan", "slot_marker"]
 
@@ -39,7 +39,7 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
         return digest_jobs.plan(session, slot, texts=texts, admins=admins)
     key = slot.period_key
     if slot.job == "daily-nudge":
-        targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins,
+        targets = prompts.nudge_targets(session, chat=chat, day=slot.day, admins=admins,
                                         rehearsal=rehearsal)
         planned = [Planned(slot.job, f"person:{p.id}", key, p.tg_id,
                            texts.text("prompts.nudge_dm", person=p, day=slot.day))
@@ -50,11 +50,11 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
                                               day=slot.day)))
         return planned
     if slot.job == "weekly-prompt":
-        view = digests.weekly_digest(session, chat=chat, start=slot.start, end=slot.day,
+        view = prompts.weekly_digest(session, chat=chat, start=slot.start, end=slot.day,
                                      admins=admins, rehearsal=rehearsal)
         parts = texts.parts("prompts.weekly", view=view, request=True)
     else:
-        view = digests.monthly_digest(session, chat=chat, start=slot.start, end=slot.day,
+        view = prompts.monthly_digest(session, chat=chat, start=slot.start, end=slot.day,
                                       admins=admins, today=slot.day, rehearsal=rehearsal)
         parts = texts.parts("prompts.monthly", view=view, request=True)
     return [Planned(slot.job, f"chat:{chat.id}#{n}", key, chat.id, part)

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core import order_reminders
-from core.buttons import sign
-from core.schedule import DEFAULT_CLOCK, Slot
+from core.common.buttons import sign
+from core.orders import reminders as order_reminders
+from core.review.schedule import DEFAULT_CLOCK, Slot
 from scheduler.planned import Planned, Texts
 from storage import projects as projects_q
-from storage.models import Chat
+from storage.tables import Chat
 
 
 def _projects(session: Session, chat: Chat) -> list[int]:

@@ -10,8 +10,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from storage.models import DailyReport, Person, Project
-from storage.order_models import OrderCounter, Rectification, RectificationEvent
+from storage.tables import (
+    DailyReport,
+    OrderCounter,
+    Person,
+    Project,
+    Rectification,
+    RectificationEvent,
+)
 
 LIVE = ("open", "progress", "submitted")
 

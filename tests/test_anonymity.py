@@ -10,8 +10,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core import anonymity
-from core.anonymity import DIMENSIONS, NOTHING, Release, Stats
+from core.ratings import anonymity
+from core.ratings.anonymity import DIMENSIONS, NOTHING, Release, Stats
 
 
 @dataclass

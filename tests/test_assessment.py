@@ -10,19 +10,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from core.calendar import workdays
-from storage.assessment_models import (
+from core.common.calendar import workdays
+from storage.tables import (
     DomainWeights,
     Grade,
+    Membership,
+    Milestone,
     Observation,
     Period,
     PeriodProject,
+    Person,
+    Project,
     ScoreSnapshot,
     StageEntry,
     Star,
     Trail,
 )
-from storage.models import Membership, Milestone, Person, Project
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.auxil.statements import statements
 from tests.test_commands import EXAMINER
@@ -355,8 +358,7 @@ def digest_district(db) -> None:
     """干部0 reports daily, 干部1 stopped on 20 November and is in 预警考察期, 干部2 (北区学校)
     never reported; one overdue order, one due later, one closed; examiners 4001 (all) and
     4002 (北区学校) can be reached."""
-    from storage.models import ExaminerProject
-    from storage.order_models import Rectification
+    from storage.tables import ExaminerProject, Rectification
     from tests.test_periods import seed
 
     d = seed(db)

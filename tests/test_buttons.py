@@ -1,11 +1,11 @@
-"""core.buttons: signed inline-button data; forged or tampered presses are refused (SPEC §11)."""
+"""core.common.buttons: signed inline-button data; forged or tampered presses are refused (SPEC §11)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
 
 SECRET = "test-secret-0123456789abcdef"
 

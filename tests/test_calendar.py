@@ -1,4 +1,4 @@
-"""core.calendar against the real chinese-calendar data (holidays off, 调休 make-up days on)."""
+"""core.common.calendar against the real chinese-calendar data (holidays off, 调休 make-up days on)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from core import calendar
-from core.calendar import is_workday, last_workday, month_bounds, week_bounds, workdays
+from core.common import calendar
+from core.common.calendar import is_workday, last_workday, month_bounds, week_bounds, workdays
 
 # A year chinese-calendar will never know; 2027 is unknown to 1.11 today but will gain data.
 UNKNOWN_YEAR = 2099
@@ -171,10 +171,10 @@ def test_unknown_year_falls_back_for_the_real_2027() -> None:
 
 @pytest.mark.usefixtures("fresh_warnings")
 def test_unknown_year_logs_one_warning_per_day(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="core.calendar"):
+    with caplog.at_level(logging.WARNING, logger="core.common.calendar"):
         workdays(date(UNKNOWN_YEAR, 1, 1), date(UNKNOWN_YEAR, 1, 31))
         is_workday(date(UNKNOWN_YEAR, 6, 1))
-    warnings = [r for r in caplog.records if r.name == "core.calendar"]
+    warnings = [r for r in caplog.records if r.name == "core.common.calendar"]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
     assert str(UNKNOWN_YEAR) in warnings[0].getMessage()
@@ -191,16 +191,16 @@ def test_unknown_year_warns_again_on_the_next_day(caplog: pytest.LogCaptureFixtu
             return cls.current
 
     monkeypatch.setattr(calendar, "date", Clock)
-    with caplog.at_level(logging.WARNING, logger="core.calendar"):
+    with caplog.at_level(logging.WARNING, logger="core.common.calendar"):
         is_workday(date(UNKNOWN_YEAR, 1, 5))
         is_workday(date(UNKNOWN_YEAR, 1, 6))
         Clock.current = date(2026, 11, 21)
         is_workday(date(UNKNOWN_YEAR, 1, 7))
-    assert len([r for r in caplog.records if r.name == "core.calendar"]) == 2
+    assert len([r for r in caplog.records if r.name == "core.common.calendar"]) == 2
 
 
 @pytest.mark.usefixtures("fresh_warnings")
 def test_known_year_logs_no_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="core.calendar"):
+    with caplog.at_level(logging.WARNING, logger="core.common.calendar"):
         workdays(date(2026, 1, 1), date(2026, 12, 31))
-    assert [r for r in caplog.records if r.name == "core.calendar"] == []
+    assert [r for r in caplog.records if r.name == "core.common.calendar"] == []

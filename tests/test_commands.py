@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from storage.models import Chat, DailyReport, Leave, Membership, Person
+from storage.tables import Chat, DailyReport, Leave, Membership, Person
 from tests.auxil.factories import (
     button_press,
     make_group,
@@ -330,7 +330,7 @@ async def test_only_the_asker_may_answer_which_person(harness) -> None:
     await setup_project(harness)
     command = make_message(private(ADMIN), ADMIN, "/grant examiner 张三")
     asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, "?", reply_to=command)
-    from core.buttons import sign
+    from core.common.buttons import sign
     data = sign(harness.runtime.settings.frontline_secret, "who", CADRE.id)
     await harness.feed(button_press(CADRE, asked, data))
     [answer] = harness.request.sent("answerCallbackQuery")

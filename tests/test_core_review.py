@@ -1,4 +1,4 @@
-"""core.review: the /summary window and the reporting rate, and /missing (SPEC §4 Examiner).
+"""core.review.screens: the /summary window and the reporting rate, and /missing (SPEC §4 Examiner).
 
 The dataset sits in the week after National Day 2026 (Asia/Shanghai, nudge at 18:00):
 Mon 5 - Wed 7 October are holidays, Thu 8 and Fri 9 are working days, Saturday 10 is a
@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
-from core.errors import Refused, UsageError
-from core.people import Actor, UserInfo
-from core.posts import ReportMessage
-from core.reports import record
-from core.review import missing, summary
-from core.windows import Window, parse_window
+from core.common.errors import Refused, UsageError
+from core.org.people import Actor, UserInfo
+from core.reporting.posts import ReportMessage
+from core.reporting.reports import record
+from core.review.screens import missing, summary
+from core.review.windows import Window, parse_window
 from storage.db import Database
-from storage.models import Chat, DailyReport, Domain, Leave, Membership, Person, Project
+from storage.tables import Chat, DailyReport, Domain, Leave, Membership, Person, Project
 
 TZ = ZoneInfo("Asia/Shanghai")
 NUDGE = "18:00"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from storage.models import DailyReport, ReportItem
+from storage.tables import DailyReport, ReportItem
 from tests.auxil.factories import (
     edit_of,
     make_group,

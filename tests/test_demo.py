@@ -10,10 +10,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.demo import seed
-from core.calendar import is_workday
+from core.common.calendar import is_workday
 from storage import migrate
 from storage.db import Database
-from storage.models import (
+from storage.tables import (
     Chat,
     DailyReport,
     Domain,

@@ -1,4 +1,4 @@
-"""core.digests: who the daily nudge is for, and the weekly/monthly prompts' content (SPEC §5).
+"""core.review.prompts: who the daily nudge is for, and the weekly/monthly prompts' content (SPEC §5).
 
 The dataset sits in November 2026 (Asia/Shanghai, no holidays): ISO week 47 runs Monday 16
 to Sunday 22; the weekly window is Monday 16 to Friday 20, last week is 9-15.
@@ -14,13 +14,13 @@ import pytest
 from sqlmodel import Session
 
 from bot.render import Renderer
-from core.digests import monthly_digest, nudge_targets, weekly_digest
-from core.people import Actor, UserInfo
-from core.posts import ReportMessage
-from core.reports import record
-from core.summaries import record as record_summary
+from core.org.people import Actor, UserInfo
+from core.reporting.posts import ReportMessage
+from core.reporting.recaps import record as record_summary
+from core.reporting.reports import record
+from core.review.prompts import monthly_digest, nudge_targets, weekly_digest
 from storage.db import Database
-from storage.models import Chat, DailyReport, Domain, Leave, Membership, Milestone, Person, Project
+from storage.tables import Chat, DailyReport, Domain, Leave, Membership, Milestone, Person, Project
 
 TZ = ZoneInfo("Asia/Shanghai")
 ENV_ADMIN_TG = 9001

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.fonts import cjk_font
-from core.export_sheets import NAMES as EXPORT_SHEETS
-from core.xlsx import display_width
+from core.documents.export_sheets import NAMES as EXPORT_SHEETS
+from core.documents.xlsx import display_width
 from tests.auxil.factories import make_user
 from tests.auxil.record import (
     FORMULA,

@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot import charts, fonts
 from bot.documents import Documents
 from scheduler import sender
-from storage.assessment_models import PeriodReport
+from storage.tables import PeriodReport
 from tests.auxil.factories import make_user
 from tests.auxil.record import (
     PERIOD,

@@ -1,4 +1,4 @@
-"""core.import_rows: reading, validating or refusing a bulk-import spreadsheet."""
+"""core.documents.import_rows: reading, validating or refusing a bulk-import spreadsheet."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from io import BytesIO, StringIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from core.errors import UsageError
-from core.import_rows import (
+from core.common.errors import UsageError
+from core.documents._import_template import COLUMNS
+from core.documents.import_rows import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRefused,
@@ -20,8 +21,7 @@ from core.import_rows import (
     parse_import,
     template_workbook,
 )
-from core.import_template import COLUMNS
-from core.xlsx import Sheet, workbook_bytes
+from core.documents.xlsx import Sheet, workbook_bytes
 
 HEADER = ["领域", "项目", "单位", "姓名", "职务", "角色", "Telegram ID", "用户名"]
 ZHANG = ["项目建设", "城南快速路二期", "县交通局", "张三", "交通局副局长", "干部", 123456789, "zhang_san"]

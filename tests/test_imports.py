@@ -16,10 +16,10 @@ from sqlmodel import SQLModel
 from sqlmodel import select as sm_select
 from telegram import Document
 
-from core.import_template import COLUMNS
+from core.documents._import_template import COLUMNS
 from storage import migrate
 from storage.db import Database
-from storage.models import Domain, ExaminerProject, Membership, Person, Project
+from storage.tables import Domain, ExaminerProject, Membership, Person, Project
 from tests.auxil.factories import make_message, make_user, message_update, private
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from handlers import reports as report_handlers
 from storage import inbox
-from storage.models import DailyReport, Inbox
+from storage.tables import DailyReport, Inbox
 from tests.auxil.factories import make_message, message_update
 from tests.test_daily_reports import CADRE, GROUP, setup_project
 

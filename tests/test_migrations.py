@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on the metadata)
+import storage.tables  # noqa: F401  (registers the tables on the metadata)
 from storage import migrate
 from storage.db import Database
 from storage.migrate import OutdatedSchema

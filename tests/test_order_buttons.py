@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.buttons import sign
+from core.common.buttons import sign
 from tests.auxil.factories import button_press, make_message, private
 from tests.auxil.order_world import (
     ADMIN,

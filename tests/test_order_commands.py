@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from storage.models import DailyReport
-from storage.order_models import RectificationEvent
+from storage.tables import DailyReport, RectificationEvent
 from tests.auxil.factories import make_message, message_update, private
 from tests.auxil.order_world import (
     CADRE,

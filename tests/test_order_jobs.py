@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from storage.order_models import Rectification
+from storage.tables import Rectification
 from tests.auxil.factories import button_press, make_message, private
 from tests.auxil.order_world import (
     ADMIN,

@@ -13,12 +13,19 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from core import orders
-from core.people import UserInfo, actor_for
-from storage import orders as q
+from core.orders import orders
+from core.org.people import UserInfo, actor_for
+from storage import orders as orders_q
 from storage.db import Database
-from storage.models import Domain, Membership, Person, Project
-from storage.order_models import OrderCounter, Rectification, RectificationEvent
+from storage.tables import (
+    Domain,
+    Membership,
+    OrderCounter,
+    Person,
+    Project,
+    Rectification,
+    RectificationEvent,
+)
 
 EXAMINER_TG, CADRE_TG = 4001, 2001
 TODAY = date(2026, 11, 20)
@@ -136,6 +143,6 @@ def test_each_year_starts_again_at_one(db: Database) -> None:
 
 def test_next_seq_alone_counts_up_inside_one_transaction(db: Database) -> None:
     with db.session() as s:
-        assert [q.next_seq(s, year=2030) for _ in range(3)] == [1, 2, 3]
+        assert [orders_q.next_seq(s, year=2030) for _ in range(3)] == [1, 2, 3]
     with db.session(write=False) as s:
         assert s.get(OrderCounter, 2030).last == 3

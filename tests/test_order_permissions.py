@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import orders
-from core.buttons import sign
-from core.people import UserInfo, actor_for
-from storage.models import Person
+from core.common.buttons import sign
+from core.orders import orders
+from core.org.people import UserInfo, actor_for
+from storage.tables import Person
 from tests.auxil.factories import button_press, make_message, private
 from tests.auxil.order_world import (
     ADMIN,

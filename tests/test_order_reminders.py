@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import func, select
 
 from storage.db import Database
-from storage.models import Chat, Delivery, Domain, Membership, Person, Project
-from storage.order_models import Rectification
+from storage.tables import Chat, Delivery, Domain, Membership, Person, Project, Rectification
 from tests.auxil.offline import OfflineRequest
 from tests.test_runner import make_runner
 

@@ -1,4 +1,4 @@
-"""core.order_rules: every (state, action, role) of the rectification order (SPEC §7).
+"""core.orders.rules: every (state, action, role) of the rectification order (SPEC §7).
 
 The expected table is written here by hand from the SPEC §7 text, not computed from RULES:
 
@@ -20,8 +20,8 @@ from datetime import date
 
 import pytest
 
-from core import order_rules as rules
-from core.order_rules import Refusal, transition
+from core.orders import rules
+from core.orders.rules import Refusal, transition
 
 STATES = ("open", "progress", "submitted", "closed", "cancelled")
 ACTIONS = ("progress", "done", "pass", "fail", "ok", "relapse", "cancel")

@@ -1,4 +1,4 @@
-"""core.order_schedule: which reminder falls on which day, over hand-computed 2026 dates.
+"""core.orders._timing: which reminder falls on which day, over hand-computed 2026 dates.
 
 The 2026 calendar used here, from the State Council's notice (and chinese_calendar 1.11):
 中秋 Fri Sep 25 off; 国庆 Thu Oct 1 – Wed Oct 7 off; make-up working days (调休) Sun Sep 20
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.order_schedule import cadre_reminder, examiner_overdue_day, review_day
+from core.orders._timing import cadre_reminder, examiner_overdue_day, review_day
 
 D = date
 

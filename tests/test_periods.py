@@ -9,13 +9,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from core import assessment, periods, score_views, scores
-from core.calendar import workdays
-from core.errors import UsageError
-from core.people import Actor, UserInfo
-from storage.assessment_models import Period, PeriodProject, ScoreSnapshot, StageEntry
+from core.assessment import boards, judgement, scores
+from core.common.calendar import workdays
+from core.common.errors import UsageError
+from core.org import periods
+from core.org.people import Actor, UserInfo
 from storage.db import Database
-from storage.models import DailyReport, Domain, Membership, Person, Project, ReportItem
+from storage.tables import (
+    DailyReport,
+    Domain,
+    Membership,
+    Period,
+    PeriodProject,
+    Person,
+    Project,
+    ReportItem,
+    ScoreSnapshot,
+    StageEntry,
+)
 from tests.auxil.factories import button_press, make_message, message_update, private
 from tests.conftest import ADMIN_ID
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
@@ -63,14 +74,14 @@ def open_(db: Database, d: District, theme: str, dates: tuple[date, date],
         return periods.open_(s, d.admin, theme, *dates, list(projects), kind=kind).period.id
 
 
-def close(db: Database, d: District, theme: str | None = None) -> score_views.Closed:
+def close(db: Database, d: District, theme: str | None = None) -> boards.Closed:
     with db.session() as s:
-        return score_views.close(s, d.admin, theme, today=TODAY, limits=LIMITS, tz=TZ)
+        return boards.close(s, d.admin, theme, today=TODAY, limits=LIMITS, tz=TZ)
 
 
 def grade(db: Database, d: District, person: Person, value: int) -> None:
     with db.session() as s:
-        assessment.grade(s, d.examiner, person, value, "")
+        judgement.grade(s, d.examiner, person, value, "")
 
 
 def fill_reports(s: Session, person: Person, project: Project, days: list[date], *,
@@ -164,7 +175,7 @@ def test_end_before_start_is_refused(db: Database) -> None:
 
 
 def test_only_an_admin_opens_a_period(db: Database) -> None:
-    from core.errors import Refused
+    from core.common.errors import Refused
 
     d = seed(db)
     with pytest.raises(Refused), db.session() as s:
@@ -200,7 +211,7 @@ def test_close_without_a_theme_with_several_open_asks_which_and_closes_none(db: 
     d = seed(db)
     open_(db, d, "攻坚季", NOV, "城南快速路")
     open_(db, d, "学校建设", NOV, "北区学校")
-    key = refused(db, lambda s: score_views.close(s, d.admin, None, today=TODAY,
+    key = refused(db, lambda s: boards.close(s, d.admin, None, today=TODAY,
                                                   limits=LIMITS, tz=TZ))
     assert key == "periods.which"
     assert {p.status for p in rows(db, Period)} == {"open"} and rows(db, ScoreSnapshot) == []
@@ -220,7 +231,7 @@ def test_closing_a_closed_period_again_is_refused(db: Database) -> None:
     open_(db, d, "攻坚季", NOV)
     close(db, d)
     entries = len(rows(db, StageEntry))
-    key = refused(db, lambda s: score_views.close(s, d.admin, "攻坚季", today=TODAY,
+    key = refused(db, lambda s: boards.close(s, d.admin, "攻坚季", today=TODAY,
                                                   limits=LIMITS, tz=TZ))
     assert key == "periods.already_closed" and len(rows(db, StageEntry)) == entries
 
@@ -293,7 +304,7 @@ def test_data_added_after_close_does_not_change_the_period_scores(db: Database) 
     with db.session() as s:  # back-filled reports inside the period arrive after it closed
         fill_reports(s, cadre, project, days[10:18], items=1)
     with db.session(write=False) as s:
-        view = score_views.view(s, d.examiner, "城南快速路", "攻坚季", group_project=None,
+        view = boards.view(s, d.examiner, "城南快速路", "攻坚季", group_project=None,
                                 today=TODAY, limits=LIMITS, tz=TZ)
         period = s.exec(select(Period)).one()
         live = scores.compute(s, [project], period, today=TODAY, limits=LIMITS, tz=TZ)
@@ -309,7 +320,7 @@ def test_grading_after_the_period_closed_is_refused(db: Database) -> None:
     d = seed(db)
     open_(db, d, "攻坚季", NOV)
     close(db, d)
-    key = refused(db, lambda s: assessment.grade(s, d.examiner, d.cadres[0], 90, ""))
+    key = refused(db, lambda s: judgement.grade(s, d.examiner, d.cadres[0], 90, ""))
     assert key == "assessment.no_open_period"
 
 

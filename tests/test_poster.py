@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.fonts import MISSING_FONT_PACKAGE, CjkFont, cjk_font
-from core.poster import HEIGHT, MARGIN, WIDTH, _wrap, build_poster
+from core.ratings.poster import HEIGHT, MARGIN, WIDTH, _wrap, build_poster
 
 LINK = "https://t.me/frontline_bot?start=r_AbC-123_xyz"
 LONG = "城南快速路二期工程暨G15沈海高速城南互通立交改扩建及配套道路管网迁改与征地拆迁安置房建设项目" * 3

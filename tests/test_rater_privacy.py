@@ -11,9 +11,16 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from storage.models import Delivery, HintLog, Inbox, Pending, Person
-from storage.order_models import Rectification
-from storage.rating_models import Rating, RatingContact
+from storage.tables import (
+    Delivery,
+    HintLog,
+    Inbox,
+    Pending,
+    Person,
+    Rating,
+    RatingContact,
+    Rectification,
+)
 from tests.auxil.factories import make_user
 from tests.auxil.raters import bot_with, data_of, press_data, question, rate, ratelink, say
 from tests.conftest import Harness

@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from core.order_rules import RATING_WORKDAYS, add_workdays
-from storage.models import Membership, Person
-from storage.order_models import Rectification
-from storage.rating_models import Rating, RatingFlow, RatingLink
+from core.orders.rules import RATING_WORKDAYS, add_workdays
+from storage.tables import Membership, Person, Rating, RatingFlow, RatingLink, Rectification
 from tests.auxil.factories import make_user
 from tests.auxil.raters import (
     LEVELS,

@@ -176,7 +176,7 @@ async def test_a_cadre_cannot_read_ratings(harness) -> None:  # type: ignore[no-
 
 
 async def test_a_closed_periods_ratings_are_shown_by_its_theme(harness) -> None:  # type: ignore[no-untyped-def]
-    from storage.assessment_models import Period
+    from storage.tables import Period
 
     token = await project_link(harness)
     period_id = open_period(harness, PROJECT, today() - timedelta(days=2),

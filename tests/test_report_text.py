@@ -1,10 +1,10 @@
-"""core.report_text: which messages are daily reports, and their structured lines (SPEC §4)."""
+"""core.reporting.report_text: which messages are daily reports, and their structured lines (SPEC §4)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.report_text import DAILY_TAGS, MONTHLY_TAGS, WEEKLY_TAGS, has_tag, parse_report
+from core.reporting.report_text import DAILY_TAGS, MONTHLY_TAGS, WEEKLY_TAGS, has_tag, parse_report
 
 # --- hashtags -------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from scheduler.limits import Limits
 from scheduler.runner import Runner
 from scheduler.sender import Sender
 from storage.db import Database
-from storage.models import Chat, Delivery, Domain, Membership, Person, Project
+from storage.tables import Chat, Delivery, Domain, Membership, Person, Project
 from tests.auxil.offline import OfflineRequest
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -115,7 +115,7 @@ async def test_nudge_dm_refused_with_403_marks_the_cadre_unreachable(db: Databas
 
 
 def _mark_unreachable(db: Database, chat_id: int) -> None:
-    from core.people import mark_unreachable
+    from core.org.people import mark_unreachable
     with db.session() as s:
         mark_unreachable(s, chat_id)
 
@@ -181,7 +181,7 @@ async def test_a_standby_loop_sends_nothing_while_the_leader_renews(db: Database
 
 
 async def test_a_prompt_is_not_sent_again_after_the_group_migrates(db: Database) -> None:
-    from core.chats import migrate
+    from core.org.chats import migrate
 
     seed(db)
     request = OfflineRequest()
@@ -195,7 +195,7 @@ async def test_a_prompt_is_not_sent_again_after_the_group_migrates(db: Database)
 
 
 async def test_migrating_one_group_leaves_other_groups_keys_alone(db: Database) -> None:
-    from core.chats import migrate
+    from core.org.chats import migrate
 
     seed(db)
     with db.session() as s:  # a group whose id starts with another group's id
@@ -237,7 +237,7 @@ async def test_a_pass_cancelled_mid_send_records_the_send_and_never_repeats_it(
 
 def _newcomer_with_backfills(db: Database, days: list) -> None:
     """A cadre who registered just now (after T) and back-filled reports in T's week."""
-    from storage.models import DailyReport
+    from storage.tables import DailyReport
     with db.session() as s:
         project = s.exec(select(Project)).first()
         person = Person(tg_id=777, name="新来的", post="科员", reachable=True)

@@ -9,10 +9,10 @@ import chinese_calendar
 import pytest
 from sqlmodel import select
 
-from core import schedule
-from core.errors import UsageError
-from core.schedule import Change, next_run, parse, previous_slot, relevant, slot
-from storage.models import Chat
+from core.common.errors import UsageError
+from core.review import schedule
+from core.review.schedule import Change, next_run, parse, previous_slot, relevant, slot
+from storage.tables import Chat
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 

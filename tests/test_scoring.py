@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.scoring import (
+from core.assessment._scoring import (
     EXCELLENT,
     FAIR,
     GOOD,

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from scheduler.limits import Limits
 from scheduler.sender import SENT, UNREACHABLE, Sender
-from storage.models import Person
+from storage.tables import Person
 from tests.auxil.factories import make_message, message_update, private
 from tests.auxil.offline import OfflineRequest
 from tests.test_daily_reports import CADRE, GROUP, setup_project
@@ -76,7 +76,7 @@ async def test_acknowledgements_are_skipped_when_the_group_budget_is_used(harnes
     await harness.feed(message_update(make_message(GROUP, CADRE, "#日报 预算用尽")))
     assert harness.request.sent("setMessageReaction") == []
     with harness.db.session(write=False) as s:
-        from storage.models import DailyReport
+        from storage.tables import DailyReport
         assert len(list(s.exec(select(DailyReport)))) == 1
 
 
@@ -140,5 +140,5 @@ async def test_a_burst_of_reports_queues_no_more_acks_than_the_group_budget(harn
                          for i in range(30)])
     assert len(harness.request.sent("setMessageReaction")) == 20
     with harness.db.session(write=False) as s:
-        from storage.models import DailyReport
+        from storage.tables import DailyReport
         assert len(list(s.exec(select(DailyReport)))) == 30

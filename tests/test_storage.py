@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.chats import first_hint_today
+from core.org.chats import first_hint_today
 from storage import inbox
-from storage import reports as q
+from storage import reports as reports_q
 from storage.db import Database
-from storage.models import DailyReport, Domain, HintLog, Inbox, Person, Project, ReportItem
+from storage.tables import DailyReport, Domain, HintLog, Inbox, Person, Project, ReportItem
 from storage.upsert import insert_ignore
 
 D1, D2, D3 = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
@@ -201,7 +201,7 @@ def _report(s: Session, person: Person, project: Project, day: date, *, posted: 
                          on_time=on_time, text="#日报", progress=progress, withdrawn=withdrawn)
     s.add(report)
     s.flush()
-    q.replace_items(s, report_id=report.id, items=list(items))
+    reports_q.replace_items(s, report_id=report.id, items=list(items))
     s.flush()
     return report
 
@@ -251,8 +251,8 @@ def test_by_message_finds_a_report_by_chat_and_message_id(db: Database, world) -
         report = _report(s, a, project, D1, posted=at(D1, 1))
         key = (report.chat_id, report.message_id, report.id)
     with db.session(write=False) as s:
-        assert q.by_message(s, chat_id=key[0], message_id=key[1]).id == key[2]
-        assert q.by_message(s, chat_id=key[0] - 1, message_id=key[1]) is None
+        assert reports_q.by_message(s, chat_id=key[0], message_id=key[1]).id == key[2]
+        assert reports_q.by_message(s, chat_id=key[0] - 1, message_id=key[1]) is None
 
 
 def test_telegram_ids_beyond_32_bits_are_stored(db: Database, world) -> None:
@@ -272,7 +272,7 @@ def test_day_status_is_on_time_if_any_report_that_day_was_on_time(db: Database, 
         _report(s, a, project, D2, posted=at(D2, 11), on_time=False)
         _report(s, b, project, D1, posted=at(D1, 3), on_time=True)
     with db.session(write=False) as s:
-        status = q.day_status(s, project_id=world["project"], start=D1, end=D3)
+        status = reports_q.day_status(s, project_id=world["project"], start=D1, end=D3)
     assert status == {(world["a"], D1): True, (world["a"], D2): False, (world["b"], D1): True}
 
 
@@ -283,7 +283,7 @@ def test_day_status_ignores_withdrawn_reports(db: Database, world) -> None:
         _report(s, a, project, D1, posted=at(D1, 11), on_time=False)
         _report(s, b, project, D1, posted=at(D1, 2), on_time=True, withdrawn=True)
     with db.session(write=False) as s:
-        status = q.day_status(s, project_id=world["project"], start=D1, end=D1)
+        status = reports_q.day_status(s, project_id=world["project"], start=D1, end=D1)
     assert status == {(world["a"], D1): False}
 
 
@@ -295,7 +295,7 @@ def test_day_status_keeps_to_the_project_and_window(db: Database, world) -> None
         _report(s, a, project, D3, posted=at(D3, 2))
         _report(s, a, project, D2, posted=at(D2, 2))
     with db.session(write=False) as s:
-        status = q.day_status(s, project_id=world["project"], start=D2, end=D2)
+        status = reports_q.day_status(s, project_id=world["project"], start=D2, end=D2)
     assert status == {(world["a"], D2): True}
 
 
@@ -311,7 +311,7 @@ def test_latest_progress_is_by_message_time_then_message_id(db: Database, world)
         for value in (10, 11, 12, 15):
             _report(s, b, project, D1, posted=at(D1, 6), progress=value)
     with db.session(write=False) as s:
-        latest = q.latest_progress(s, project_id=world["project"], start=D1, end=D3)
+        latest = reports_q.latest_progress(s, project_id=world["project"], start=D1, end=D3)
     assert latest == {world["a"]: 90, world["b"]: 15}
 
 
@@ -323,7 +323,7 @@ def test_latest_progress_ignores_withdrawn_and_out_of_window_reports(db: Databas
         _report(s, a, project, D3, posted=at(D3, 2), progress=99)
         _report(s, b, other, D2, posted=at(D2, 2), progress=50)
     with db.session(write=False) as s:
-        latest = q.latest_progress(s, project_id=world["project"], start=D1, end=D2)
+        latest = reports_q.latest_progress(s, project_id=world["project"], start=D1, end=D2)
     assert latest == {world["a"]: 20}
 
 
@@ -333,7 +333,7 @@ def test_latest_progress_keeps_a_zero_figure(db: Database, world) -> None:
         _report(s, a, project, D1, posted=at(D1, 2), progress=50)
         _report(s, a, project, D2, posted=at(D2, 2), progress=0)
     with db.session(write=False) as s:
-        assert q.latest_progress(s, project_id=world["project"], start=D1, end=D2) == {
+        assert reports_q.latest_progress(s, project_id=world["project"], start=D1, end=D2) == {
             world["a"]: 0}
 
 
@@ -347,7 +347,7 @@ def test_items_between_orders_by_date_then_post_time_then_position(db: Database,
         _report(s, a, project, D1, posted=at(D1, 5),
                 items=[("done", "a-d1-1"), ("problem", "a-d1-2"), ("plan", "a-d1-3")])
     with db.session(write=False) as s:
-        rows = q.items_between(s, project_id=world["project"], start=D1, end=D3)
+        rows = reports_q.items_between(s, project_id=world["project"], start=D1, end=D3)
     a, b = world["a"], world["b"]
     assert [row[1:] for row in rows] == [
         (a, D1, "done", "a-d1-1"), (a, D1, "problem", "a-d1-2"), (a, D1, "plan", "a-d1-3"),
@@ -364,7 +364,7 @@ def test_items_between_skips_withdrawn_reports_and_other_projects(db: Database, 
         _report(s, a, other, D1, posted=at(D1, 3), items=[("done", "elsewhere")])
         _report(s, a, project, D3, posted=at(D3, 3), items=[("done", "later")])
     with db.session(write=False) as s:
-        rows = q.items_between(s, project_id=world["project"], start=D1, end=D2)
+        rows = reports_q.items_between(s, project_id=world["project"], start=D1, end=D2)
     assert [text for *_rest, text in rows] == ["kept"]
 
 
@@ -373,7 +373,7 @@ def test_replace_items_replaces_the_earlier_lines(db: Database, world) -> None:
         project, _o, a, _b = _objects(s, world)
         report = _report(s, a, project, D1, posted=at(D1, 1),
                          items=[("done", "old-1"), ("problem", "old-2")])
-        q.replace_items(s, report_id=report.id, items=[("done", "new")])
+        reports_q.replace_items(s, report_id=report.id, items=[("done", "new")])
     with db.session(write=False) as s:
         items = [(i.kind, i.text, i.position) for i in s.exec(select(ReportItem))]
     assert items == [("done", "new", 0)]

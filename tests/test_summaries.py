@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from core.summaries import period_key, tagged_kind
-from storage.models import DailyReport, Summary
+from core.reporting.recaps import period_key, tagged_kind
+from storage.tables import DailyReport, Summary
 from tests.auxil.factories import (
     button_press,
     edit_of,

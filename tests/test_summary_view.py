@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.render import size
-from core.calendar import week_bounds
-from storage.models import Chat, DailyReport, Membership, Person, Project, ReportItem
+from core.common.calendar import week_bounds
+from storage.tables import Chat, DailyReport, Membership, Person, Project, ReportItem
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.auxil.statements import statements
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project

@@ -1,4 +1,4 @@
-"""core.xlsx: typed cells, no formulas, CJK widths, frozen headers, streaming."""
+"""core.documents.xlsx: typed cells, no formulas, CJK widths, frozen headers, streaming."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from core.xlsx import Sheet, display_width, looks_like_formula, workbook_bytes, write_workbook
+from core.documents.xlsx import (
+    Sheet,
+    display_width,
+    looks_like_formula,
+    workbook_bytes,
+    write_workbook,
+)
 
 INJECTIONS = [
     '=HYPERLINK("http://x","y")',

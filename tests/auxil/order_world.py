@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import func, select
 
-from storage.order_models import Rectification, RectificationEvent
+from storage.tables import Rectification, RectificationEvent
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
 from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 from sqlmodel import select
 
-from storage.models import ExaminerProject, Membership, Person, Project
+from storage.tables import ExaminerProject, Membership, Person, Project
 from tests.web.conftest import EXAMINER_TG, launch
 from tests.web.scores_text import scores_as_said
 

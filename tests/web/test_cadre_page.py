@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.app import Runtime
 from bot.demo import CADRES, LEAVE_CADRE
 from bot.settings import Settings
-from storage.models import Person
+from storage.tables import Person
 from tests.auxil.offline import OfflineRequest
 from tests.conftest import make_settings
 from tests.web.conftest import EXAMINER_TG, launch

@@ -84,7 +84,7 @@ def test_a_stranger_and_a_revoked_examiner_are_refused(client, demo) -> None:  #
     _refused(client, launch(99_999))
     from sqlmodel import select
 
-    from storage.models import Person
+    from storage.tables import Person
     with demo.session() as session:  # the role as it is today, not when the page was opened
         examiner = session.exec(select(Person).where(Person.tg_id == EXAMINER_TG)).one()
         examiner.is_examiner = False

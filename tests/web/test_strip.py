@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from core.dashboard.strip import strip
-from storage.models import DailyReport
+from core.documents.cadre_page import strip
+from storage.tables import DailyReport
 
 
 def _report(day: date, on_time: bool) -> DailyReport:

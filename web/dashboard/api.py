@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from core.dashboard import board, cadre, files, scopes
-from core.dashboard.viewer import viewer
-from core.errors import UserError
-from core.people import Actor
+from core.common.errors import UserError
+from core.documents import cadre_page, file_requests
+from core.org.people import Actor
+from core.review import dashboard
 from web.dashboard import views
 from web.dashboard.auth import Launches, Unauthorized
 from web.dashboard.deps import Deps
@@ -52,7 +52,8 @@ class Api:
         def run() -> Any:
             with self.deps.session(write=write) as session:
                 try:
-                    actor = viewer(session, user, admins=self.deps.settings.frontline_admins)
+                    actor = dashboard.viewer(session, user,
+                                             admins=self.deps.settings.frontline_admins)
                 except UserError as exc:
                     raise Unauthorized(exc.key) from None
                 return work(session, actor)
@@ -74,26 +75,26 @@ class Api:
         def work(session: Session, actor: Actor) -> Any:
             me = {"name": actor.person.name if actor.person else actor.user.display,
                   "role": actor.role}
-            return views.choices(scopes.choices(session, actor), me)
+            return views.choices(dashboard.choices(session, actor), me)
 
         return await self._answer(request, work)
 
     async def board(self, request: Request) -> JSONResponse:
         d = self.deps
         scope, period_id = request.query_params.get("scope"), self._int(request, "period")
-        return await self._answer(request, lambda session, actor: views.board(board.board(
+        return await self._answer(request, lambda session, actor: views.board(dashboard.board(
             session, actor, scope, period_id, today=d.today(), limits=d.limits,
             tz=d.settings.tz)))
 
     async def orders(self, request: Request) -> JSONResponse:
         scope = request.query_params.get("scope")
         return await self._answer(request, lambda session, actor: views.orders(
-            board.order_board(session, actor, scope, today=self.deps.today())))
+            dashboard.order_board(session, actor, scope, today=self.deps.today())))
 
     async def cadre(self, request: Request) -> JSONResponse:
         d = self.deps
         person_id, period_id = request.path_params["person_id"], self._int(request, "period")
-        return await self._answer(request, lambda session, actor: views.cadre(cadre.page(
+        return await self._answer(request, lambda session, actor: views.cadre(cadre_page.page(
             session, actor, person_id, period_id, today=d.today(), limits=d.limits,
             tz=d.settings.tz), d.settings.tz))
 
@@ -111,10 +112,10 @@ class Api:
         scope = asked.get("scope") if isinstance(asked.get("scope"), str) else None
 
         def work(session: Session, actor: Actor) -> Any:
-            name = files.check(session, actor, kind, person_id=person_id, scope=scope,
+            name = file_requests.check(session, actor, kind, person_id=person_id, scope=scope,
                                period_id=period_id)
             caption = self._line(f"dashboard.{kind}_caption", name=name)
-            fresh = files.plan(session, actor, kind, person_id=person_id, scope=scope,
+            fresh = file_requests.plan(session, actor, kind, person_id=person_id, scope=scope,
                                period_id=period_id, caption=caption, now=datetime.now(UTC))
             return {"line": self._line("dashboard.file_planned" if fresh
                                        else "dashboard.file_already", name=name)}

@@ -9,7 +9,7 @@ from datetime import timedelta
 from telegram_webapp_auth.auth import TelegramAuthenticator, generate_secret_key
 from telegram_webapp_auth.errors import BaseTWAError, ExpiredInitDataError
 
-from core.people import UserInfo
+from core.org.people import UserInfo
 
 MAX_AGE = timedelta(hours=24)
 SCHEME = "tma "

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import scores
+from core.assessment import scores
 
 
 class Config(Protocol):

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core import anonymity, order_rules, score_views, scores
-from core.dashboard.board import OrderRow
-from core.dashboard.cadre import CadrePage
-from core.dashboard.scopes import Choices
+from core.assessment import boards, scores
+from core.documents.cadre_page import CadrePage
+from core.orders import rules
+from core.ratings import anonymity
+from core.review.dashboard import Choices, OrderRow
 
 
 def _day(value: date | datetime | None, tz: ZoneInfo | None = None) -> str | None:
@@ -45,7 +46,7 @@ def score_row(row: scores.CadreScore) -> dict[str, Any]:
             "figures": asdict(s.figures)}
 
 
-def board(view: score_views.ScoresView) -> dict[str, Any]:
+def board(view: boards.ScoresView) -> dict[str, Any]:
     return {"scope": {"kind": view.scope.kind, "name": view.scope.name},
             "period": period(view.period), "end": _day(view.end), "frozen": view.frozen,
             "quota": view.quota, "rows": [score_row(r) for r in view.rows]}
@@ -86,7 +87,7 @@ def cadre(found: CadrePage, tz: ZoneInfo) -> dict[str, Any]:
         "problems": [{"day": _day(d), "text": t} for d, t, _id in r.problems],
         "orders": [{"number": o.number, "state": o.state, "text": o.text,
                     "deadline": _day(o.deadline), "days": (o.deadline - r.today).days,
-                    "overdue": order_rules.is_overdue(o.state, o.deadline, r.today),
+                    "overdue": rules.is_overdue(o.state, o.deadline, r.today),
                     "events": len(events)}
                    for o, events in r.orders],
         "ratings": [{"project": p.name, "window": window, **_disclosure(d)}

@@ -135,7 +135,7 @@
 
   function partCell(name, part, f) {
     var value = part.value === null ? L.no_data : num(part.value);
-    var weight = part.value === null ? "" : " · " + fmt(L.weight, { w: Math.round(part.weight) });
+    var weight = part.value === null ? "" : " " + fmt(L.weight, { w: Math.round(part.weight) });
     return '<div class="part" data-part="' + name + '"><b>' + esc(L[name]) + esc(weight) +
       '</b><span class="v">' + esc(value) + "</span><small>" + esc(figures(name, f)) + "</small></div>";
   }
@@ -317,7 +317,7 @@
     });
     var legend = ["on_time", "late", "missing", "leave", "holiday", "weekend", "future"].map(function (k) {
       return '<span class="' + k + '">' + esc(L.legend[k]) + "</span>";
-    }).join("") + "<span>" + esc(L.makeup_mark + " = " + L.legend.makeup) + "</span>";
+    }).join("") + "<span class=\"note\">" + esc(L.makeup_mark + " = " + L.legend.makeup) + "</span>";
     return '<div class="legend">' + legend + '</div><div class="strip">' + html + "</div>";
   }
 
@@ -442,10 +442,12 @@
     $("loading").hidden = false;
     $("cadre").hidden = true;
     api("board?" + query()).then(function (b) {
+      document.body.dataset.arrived = performance.now();
       state.board = b;
       $("loading").hidden = true;
       renderBoard();
       show(state.tab);
+      document.body.dataset.rendered = performance.now();  // read by bench/dashboard.py
     }).catch(failed($("board")));
     if (state.tab === "orders") loadOrders();
   }

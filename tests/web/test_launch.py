@@ -102,3 +102,21 @@ def test_unauthorized_carries_its_line() -> None:
     with pytest.raises(Unauthorized) as caught:
         Launches(TOKEN).user("tma " + sign_launch(OTHER_BOT, 1))
     assert caught.value.key == "dashboard.bad_launch"
+
+
+def test_webapp_link_opens_the_page_as_that_examiner(monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import parse_qs, urlsplit
+
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("FRONTLINE_SECRET", "test-secret-0123456789abcdef")
+    monkeypatch.setenv("FRONTLINE_WEBAPP_URL", "https://dash.example.org/dashboard")
+    assert main(["webapp-link", "--user", str(EXAMINER_TG)]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("https://dash.example.org/dashboard#tgWebAppData=")
+    [data] = parse_qs(urlsplit(link).fragment)["tgWebAppData"]
+    assert Launches(TOKEN).user("tma " + data).id == EXAMINER_TG
+    with pytest.raises(Unauthorized):
+        Launches(OTHER_BOT).user("tma " + data)

@@ -24,6 +24,7 @@ from core.assessment import scores
 from core.common.calendar import workdays
 from core.documents import export_sheets, export_view
 from core.org.people import Actor, UserInfo
+from core.ratings import anonymity
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database
@@ -122,11 +123,12 @@ async def _through_bot(runtime: Runtime, request: OfflineRequest) -> tuple[float
 
 def _view(db: Database, settings, today: date) -> export_view.ExportView:  # type: ignore[no-untyped-def]
     """The export view as `frontline export` builds it (a read session; its rows stay loaded)."""
-    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
-                           settings.frontline_excellent_quota)
+    grading = scores.Grading(
+        anonymity.Thresholds(settings.frontline_anon_min, settings.frontline_anon_min_comments),
+        settings.frontline_excellent_quota)
     with db.session(write=False) as session:
         return export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True), DOMAIN,
-                                 THEME, today=today, limits=limits, tz=TZ)
+                                 THEME, today=today, grading=grading, tz=TZ)
 
 
 def _csv(view: export_view.ExportView, documents: Documents) -> bytes:

@@ -23,8 +23,8 @@ from storage.tables import (
     Person,
     Project,
     RatingRelease,
+    Recap,
     StageEntry,
-    Summary,
 )
 
 DOMAIN = "重点考核"
@@ -127,7 +127,7 @@ def load_extra(db: Database, shape: Shape, today: date) -> Extra:
                                  "chat_id": chat_id(shape.project_of(c)),
                                  "message_id": message, "kind": kind, "period_key": key,
                                  "text": "#周报 本周推进", "posted_at": at})
-        s.execute(insert(Summary), rows)
+        s.execute(insert(Recap), rows)
         s.execute(insert(Leave), [
             {"person_id": c + 1, "start": start + timedelta(days=10 + c % 30),
              "end": start + timedelta(days=14 + c % 30), "kind": "出差"}

@@ -126,14 +126,16 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from core.assessment import scores
     from core.documents import export_view
     from core.org.people import Actor, UserInfo
+    from core.ratings import anonymity
 
     db = _db(settings)
-    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
-                           settings.frontline_excellent_quota)
+    grading = scores.Grading(
+        anonymity.Thresholds(settings.frontline_anon_min, settings.frontline_anon_min_comments),
+        settings.frontline_excellent_quota)
     with db.session(write=False) as session:
         view = export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True),
                                  args.project, args.period, today=datetime.now(settings.tz).date(),
-                                 limits=limits, tz=settings.tz)
+                                 grading=grading, tz=settings.tz)
     Documents(Renderer(settings.frontline_lang, settings.frontline_tz)).export(view, args.file)
     print(f"exported {len(view.rows)} cadres and {len(view.orders)} orders to {args.file}")
     return 0

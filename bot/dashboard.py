@@ -20,6 +20,7 @@ from bot.settings import Settings
 from core.assessment import scores
 from core.documents import dossier_view, file_requests
 from core.org.people import UserInfo
+from core.ratings import anonymity
 from core.review.dashboard import staff, viewer
 from storage import people as people_q
 from storage.db import Database
@@ -43,9 +44,11 @@ def web_app(settings: Settings, db: Database, kick: Callable[[], None] | None = 
     return create_app(routes=dashboard.routes(deps(settings, db, kick)))
 
 
-def limits(settings: Settings) -> scores.Limits:
-    return scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
-                         settings.frontline_excellent_quota)
+def grading(settings: Settings) -> scores.Grading:
+    """The anonymity thresholds and the 优秀 quota, from the settings."""
+    return scores.Grading(anonymity.Thresholds(settings.frontline_anon_min,
+                                               settings.frontline_anon_min_comments),
+                          settings.frontline_excellent_quota)
 
 
 def ledger_files(db: Database, documents: Documents, settings: Settings, doc: dict[str, Any]
@@ -60,7 +63,7 @@ def ledger_files(db: Database, documents: Documents, settings: Settings, doc: di
         if kind == "dossier":
             person = people_q.by_ids(session, ids=[int(doc["person"])])[0]
             view = dossier_view.build(session, actor, person, today=today,
-                                      limits=limits(settings), tz=settings.tz)
+                                      grading=grading(settings), tz=settings.tz)
     if kind == "dossier":
         name = documents.dossier_name(view)
         return [(f"{name}.html", documents.dossier_html(view)),
@@ -70,7 +73,8 @@ def ledger_files(db: Database, documents: Documents, settings: Settings, doc: di
         scope = file_requests.check(session, actor, "export", person_id=None,
                                     scope=doc.get("scope"), period_id=doc.get("period"))
     data = documents.export_for(actor, doc.get("scope"), period, today=today,
-                                limits=limits(settings), tz=settings.tz, group_project=None)
+                                grading=grading(settings), tz=settings.tz,
+                                group_project=None)
     return [(f"{documents.export_name(SimpleNamespace(name=scope))}.xlsx", data)]
 
 

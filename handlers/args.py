@@ -13,6 +13,7 @@ from core.common.errors import UsageError
 from core.org import projects
 from core.org.people import UserInfo
 from core.org.projects import Project
+from core.ratings import anonymity
 from core.reporting.posts import ReportMessage
 from handlers.context import Ctx
 
@@ -87,11 +88,15 @@ def projects_for(context: Ctx, name: str | None) -> list[projects.Project]:
     return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
 
 
-def limits(context: Ctx) -> scores.Limits:
-    """The anonymity thresholds and the 优秀 quota, from the settings."""
+def thresholds(context: Ctx) -> anonymity.Thresholds:
+    """The anonymity thresholds of SPEC §6, from the settings."""
     s = context.settings
-    return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
-                         s.frontline_excellent_quota)
+    return anonymity.Thresholds(s.frontline_anon_min, s.frontline_anon_min_comments)
+
+
+def grading(context: Ctx) -> scores.Grading:
+    """The anonymity thresholds and the 优秀 quota, from the settings."""
+    return scores.Grading(thresholds(context), context.settings.frontline_excellent_quota)
 
 
 def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Project | None]:

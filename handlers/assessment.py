@@ -13,7 +13,7 @@ from core.common.errors import UsageError
 from core.orders import orders
 from core.org import people, periods
 from handlers import files
-from handlers.args import command_text, limits, parse_date
+from handlers.args import command_text, grading, parse_date
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -40,7 +40,7 @@ async def period(update: Update, context: Ctx) -> None:
     elif action == "close" and len(args) <= 2:
         closed = boards.close(context.session, context.actor,
                                    args[1] if len(args) == 2 else None, today=context.today(),
-                                   limits=limits(context), tz=context.tz())
+                                   grading=grading(context), tz=context.tz())
         markup = None
         if closed.propose_review:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(

@@ -78,14 +78,14 @@ def announce(context: Ctx, order: orders.Rectification, *, here: int | None) -> 
         if group == here:
             context.reply("orders.card", markup=cadre_buttons(context, order), **view)
         else:
-            context.notify(group, "orders.card", job="order-notice", recipient=f"chat:{group}",
-                           ref=f"{order.number}:issue", markup=cadre_buttons(context, order),
-                           **view)
+            context.deliver(group, "orders.card", job="order-notice", recipient=f"chat:{group}",
+                            period_key=f"{order.number}:issue",
+                            markup=cadre_buttons(context, order), **view)
     cadre = parties.cadre
     if cadre.tg_id and cadre.reachable and cadre.tg_id != here:
-        context.notify(cadre.tg_id, "orders.card", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=f"{order.number}:issue",
-                       markup=cadre_buttons(context, order), **view)
+        context.deliver(cadre.tg_id, "orders.card", job="order-notice",
+                        recipient=f"person:{cadre.id}", period_key=f"{order.number}:issue",
+                        markup=cadre_buttons(context, order), **view)
     if here not in parties.groups:
         context.reply("orders.issued", **view)
 
@@ -95,23 +95,25 @@ def tell_other_side(context: Ctx, change: orders.Change) -> None:
     order = change.order
     parties = orders.parties(context.session, order)
     view = {"change": change, "parties": parties}
-    ref = f"{order.number}:{change.event.id}"
+    period_key = f"{order.number}:{change.event.id}"
     if change.role == "cadre":
         issuer = parties.issuer
         if issuer and issuer.tg_id and issuer.reachable:
             markup = examiner_buttons(context, order) if order.state == "submitted" else None
-            context.notify(issuer.tg_id, "orders.changed", job="order-notice",
-                           recipient=f"person:{issuer.id}", ref=ref, markup=markup, **view)
+            context.deliver(issuer.tg_id, "orders.changed", job="order-notice",
+                            recipient=f"person:{issuer.id}", period_key=period_key, markup=markup,
+                            **view)
         return
     cadre = parties.cadre
     markup = cadre_buttons(context, order) if order.state == "progress" else None
     if cadre.tg_id and cadre.reachable:
-        context.notify(cadre.tg_id, "orders.changed", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=ref, markup=markup, **view)
+        context.deliver(cadre.tg_id, "orders.changed", job="order-notice",
+                        recipient=f"person:{cadre.id}", period_key=period_key, markup=markup,
+                        **view)
     else:
         for group in parties.groups:
-            context.notify(group, "orders.changed", job="order-notice", recipient=f"chat:{group}",
-                           ref=ref, markup=markup, **view)
+            context.deliver(group, "orders.changed", job="order-notice", recipient=f"chat:{group}",
+                            period_key=period_key, markup=markup, **view)
 
 
 def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change:
@@ -125,9 +127,9 @@ def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change
             InlineKeyboardButton(context.text(f"ratings.verdict_{value}"),
                                  callback_data=sign(secret, "rf", order.id, value))
             for value in to_orders.VERDICTS]])
-        context.notify(None, "ratings.followup_ask", job="followup",
-                       recipient=f"contact:{contact.id}", ref=order.number, markup=buttons,
-                       extra={"contact": contact.id}, order=order)
+        context.deliver(None, "ratings.followup_ask", job="followup",
+                        recipient=f"contact:{contact.id}", period_key=order.number, markup=buttons,
+                        extra={"contact": contact.id}, order=order)
     return change
 
 

@@ -68,22 +68,22 @@ def alert(context: Ctx, found: flow.Alert, nonce: str) -> None:
 
     Keyed by rating and flow: a rater who rates badly again, in a later flow, alerts again.
     """
-    ref = f"rating:{found.rating.id}:{nonce}"
+    period_key = f"rating:{found.rating.id}:{nonce}"
     view = {"rating": found.rating, "target": found.target}
     if found.withdrawn:  # rated well after all: whatever is still waiting is dropped
-        context.withdraw(job="rating-alert", ref=f"rating:{found.rating.id}:")
+        context.withdraw(job="rating-alert", period_key=f"rating:{found.rating.id}:")
     elif found.new:
         button = InlineKeyboardMarkup([[InlineKeyboardButton(
             context.text("ratings.to_order"), callback_data=sign(
                 context.settings.frontline_secret, "ra", found.rating.id))]])
         for examiner in found.examiners:
             if examiner.tg_id:
-                context.notify(examiner.tg_id, "ratings.alert", job="rating-alert",
-                               recipient=f"person:{examiner.id}", ref=ref, markup=button,
-                               due_at=found.due_at, **view)
+                context.deliver(examiner.tg_id, "ratings.alert", job="rating-alert",
+                                recipient=f"person:{examiner.id}", period_key=period_key,
+                                markup=button, due_at=found.due_at, **view)
     else:
-        context.renotify("ratings.alert", job="rating-alert", ref=ref, due_at=found.due_at,
-                         **view)
+        context.revise("ratings.alert", job="rating-alert", period_key=period_key,
+                       due_at=found.due_at, **view)
 
 
 async def start(update: Update, context: Ctx, token: str) -> None:

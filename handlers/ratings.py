@@ -11,10 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from core.common.buttons import sign, verify
 from core.common.errors import UsageError
 from core.ratings import links, poster, to_orders, views
-from handlers.args import projects_for
+from handlers.args import projects_for, thresholds
 from handlers.context import Ctx
 from handlers.orders import announce
-from handlers.review import thresholds
 
 MSG = filters.UpdateType.MESSAGE
 _DAYS = re.compile(r"^(\d{1,4})[dD天]?$")
@@ -60,16 +59,15 @@ async def ratings(update: Update, context: Ctx) -> None:
     if len(args) > 2:
         raise UsageError("usage.ratings")
     token = args.pop() if len(args) == 2 or (args and _is_window(context, args[0])) else None
-    limits = thresholds(context)
     today = context.today()
     if args:
         target = links.resolve_target(context.session, context.actor, args[0])
         found = [views.for_project(context.session, context.actor, target.project,
-                                          token, today=today, limits=limits,
+                                          token, today=today, thresholds=thresholds(context),
                                           person=target.person)]
     else:
         found = [views.for_project(context.session, context.actor, project, token,
-                                          today=today, limits=limits)
+                                          today=today, thresholds=thresholds(context))
                  for project in projects_for(context, None)]
     for view in found:
         context.reply_long("ratings.view", view=view)

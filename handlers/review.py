@@ -11,20 +11,13 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core.common.errors import UsageError
 from core.org import leave, people
-from core.ratings import views
 from core.review import screens
 from core.review.windows import TOKEN as WINDOW
 from handlers import files
-from handlers.args import parse_date, projects_for
+from handlers.args import parse_date, projects_for, thresholds
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
-
-
-def thresholds(context: Ctx) -> views.Thresholds:
-    """The anonymity thresholds of SPEC §6, from the settings."""
-    return views.Thresholds(context.settings.frontline_anon_min,
-                                   context.settings.frontline_anon_min_comments)
 
 
 async def summary(update: Update, context: Ctx) -> None:
@@ -41,7 +34,7 @@ async def summary(update: Update, context: Ctx) -> None:
     for project in found:
         view = screens.summary(context.session, context.actor, project, window,
                               now=datetime.now(UTC), default_tz=settings.frontline_tz,
-                              admins=settings.frontline_admins, limits=thresholds(context))
+                              admins=settings.frontline_admins, thresholds=thresholds(context))
         context.reply_long("review.summary", view=view)
         if view.charted:
             files.chart(context, "summary.png",
@@ -69,7 +62,7 @@ async def my(update: Update, context: Ctx) -> None:
     context.reply("review.my", view=screens.my(context.session, context.actor,
                                               now=datetime.now(UTC),
                                               default_tz=context.settings.frontline_tz,
-                                              limits=thresholds(context)))
+                                              thresholds=thresholds(context)))
 
 
 async def leave_(update: Update, context: Ctx) -> None:

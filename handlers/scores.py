@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, filters
 from core.assessment import boards, cadre_view
 from core.common.errors import UsageError
 from core.org import people
-from handlers.args import limits, scope_words
+from handlers.args import grading, scope_words
 from handlers.context import Ctx
 from handlers.files import chart_button
 
@@ -20,7 +20,7 @@ def _view(context: Ctx) -> boards.ScoresView:
     word, period_word, group_project = scope_words(context, "usage.scores")
     return boards.view(context.session, context.actor, word, period_word,
                             group_project=group_project, today=context.today(),
-                            limits=limits(context), tz=context.tz())
+                            grading=grading(context), tz=context.tz())
 
 
 async def scores(update: Update, context: Ctx) -> None:
@@ -44,7 +44,7 @@ async def cadre(update: Update, context: Ctx) -> None:
         raise UsageError("usage.cadre")
     person = people.resolve(context.session, args[0])
     view = cadre_view.brief(context.session, context.actor, person, today=context.today(),
-                            limits=limits(context), tz=context.tz())
+                            grading=grading(context), tz=context.tz())
     context.reply_long("scores.cadre", view=view)
 
 

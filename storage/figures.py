@@ -16,10 +16,10 @@ from storage.tables import (
     Observation,
     Person,
     Project,
+    Recap,
     ReportItem,
     ScoreSnapshot,
     StageEntry,
-    Summary,
 )
 
 
@@ -67,15 +67,15 @@ def reported_days(session: Session, *, project_ids: list[int], days: list[date]
     return [(pid, day) for pid, day in session.exec(stmt).all() if day in wanted]
 
 
-def summaries_answered(session: Session, *, project_ids: list[int], keys: list[str]
+def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]
                        ) -> dict[int, int]:
     """person_id → weekly and monthly answers for these period keys."""
     if not keys:
         return {}
-    stmt = (select(Summary.person_id, func.count(func.distinct(Summary.period_key)))
-            .where(Summary.project_id.in_(project_ids),  # type: ignore[attr-defined]
-                   Summary.period_key.in_(keys))  # type: ignore[attr-defined]
-            .group_by(Summary.person_id))
+    stmt = (select(Recap.person_id, func.count(func.distinct(Recap.period_key)))
+            .where(Recap.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   Recap.period_key.in_(keys))  # type: ignore[attr-defined]
+            .group_by(Recap.person_id))
     return dict(session.exec(stmt).all())  # type: ignore[arg-type]
 
 

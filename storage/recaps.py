@@ -1,4 +1,4 @@
-"""Queries for the weekly and monthly digests and the 周/月梳理 answers (Summary rows)."""
+"""Queries for the weekly and monthly prompts and the 周/月梳理 recaps (Recap rows)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from storage import upsert
-from storage.tables import DailyReport, Milestone, Person, Summary
+from storage.tables import DailyReport, Milestone, Person, Recap
 
 
-def summary_by_message(session: Session, *, chat_id: int, message_id: int) -> Summary | None:
-    stmt = select(Summary).where(Summary.chat_id == chat_id, Summary.message_id == message_id)
+def recap_by_message(session: Session, *, chat_id: int, message_id: int) -> Recap | None:
+    stmt = select(Recap).where(Recap.chat_id == chat_id, Recap.message_id == message_id)
     return session.exec(stmt).first()
 
 
-def insert_summary(session: Session, *, values: dict) -> int | None:
+def insert_recap(session: Session, *, values: dict) -> int | None:
     """Insert an answer unless (chat_id, message_id) exists; its id, or None for a replay."""
-    return upsert.insert_new(session, Summary, values)
+    return upsert.insert_new(session, Recap, values)
 
 
 def answered(session: Session, *, project_id: int, kind: str, period_key: str) -> set[int]:
     """Ids of the people who answered the project's weekly or monthly prompt for the period."""
-    stmt = (select(Summary.person_id).distinct()
-            .where(Summary.project_id == project_id, Summary.kind == kind,
-                   Summary.period_key == period_key))
+    stmt = (select(Recap.person_id).distinct()
+            .where(Recap.project_id == project_id, Recap.kind == kind,
+                   Recap.period_key == period_key))
     return set(session.exec(stmt))
 
 

@@ -43,8 +43,8 @@ class Figures:
     items: int = 0  # recorded 完成 lines
     workdays: int = 0  # working days in the window, less leave and days before joining
     reported: int = 0  # of those, days with a report
-    summaries_due: int = 0  # weekly and monthly prompts in the window
-    summaries: int = 0  # answered
+    recaps_due: int = 0  # weekly and monthly prompts in the window
+    recaps: int = 0  # answered
     rating: float | None = None  # the disclosed score (0–100), None under the threshold
     rating_count: int = 0
     rating_scope: str = ""  # person | project: whose released ratings these are
@@ -84,8 +84,8 @@ def part_values(f: Figures) -> dict[str, float | None]:
     diligence = None
     if f.workdays:
         diligence = _ratio(f.reported, f.workdays)
-        if f.summaries_due:
-            diligence = 0.8 * diligence + 0.2 * _ratio(f.summaries, f.summaries_due)
+        if f.recaps_due:
+            diligence = 0.8 * diligence + 0.2 * _ratio(f.recaps, f.recaps_due)
     examiners = None
     if f.grade is not None:
         examiners = max(0.0, min(100.0, f.grade + f.note_points))

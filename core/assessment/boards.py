@@ -84,7 +84,7 @@ class ScoresView:
 
 
 def view(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
-         group_project: Project | None, today: date, limits: scores.Limits, tz: ZoneInfo
+         group_project: Project | None, today: date, grading: scores.Grading, tz: ZoneInfo
          ) -> ScoresView:
     """Every cadre of the scope in the period: composite, grade, parts with their figures."""
     chosen = scope(session, actor, word, group_project)
@@ -96,17 +96,17 @@ def view(session: Session, actor: Actor, word: str | None, period_word: str | No
     if period.status == "closed":
         rows = scores.frozen(session, period, inside)
     else:
-        rows = scores.compute(session, inside, period, today=today, limits=limits, tz=tz)
+        rows = scores.compute(session, inside, period, today=today, grading=grading, tz=tz)
     history = figures_q.stages(session, person_ids=[r.person.id for r in rows])
     for row in rows:
         row.stage = stages.current(history.get(row.person.id, []))
     return ScoresView(Scope(chosen.kind, chosen.name, inside), period,
-                      scores.window_end(period, today), rows, period.status == "closed",
-                      limits.quota)
+                      scores.counted_until(period, today), rows, period.status == "closed",
+                      grading.quota)
 
 
 def view_by_ids(session: Session, actor: Actor, kind: str, ref: int, period_id: int, *,
-                today: date, limits: scores.Limits, tz: ZoneInfo) -> ScoresView:
+                today: date, grading: scores.Grading, tz: ZoneInfo) -> ScoresView:
     """The scores a chart button stands for: (p)roject / (d)omain / (a)ll by id, a period."""
     word = None
     if kind == "p":
@@ -119,7 +119,7 @@ def view_by_ids(session: Session, actor: Actor, kind: str, ref: int, period_id: 
     if (kind in ("p", "d") and word is None) or period is None:
         raise UsageError("errors.bad_button")
     return view(session, actor, word, str(period.id), group_project=None, today=today,
-                limits=limits, tz=tz)
+                grading=grading, tz=tz)
 
 
 @dataclass
@@ -132,14 +132,14 @@ class Closed:
 
 
 def close(session: Session, actor: Actor, word: str | None, *, today: date,
-          limits: scores.Limits, tz: ZoneInfo) -> Closed:
+          grading: scores.Grading, tz: ZoneInfo) -> Closed:
     """/period close: freeze scores and grades, move cadres through 三期管理, maybe "3+1"."""
     actor.require_admin()
     period = periods.find(session, word, status="open")
     if period.status != "open":
         raise UsageError("periods.already_closed", theme=period.theme)
     chosen = periods.projects_of(session, period)
-    rows = scores.compute(session, chosen, period, today=today, limits=limits, tz=tz)
+    rows = scores.compute(session, chosen, period, today=today, grading=grading, tz=tz)
     scores.freeze(session, period, rows)
     moved = stages.apply(session, period, {r.person.id: r.grade for r in rows if r.grade})
     period.status, period.closed_at = "closed", utcnow()

@@ -61,7 +61,7 @@ def allowed(session: Session, actor: Actor, person: Person) -> list[Project]:
     return visible  # an examiner limited to projects sees the record within them only
 
 
-def window(session: Session, project: Project, today: date) -> tuple[Period, bool]:
+def period_or_month(session: Session, project: Project, today: date) -> tuple[Period, bool]:
     """The project's open period, else this month (as a transient window, id 0)."""
     found = periods.open_period(session, project.id)
     if found is not None:
@@ -71,15 +71,15 @@ def window(session: Session, project: Project, today: date) -> tuple[Period, boo
 
 
 def brief(session: Session, actor: Actor, person: Person, *, today: date,
-          limits: scores.Limits, tz: ZoneInfo) -> CadreBrief:
+          grading: scores.Grading, tz: ZoneInfo) -> CadreBrief:
     """The record in brief, a fixed number of queries."""
     projects = allowed(session, actor, person)
     if not projects:
         raise UsageError("assessment.not_a_cadre", name=person.name or person.tg_id)
     ids = [p.id for p in projects]
-    period, in_period = window(session, projects[0], today)
-    end = scores.window_end(period, today)
-    rows = scores.compute(session, [projects[0]], period, today=today, limits=limits, tz=tz)
+    period, in_period = period_or_month(session, projects[0], today)
+    end = scores.counted_until(period, today)
+    rows = scores.compute(session, [projects[0]], period, today=today, grading=grading, tz=tz)
     history = figures_q.stages(session, person_ids=[person.id]).get(person.id, [])
     return CadreBrief(
         person=person, projects=projects, period=period, in_period=in_period,
@@ -94,8 +94,7 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
                 if o.project.id in ids],
         score=next((r for r in rows if r.person.id == person.id), None),
         ratings=views.own(session, person, projects, today=today,
-                                 limits=views.Thresholds(limits.minimum,
-                                                                limits.min_comments)),
+                         thresholds=grading.thresholds),
         notes=cadre_records_q.observations_of(session, person_id=person.id, limit=5),
         stage=stages.current(history), stages=history,
         trail=cadre_records_q.trail_of(session, person_id=person.id, limit=8), today=today)

@@ -35,19 +35,20 @@ class CadreScore:
 
 
 @dataclass(frozen=True)
-class Limits:
-    minimum: int
-    min_comments: int
+class Grading:
+    """What scoring takes from the settings: the anonymity thresholds and the 优秀 quota."""
+
+    thresholds: anonymity.Thresholds
     quota: float
 
 
-def window_end(period: Period, today: date) -> date:
+def counted_until(period: Period, today: date) -> date:
     """The last day counted: today in an open period; a closed one at its end (a period
     closed early ends on the day it was closed, in the bot's timezone)."""
     return min(period.end, today) if period.status == "open" else period.end
 
 
-def _summary_keys(start: date, end: date) -> dict[str, date]:
+def _recap_keys(start: date, end: date) -> dict[str, date]:
     """The weekly and monthly prompts asked in the window → the day each was asked (the
     last working day of each week and month that falls inside it)."""
     keys: dict[str, date] = {}
@@ -63,10 +64,10 @@ def _summary_keys(start: date, end: date) -> dict[str, date]:
 
 
 def compute(session: Session, projects: list[Project], period: Period, *, today: date,
-            limits: Limits, tz: ZoneInfo) -> list[CadreScore]:
+            grading: Grading, tz: ZoneInfo) -> list[CadreScore]:
     """Live scores of the scope's cadres in the period, graded within the scope."""
     project_ids = [p.id for p in projects]
-    end = window_end(period, today)
+    end = counted_until(period, today)
     people: dict[int, tuple[Person, list[Project], date]] = {}
     for person, member, project in figures_q.roster(session, project_ids=project_ids):
         if person.is_admin or person.is_examiner:
@@ -85,8 +86,8 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
                                               end=end):
         milestones.setdefault(pid, []).append((due, done_at))
     items = figures_q.done_items(session, project_ids=project_ids, start=period.start, end=end)
-    keys = _summary_keys(period.start, end)
-    answered = figures_q.summaries_answered(session, project_ids=project_ids, keys=list(keys))
+    keys = _recap_keys(period.start, end)
+    answered = figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys))
     graded = figures_q.grades(session, period_id=period.id)
     notes = figures_q.note_points(session, person_ids=ids,
                           start=datetime.combine(period.start, time(), tz),
@@ -97,7 +98,7 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     rows = []
     for pid, (person, mine, joined) in people.items():
         counted = [d for d in days if d >= joined and d not in away.get(pid, set())]
-        rating, count, scope = _rating(releases, person, mine, bucket, limits)
+        rating, count, scope = _rating(releases, person, mine, bucket, grading)
         due = milestones.get(pid, [])
         grade, graders = graded.get(pid, (None, 0))
         figures = _scoring.Figures(
@@ -106,8 +107,8 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
                                    if done is not None and done.astimezone(tz).date() <= d),
             items=items.get(pid, 0), workdays=len(counted),
             reported=len(reported.get(pid, set()) & set(counted)),
-            summaries_due=sum(1 for asked in keys.values() if asked >= joined),
-            summaries=answered.get(pid, 0),
+            recaps_due=sum(1 for asked in keys.values() if asked >= joined),
+            recaps=answered.get(pid, 0),
             rating=rating, rating_count=count, rating_scope=scope, grade=grade,
             graders=graders, note_points=notes.get(pid, 0))
         w = weights.get(mine[0].domain_id)
@@ -117,14 +118,14 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     # the tie rule's last step is earlier registration (lower person id), not the roster's
     # name order (which also depends on the database's collation)
     found = _scoring.grades([(r.person.id, r.score)
-                            for r in sorted(rows, key=lambda r: r.person.id)], limits.quota)
+                            for r in sorted(rows, key=lambda r: r.person.id)], grading.quota)
     for row in rows:
         row.grade = found[row.person.id]
     return rank(rows)
 
 
 def _rating(releases: dict, person: Person, projects: list[Project], bucket: str,
-            limits: Limits) -> tuple[float | None, int, str]:
+            grading: Grading) -> tuple[float | None, int, str]:
     """The cadre's own released ratings over the threshold, else their project's."""
     for scope, key_of in (("person", lambda p: (p.id, person.id, bucket)),
                           ("project", lambda p: (p.id, None, bucket))):
@@ -132,7 +133,7 @@ def _rating(releases: dict, person: Person, projects: list[Project], bucket: str
             found = releases.get(key_of(project))
             shown = anonymity.disclose(
                 anonymity.Release.from_json(found.stats) if found else None,
-                minimum=limits.minimum, min_comments=limits.min_comments)
+                minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)
             if shown.shown:
                 return shown.score, shown.count, scope
     return None, 0, ""

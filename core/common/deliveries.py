@@ -16,10 +16,10 @@ from storage import deliveries as deliveries_q
 from storage.tables import utcnow
 
 
-def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | None, text: str,
-         markup: dict[str, Any] | None = None, due_at: datetime | None = None,
+def plan(session: Session, *, job: str, target: str, period_key: str, chat_id: int | None,
+         text: str, markup: dict[str, Any] | None = None, due_at: datetime | None = None,
          extra: dict[str, Any] | None = None) -> bool:
-    """Plan one message under (job, target, key); False when that key was planned already."""
+    """Plan one message under (job, target, period_key); False when that was planned already."""
     payload: dict[str, Any] = {"text": text}
     now = utcnow()
     created = (now.replace(hour=0, minute=0, second=0,
@@ -30,17 +30,18 @@ def plan(session: Session, *, job: str, target: str, key: str, chat_id: int | No
     if extra:
         payload.update(extra)
     return deliveries_q.plan(session, rows=[{
-        "job": job, "target": target, "period_key": key[:32], "chat_id": chat_id,
+        "job": job, "target": target, "period_key": period_key[:32], "chat_id": chat_id,
         "due_at": due_at or now, "created_at": created,
         "payload": json.dumps(payload, ensure_ascii=False)}]) == 1
 
 
-def withdraw(session: Session, *, job: str, key: str) -> int:
-    """Drop messages planned under `key` not sent yet (what they say no longer holds)."""
-    return deliveries_q.drop_pending(session, job=job, period_key=key[:32])
+def withdraw(session: Session, *, job: str, period_key: str) -> int:
+    """Drop messages planned under `period_key` not sent yet (what they say no longer holds)."""
+    return deliveries_q.drop_pending(session, job=job, period_key=period_key[:32])
 
 
-def reschedule(session: Session, *, job: str, key: str, text: str | None = None,
+def revise(session: Session, *, job: str, period_key: str, text: str | None = None,
                due_at: datetime | None = None) -> int:
     """Change still-pending messages' text or time (every target); how many there were."""
-    return deliveries_q.repoint(session, job=job, period_key=key[:32], text=text, due_at=due_at)
+    return deliveries_q.repoint(session, job=job, period_key=period_key[:32], text=text,
+                                due_at=due_at)

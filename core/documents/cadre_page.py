@@ -71,21 +71,21 @@ class CadrePage:
 
 
 def page(session: Session, actor: Actor, person_id: int, period_id: int | None, *,
-         today: date, limits: scores.Limits, tz: ZoneInfo) -> CadrePage:
+         today: date, grading: scores.Grading, tz: ZoneInfo) -> CadrePage:
     """The cadre's record as /dossier gives it, and their reporting day by day in the period
     (the one asked for, else the open one, else this month)."""
     found = people_q.by_ids(session, ids=[person_id])
     if not found:
         raise UsageError("dashboard.unknown_cadre")
     person = found[0]
-    record = dossier_view.build(session, actor, person, today=today, limits=limits, tz=tz)
+    record = dossier_view.build(session, actor, person, today=today, grading=grading, tz=tz)
     if not record.projects:
         raise UsageError("assessment.not_a_cadre", name=person.name or person.tg_id)
     period = periods_q.by_id(session, period_id=period_id) if period_id else None
     in_period = period is not None
     if period is None:
-        period, in_period = cadre_view.window(session, record.projects[0], today)
-    end = scores.window_end(period, today)
+        period, in_period = cadre_view.period_or_month(session, record.projects[0], today)
+    end = scores.counted_until(period, today)
     reports = [r for m in record.months for r in m.reports if period.start <= r.local_date <= end]
     away = leave_days(session, [person], period.start, period.end).get(person.id, set())
     return CadrePage(record, period, in_period,

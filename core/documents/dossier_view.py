@@ -68,7 +68,7 @@ class DossierView:
 
 
 def build(session: Session, actor, person: Person, *, today: date,  # type: ignore[no-untyped-def]
-          limits: scores.Limits, tz: ZoneInfo) -> DossierView:
+          grading: scores.Grading, tz: ZoneInfo) -> DossierView:
     """The whole record, one query per section (however long the history)."""
     projects = cadre_view.allowed(session, actor, person)
     ids = [p.id for p in projects]
@@ -84,10 +84,10 @@ def build(session: Session, actor, person: Person, *, today: date,  # type: igno
         problems=cadre_records_q.items_of(session, person_id=person.id, kind="problem",
                             start=HISTORY_START, end=today, project_ids=ids),
         months=_months(session, person, reports, today),
-        ratings=_ratings(session, person, projects, limits),
+        ratings=_ratings(session, person, projects, grading),
         orders=_orders(session, person, ids),
         notes=cadre_records_q.observations_of(session, person_id=person.id),
-        scores=_scores(session, person, projects, today=today, limits=limits, tz=tz),
+        scores=_scores(session, person, projects, today=today, grading=grading, tz=tz),
         stage=stages.current(history), stages=history,
         trail=cadre_records_q.trail_of(session, person_id=person.id))
 
@@ -117,14 +117,14 @@ def _next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
-def _ratings(session: Session, person: Person, projects: list[Project], limits: scores.Limits
+def _ratings(session: Session, person: Person, projects: list[Project], grading: scores.Grading
              ) -> list[tuple[Project, str, anonymity.Disclosure]]:
     """Every released window of the cadre's own ratings, through the one gate (SPEC §6)."""
     found = ratings_q.person_releases(session, person_id=person.id)
     names = {p.id: p for p in projects}
     return [(names[r.project_id], r.bucket, anonymity.disclose(
-        anonymity.Release.from_json(r.stats), minimum=limits.minimum,
-        min_comments=limits.min_comments)) for r in found if r.project_id in names]
+        anonymity.Release.from_json(r.stats), minimum=grading.thresholds.minimum,
+        min_comments=grading.thresholds.min_comments)) for r in found if r.project_id in names]
 
 
 def _orders(session: Session, person: Person, project_ids: list[int]
@@ -136,7 +136,7 @@ def _orders(session: Session, person: Person, project_ids: list[int]
 
 
 def _scores(session: Session, person: Person, projects: list[Project], *, today: date,
-            limits: scores.Limits, tz: ZoneInfo) -> list[tuple[Period, scores.CadreScore]]:
+            grading: scores.Grading, tz: ZoneInfo) -> list[tuple[Period, scores.CadreScore]]:
     """Frozen scores of closed periods, and the live one of the open period."""
     found = []
     seen: set[int] = set()
@@ -149,7 +149,7 @@ def _scores(session: Session, person: Person, projects: list[Project], *, today:
             seen.add(period.id)
             rows = (scores.frozen(session, period, [project]) if period.status == "closed"
                     else scores.compute(session, [project], period, today=today,
-                                        limits=limits, tz=tz))
+                                        grading=grading, tz=tz))
             mine = next((r for r in rows if r.person.id == person.id), None)
             if mine is not None:
                 found.append((period, mine))

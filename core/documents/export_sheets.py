@@ -38,8 +38,8 @@ def diligence(view: ExportView) -> Iterator[list[object]]:
     for row in view.rows:
         f, days = row.score.figures, view.days[row.person.id]
         yield [*_cadre(row), f.workdays, f.reported, days.on_time, days.late, days.missing,
-               days.leave, f.reported / f.workdays if f.workdays else None, f.summaries_due,
-               f.summaries, _part(row, "diligence")]
+               days.leave, f.reported / f.workdays if f.workdays else None, f.recaps_due,
+               f.recaps, _part(row, "diligence")]
 
 
 def evaluation(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:

@@ -58,7 +58,7 @@ def check(session: Session, actor: Actor, word: str | None, period_word: str | N
 
 
 def build(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
-          today: date, limits: scores.Limits, tz: ZoneInfo,
+          today: date, grading: scores.Grading, tz: ZoneInfo,
           group_project: Project | None = None) -> ExportView:
     """The scope's cadres in the period (or this month when there is no period at all)."""
     chosen = boards.scope(session, actor, word, group_project)
@@ -68,11 +68,11 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
     except UsageError:
         if period_word:
             raise
-        period, in_period = cadre_view.window(session, chosen.projects[0], today)
-    end = scores.window_end(period, today)
+        period, in_period = cadre_view.period_or_month(session, chosen.projects[0], today)
+    end = scores.counted_until(period, today)
     ids = [p.id for p in chosen.projects]
     rows = (scores.frozen(session, period, chosen.projects) if period.status == "closed"
-            else scores.compute(session, chosen.projects, period, today=today, limits=limits,
+            else scores.compute(session, chosen.projects, period, today=today, grading=grading,
                                 tz=tz))
     history = figures_q.stages(session, person_ids=[r.person.id for r in rows])
     for row in rows:  # the 三期管理 column of 履职评价单

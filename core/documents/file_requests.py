@@ -45,7 +45,7 @@ def plan(session: Session, actor: Actor, kind: str, *, person_id: int | None,
     digest = hashlib.sha256(ref.encode()).hexdigest()[:16]
     who = actor.person.id if actor.person is not None else actor.user.id
     return deliveries.plan(session, job=JOB, target=f"person:{who}",
-                           key=f"{kind[0]}{now:%m%d%H%M}:{digest}", chat_id=actor.user.id,
+                           period_key=f"{kind[0]}{now:%m%d%H%M}:{digest}", chat_id=actor.user.id,
                            text=caption, extra={"document": {
                                "kind": kind, "tg": actor.user.id, "person": person_id,
                                "scope": scope or None, "period": period_id}})

@@ -40,7 +40,7 @@ def build(session: Session, period: Period, project: Project, *, quota: float
     """The report's data from the frozen scores and the period's reports."""
     rows = scores.frozen(session, period, [project])
     view = boards.ScoresView(boards.Scope("project", project.name, [project]), period,
-                                  scores.window_end(period, period.end), rows, True, quota)
+                                  scores.counted_until(period, period.end), rows, True, quota)
     end = view.end
     stars = cadre_records_q.stars_between(session, project_ids=[project.id], start=period.start,
                                     end=end)

@@ -43,6 +43,6 @@ def examiner_overdue_day(day: date) -> bool:
     return bool(days) and days[0] == day
 
 
-def review_day(closed_on: date) -> date:
+def recheck_day(closed_on: date) -> date:
     """The working day the issuing examiner is asked for the 回头看."""
     return next_workday(closed_on + timedelta(days=REVIEW_AFTER))

@@ -107,7 +107,7 @@ def check(actor: Actor, order: Rectification, action: str) -> tuple[str, str]:
     else:
         actor.require_examiner(order.project_id)
     if action == "ok" and order.state == "closed" and order.reviewed_at is not None:
-        raise UsageError("orders.already_reviewed", number=order.number)  # a stale 无反弹
+        raise UsageError("orders.already_rechecked", number=order.number)  # a stale 无反弹
     try:
         return role, rules.transition(order.state, action, role)
     except rules.Refusal as refusal:
@@ -269,7 +269,7 @@ def report_for_reply(session: Session, *, chat_id: int, message_id: int) -> Dail
 
 def live_by_person(session: Session, *, project_id: int, today: date
                    ) -> dict[int, list[OrderLine]]:
-    """person id → their live orders in the project (for /summary and the digests)."""
+    """person id → their live orders in the project (for /summary and the prompts)."""
     found: dict[int, list[OrderLine]] = {}
     for o, c, _i, p in orders_q.listing(session, project_ids=[project_id], states=rules.LIVE,
                                  limit=10_000):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, tzinfo
 
 from sqlmodel import Session
 
-from core.orders._timing import cadre_reminder, examiner_overdue_day, review_day
+from core.orders._timing import cadre_reminder, examiner_overdue_day, recheck_day
 from storage import orders as orders_q
 from storage.tables import Person, Project, Rectification
 
@@ -86,12 +86,12 @@ class ReviewAsk:
     closed_on: date  # the close-out's local date: each close-out is reviewed once
 
 
-def reviews_due(session: Session, *, project_ids: list[int], day: date, tz: tzinfo
+def rechecks_due(session: Session, *, project_ids: list[int], day: date, tz: tzinfo
                 ) -> list[ReviewAsk]:
     """Closed, not yet reviewed orders whose review day (30 days on) has come."""
     cutoff = datetime.combine(day, time.max, tzinfo=tz)
     return [ReviewAsk(o, c, i, p, o.closed_at.astimezone(tz).date())
-            for o, c, i, p in orders_q.awaiting_review(session, project_ids=project_ids,
+            for o, c, i, p in orders_q.awaiting_recheck(session, project_ids=project_ids,
                                                 closed_before=cutoff)
             if i is not None and o.closed_at is not None
-            and review_day(o.closed_at.astimezone(tz).date()) <= day]
+            and recheck_day(o.closed_at.astimezone(tz).date()) <= day]

@@ -21,6 +21,14 @@ DIMENSIONS = ("service", "duty", "solving", "integrity")
 KINDS = ("enterprise", "resident", "other")
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """How many ratings a view needs before it shows figures, and comments (SPEC §6)."""
+
+    minimum: int  # FRONTLINE_ANON_MIN
+    min_comments: int  # FRONTLINE_ANON_MIN_COMMENTS
+
+
 @dataclass
 class Stats:
     """Aggregates of one target's window."""

@@ -23,22 +23,17 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 TOKEN = re.compile(r"^(month|period|\d{4}-\d{2})$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    minimum: int
-    min_comments: int
-
 
 @dataclass(frozen=True)
-class RatingWindow:
-    """A fixed window: a calendar month (outside 考察期) or one 考察期."""
+class RatingBucket:
+    """The fixed bucket ratings count in: a calendar month (outside 考察期) or one 考察期."""
 
     bucket: str
     label: str  # 2026-11 | the period's theme
 
 
-def window(session: Session, project: Project, token: str | None, today: date
-           ) -> RatingWindow:
+def bucket_for(session: Session, project: Project, token: str | None, today: date
+           ) -> RatingBucket:
     """month | YYYY-MM | period | a period's theme; by default the open 考察期, else this month."""
     named = _named_period(session, project, token or "")
     if named is not None:
@@ -47,25 +42,25 @@ def window(session: Session, project: Project, token: str | None, today: date
     if token in ("", "period"):
         period = periods.open_period(session, project.id)
         if period is not None:
-            return RatingWindow(periods.period_bucket(period), period.theme)
+            return RatingBucket(periods.period_bucket(period), period.theme)
         if token == "period":
             raise UsageError("ratings.no_period", project=project.name)
     if token and _MONTH.match(token):
         if token > periods.month_bucket(today):
             raise UsageError("errors.future_date", date=token)
-        return RatingWindow(token, token)
+        return RatingBucket(token, token)
     if token not in ("", "month", "period"):
         raise UsageError("ratings.bad_window", value=token)
-    return RatingWindow(periods.month_bucket(today), periods.month_bucket(today))
+    return RatingBucket(periods.month_bucket(today), periods.month_bucket(today))
 
 
-def _named_period(session: Session, project: Project, word: str) -> RatingWindow | None:
+def _named_period(session: Session, project: Project, word: str) -> RatingBucket | None:
     """A period of the project named by its theme (open or closed), if the word is one."""
     if not word or word.lower() in ("month", "period") or _MONTH.match(word):
         return None
     for found in periods_q.by_theme(session, theme=word):
         if project.id in periods_q.project_ids(session, period_id=found.id):
-            return RatingWindow(periods.period_bucket(found), found.theme)
+            return RatingBucket(periods.period_bucket(found), found.theme)
     return None
 
 
@@ -74,11 +69,11 @@ def is_window(session: Session, word: str) -> bool:
     return bool(TOKEN.match(word)) or bool(periods_q.by_theme(session, theme=word))
 
 
-def _disclose(releases: dict, key: tuple, limits: Thresholds) -> Disclosure:
+def _disclose(releases: dict, key: tuple, thresholds: anonymity.Thresholds) -> Disclosure:
     found = releases.get(key)
     published = anonymity.Release.from_json(found.stats) if found is not None else None
-    return anonymity.disclose(published, minimum=limits.minimum,
-                              min_comments=limits.min_comments)
+    return anonymity.disclose(published, minimum=thresholds.minimum,
+                              min_comments=thresholds.min_comments)
 
 
 @dataclass
@@ -86,42 +81,46 @@ class RatingsView:
     """/ratings for a project (its own rating and each cadre's) or for one cadre."""
 
     project: Project
-    window: RatingWindow
+    bucket: RatingBucket
     own: Disclosure | None  # the project as a whole; None when one cadre was asked for
     cadres: list[tuple[Person, Disclosure]]
-    limits: Thresholds
+    thresholds: anonymity.Thresholds
 
 
 def for_project(session: Session, actor: Actor, project: Project, token: str | None, *,
-                today: date, limits: Thresholds, person: Person | None = None) -> RatingsView:
+                today: date, thresholds: anonymity.Thresholds, person: Person | None = None
+                ) -> RatingsView:
     """The project's released ratings in the window, or one cadre's (2 queries + window)."""
     actor.require_examiner(project.id)
-    win = window(session, project, token, today)
+    chosen = bucket_for(session, project, token, today)
     releases = ratings_q.releases_of_projects(session, project_ids=[project.id],
-                                              buckets=[win.bucket])
+                                              buckets=[chosen.bucket])
     if person is not None:
-        return RatingsView(project, win, None,
-                           [(person, _disclose(releases, (project.id, person.id, win.bucket),
-                                               limits))], limits)
+        return RatingsView(project, chosen, None,
+                           [(person, _disclose(releases, (project.id, person.id, chosen.bucket),
+                                               thresholds))], thresholds)
     cadres = [p for p, _m in people_q.members(session, project_id=project.id)]
-    return RatingsView(project, win, _disclose(releases, (project.id, None, win.bucket), limits),
-                       [(p, _disclose(releases, (project.id, p.id, win.bucket), limits))
-                        for p in cadres], limits)
+    whole = _disclose(releases, (project.id, None, chosen.bucket), thresholds)
+    return RatingsView(project, chosen, whole,
+                       [(p, _disclose(releases, (project.id, p.id, chosen.bucket), thresholds))
+                        for p in cadres], thresholds)
 
 
 @dataclass
 class OwnRatings:
     """A cadre's own ratings in each of their projects' current window (for /my)."""
 
-    rows: list[tuple[Project, RatingWindow, Disclosure]]
-    limits: Thresholds
+    rows: list[tuple[Project, RatingBucket, Disclosure]]
+    thresholds: anonymity.Thresholds
 
 
 def own(session: Session, person: Person, projects: list[Project], *, today: date,
-        limits: Thresholds) -> OwnRatings:
+        thresholds: anonymity.Thresholds) -> OwnRatings:
     """My released ratings, project by project, only over the threshold."""
-    wins = {p.id: window(session, p, None, today) for p in projects}
-    releases = ratings_q.releases_of_projects(session, project_ids=list(wins),
-                                      buckets=[w.bucket for w in wins.values()])
-    return OwnRatings([(p, wins[p.id], _disclose(releases, (p.id, person.id, wins[p.id].bucket),
-                                                  limits)) for p in projects], limits)
+    buckets = {p.id: bucket_for(session, p, None, today) for p in projects}
+    releases = ratings_q.releases_of_projects(session, project_ids=list(buckets),
+                                              buckets=[w.bucket for w in buckets.values()])
+    rows = [(p, buckets[p.id],
+             _disclose(releases, (p.id, person.id, buckets[p.id].bucket), thresholds))
+            for p in projects]
+    return OwnRatings(rows, thresholds)

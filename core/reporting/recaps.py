@@ -14,7 +14,7 @@ from core.reporting.posts import ReportMessage, ask_project, take_answer
 from core.reporting.report_text import MONTHLY_TAGS, WEEKLY_TAGS
 from core.reporting.reports import cadre_in, chat_project, private_projects, project_clock
 from storage import recaps as recaps_q
-from storage.tables import Chat, Project, Summary, utcnow
+from storage.tables import Chat, Project, Recap, utcnow
 
 KINDS = ("weekly", "monthly")
 COMMANDS = {"/weekly": "weekly", "/monthly": "monthly"}
@@ -23,7 +23,7 @@ _TAGS = {"weekly": WEEKLY_TAGS, "monthly": MONTHLY_TAGS}
 
 @dataclass
 class Recorded:
-    summary: Summary
+    recap: Recap
     created: bool
     project: Project
 
@@ -48,19 +48,19 @@ def record(session: Session, *, project: Project, actor: Actor, msg: ReportMessa
     """Store an answer keyed by (chat id, message id); a replay returns the existing one."""
     person = cadre_in(session, actor, project)
     if kind not in KINDS:
-        raise ValueError(f"unknown summary kind {kind!r}")
+        raise ValueError(f"unknown recap kind {kind!r}")
     values = {"person_id": person.id, "project_id": project.id, "chat_id": msg.chat_id,
               "message_id": msg.message_id, "kind": kind,
               "period_key": period_key(kind, msg.posted_at.astimezone(tz).date()),
               "text": msg.text, "posted_at": msg.posted_at.astimezone(UTC)}
-    summary_id = recaps_q.insert_summary(session,
+    recap_id = recaps_q.insert_recap(session,
                                          values=values)  # the unique key makes replays no-ops
-    if summary_id is None:
-        existing = recaps_q.summary_by_message(session, chat_id=msg.chat_id,
+    if recap_id is None:
+        existing = recaps_q.recap_by_message(session, chat_id=msg.chat_id,
                                                message_id=msg.message_id)
         assert existing is not None
         return Recorded(existing, created=False, project=project)
-    return Recorded(Summary(id=summary_id, **values), created=True, project=project)
+    return Recorded(Recap(id=recap_id, **values), created=True, project=project)
 
 
 def from_group(session: Session, actor: Actor, chat: Chat | None, msg: ReportMessage, *,
@@ -83,7 +83,7 @@ def to_project(session: Session, actor: Actor, project: Project, msg: ReportMess
 def from_private(session: Session, actor: Actor, msg: ReportMessage, *, kind: str,
                  default_tz: str) -> Recorded | tuple[int, list[Project]]:
     """/weekly or /monthly in private: filed for a cadre of one project; for several, a question."""
-    existing = recaps_q.summary_by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
+    existing = recaps_q.recap_by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
     if existing is not None:
         return Recorded(existing, created=False, project=session.get(Project, existing.project_id))
     candidates = private_projects(session, actor)
@@ -100,21 +100,21 @@ def answer_choice(session: Session, actor: Actor, pending_id: int, project_id: i
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, kind: str | None,
-         default_tz: str) -> Summary | None:
+         default_tz: str) -> Recap | None:
     """An edited answer keeps its date; a changed tag moves it; a dropped tag withdraws it."""
-    summary = recaps_q.summary_by_message(session, chat_id=chat_id, message_id=message_id)
-    if summary is None:
+    recap = recaps_q.recap_by_message(session, chat_id=chat_id, message_id=message_id)
+    if recap is None:
         return None
     if kind is None:
-        session.delete(summary)  # Summary has no withdrawn flag: the answer is gone
-        return summary
-    if kind != summary.kind:
-        project = session.get(Project, summary.project_id)
+        session.delete(recap)  # Recap has no withdrawn flag: the answer is gone
+        return recap
+    if kind != recap.kind:
+        project = session.get(Project, recap.project_id)
         chat = session.get(Chat, chat_id)
-        tz = ZoneInfo(chat.tz) if chat is not None and chat.project_id == summary.project_id \
+        tz = ZoneInfo(chat.tz) if chat is not None and chat.project_id == recap.project_id \
             else project_clock(session, project, default_tz)[0]
-        summary.kind = kind
-        summary.period_key = period_key(kind, summary.posted_at.astimezone(tz).date())
-    summary.text, summary.edited_at = text, utcnow()
-    session.add(summary)
-    return summary
+        recap.kind = kind
+        recap.period_key = period_key(kind, recap.posted_at.astimezone(tz).date())
+    recap.text, recap.edited_at = text, utcnow()
+    session.add(recap)
+    return recap

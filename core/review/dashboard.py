@@ -62,10 +62,10 @@ def choices(session: Session, actor: Actor) -> Choices:
 
 
 def board(session: Session, actor: Actor, scope: str | None, period_id: int | None, *,
-          today: date, limits: scores.Limits, tz: ZoneInfo) -> boards.ScoresView:
+          today: date, grading: scores.Grading, tz: ZoneInfo) -> boards.ScoresView:
     """Every cadre of the scope in the period, exactly as /scores <scope> <period> has them."""
     return boards.view(session, actor, scope or None, str(period_id) if period_id else None,
-                       group_project=None, today=today, limits=limits, tz=tz)
+                       group_project=None, today=today, grading=grading, tz=tz)
 
 
 @dataclass

@@ -109,7 +109,7 @@ def _previous(kind: str, start: date) -> tuple[date, date]:
     return bounds(bounds(start)[0] - timedelta(days=1))
 
 
-def _digest(session: Session, chat: Chat, kind: str, start: date, end: date,
+def _prompt(session: Session, chat: Chat, kind: str, start: date, end: date,
             admins: frozenset[int], rehearsal: bool) -> Digest:
     project = _project(session, chat)
     people = [p for p, joined in reporters(session, project.id, admins, ZoneInfo(chat.tz))
@@ -140,21 +140,21 @@ def _digest(session: Session, chat: Chat, kind: str, start: date, end: date,
                   cadres=list(lines.values()), all_reports=sum(counts.values()))
 
 
-def weekly_digest(session: Session, *, chat: Chat, start: date, end: date,
+def weekly_prompt(session: Session, *, chat: Chat, start: date, end: date,
                   admins: frozenset[int], rehearsal: bool = False) -> Digest:
     """The week so far, per cadre, with last week's 计划 beside this week's 完成."""
-    return _digest(session, chat, "weekly", start, end, admins, rehearsal)
+    return _prompt(session, chat, "weekly", start, end, admins, rehearsal)
 
 
-def monthly_digest(session: Session, *, chat: Chat, start: date, end: date,
+def monthly_prompt(session: Session, *, chat: Chat, start: date, end: date,
                    admins: frozenset[int], today: date, rehearsal: bool = False) -> Digest:
     """The month so far, per cadre, plus 节点对账: milestones due this month and still-open ones."""
-    digest = _digest(session, chat, "monthly", start, end, admins, rehearsal)
+    prompt = _prompt(session, chat, "monthly", start, end, admins, rehearsal)
     first, last = month_bounds(start)
-    for milestone, owner in recaps_q.milestones_to_reconcile(session, project_id=digest.project.id,
+    for milestone, owner in recaps_q.milestones_to_reconcile(session, project_id=prompt.project.id,
                                                       start=first, end=last):
         status = ("done" if milestone.done_at is not None
                   else "overdue" if milestone.due < today else "open")
-        digest.milestones.append(MilestoneLine(id=milestone.id, due=milestone.due,
+        prompt.milestones.append(MilestoneLine(id=milestone.id, due=milestone.due,
                                                text=milestone.text, owner=owner, status=status))
-    return digest
+    return prompt

@@ -15,7 +15,7 @@ from core.orders import orders
 from core.org import periods
 from core.org.people import Actor
 from core.org.roster import leave_days, reporters
-from core.ratings import views
+from core.ratings import anonymity, views
 from core.reporting.report_text import first_line
 from core.reporting.reports import project_clock
 from core.review.windows import Window, parse_window
@@ -80,7 +80,7 @@ class SummaryView:
 
 def summary(session: Session, actor: Actor, project: Project, token: str | None, *,
             now: datetime, default_tz: str, admins: frozenset[int],
-            limits: views.Thresholds | None = None) -> SummaryView:
+            thresholds: anonymity.Thresholds | None = None) -> SummaryView:
     """Per cadre what they reported, milestones, the reporting rate; "today" is the project's."""
     actor.require_examiner(project.id)
     tz, _nudge = project_clock(session, project, default_tz)
@@ -116,11 +116,11 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
             else:
                 line.late += 1
     ratings = None
-    if limits is not None:  # the fixed rating window holding the summary's (SPEC §6)
+    if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
             session, actor, project,
             window.kind if window.kind[0].isdigit() or window.kind == "period" else None,
-            today=today, limits=limits)
+            today=today, thresholds=thresholds)
     return SummaryView(project=project, window=window, workdays=len(days),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
@@ -217,7 +217,7 @@ class MyView:
 
 
 def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit: int = 7,
-       limits: views.Thresholds | None = None) -> MyView:
+       thresholds: anonymity.Thresholds | None = None) -> MyView:
     """My recent reports and my streak of reported working days (in my project's timezone)."""
     person = actor.require_person()
     projects = people_q.projects_of(session, person_id=person.id)
@@ -237,5 +237,6 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
                   recent=reports_q.recent(session, person_id=person.id, limit=limit), streak=streak,
                   today_reported=today in dates,
                   orders=orders.open_for(session, person, today=today),
-                  ratings=views.own(session, person, projects, today=today,
-                                           limits=limits) if limits and projects else None)
+                  ratings=(views.own(session, person, projects, today=today,
+                                     thresholds=thresholds)
+                           if thresholds and projects else None))

@@ -34,7 +34,7 @@ from storage.tables.ratings import (
     RatingLink,
     RatingRelease,
 )
-from storage.tables.reporting import DailyReport, ReportItem, Summary
+from storage.tables.reporting import DailyReport, Recap, ReportItem
 from storage.tables.runtime import Delivery, HintLog, Inbox, Lease, Pending
 
 __all__ = [
@@ -65,13 +65,13 @@ __all__ = [
     "RatingFlow",
     "RatingLink",
     "RatingRelease",
+    "Recap",
     "Rectification",
     "RectificationEvent",
     "ReportItem",
     "ScoreSnapshot",
     "StageEntry",
     "Star",
-    "Summary",
     "Trail",
     "tg_id",
     "utcnow",

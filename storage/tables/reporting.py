@@ -47,9 +47,10 @@ class ReportItem(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class Summary(SQLModel, table=True):
+class Recap(SQLModel, table=True):
     """周/月梳理: a cadre's answer to the weekly or monthly prompt (#周报, #月报)."""
 
+    __tablename__ = "summary"  # the table's name from before the word "recap"
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),
                       Index("ix_summary_project_kind_period", "project_id", "kind", "period_key"))
     id: int | None = Field(default=None, primary_key=True)

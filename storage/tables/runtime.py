@@ -32,7 +32,7 @@ class Delivery(SQLModel, table=True):
                       Index("ix_delivery_status_due", "status", "due_at"))
     id: int | None = Field(default=None, primary_key=True)
     job: str = Field(max_length=32)
-    target: str = Field(max_length=64)  # chat:<id>, person:<id> (a part suffix for split digests)
+    target: str = Field(max_length=64)  # chat:<id>, person:<id> (a part suffix for split messages)
     period_key: str = Field(max_length=32)
     chat_id: int | None = tg_id(default=None)
     status: str = Field(default="pending", max_length=12)

@@ -45,7 +45,7 @@ def test_each_part_comes_with_its_figures(client) -> None:  # type: ignore[no-un
     assert set(row["parts"]) == {"achievement", "diligence", "rating", "examiners"}
     figures = row["figures"]
     assert figures["workdays"] >= figures["reported"] > 0
-    assert {"milestones_due", "items", "summaries", "rating_count", "graders"} <= set(figures)
+    assert {"milestones_due", "items", "recaps", "rating_count", "graders"} <= set(figures)
 
 
 def test_an_examiner_limited_to_a_project_sees_only_it(client, demo) -> None:  # type: ignore[no-untyped-def]

@@ -76,6 +76,8 @@ def test_the_board_reads_as_scores_says(said, browser, origin) -> None:  # type:
     assert page.inner_text("#title") == "考察看板"
     assert "13 名干部" in page.inner_text("#board .meta")
     assert _board_as_seen(page) == said
+    text = page.inner_text("body")
+    assert "undefined" not in text and "NaN" not in text and "{" not in text
     _no_horizontal_scroll(page)
 
 
@@ -108,6 +110,8 @@ def test_a_cadre_opens_from_the_board(browser, origin) -> None:  # type: ignore[
                     "评分与评定", "工作纪实", "报送日历"):
         assert heading in page.inner_text("#cadre")
     assert page.locator("#cadre .cell.on_time").count() > 0
+    text = page.inner_text("#cadre")
+    assert "undefined" not in text and "NaN" not in text and "{" not in text
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
     _no_horizontal_scroll(page)
     page.click("#back")

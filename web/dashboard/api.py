@@ -83,7 +83,7 @@ class Api:
         d = self.deps
         scope, period_id = request.query_params.get("scope"), self._int(request, "period")
         return await self._answer(request, lambda session, actor: views.board(dashboard.board(
-            session, actor, scope, period_id, today=d.today(), limits=d.limits,
+            session, actor, scope, period_id, today=d.today(), grading=d.grading,
             tz=d.settings.tz)))
 
     async def orders(self, request: Request) -> JSONResponse:
@@ -95,7 +95,7 @@ class Api:
         d = self.deps
         person_id, period_id = request.path_params["person_id"], self._int(request, "period")
         return await self._answer(request, lambda session, actor: views.cadre(cadre_page.page(
-            session, actor, person_id, period_id, today=d.today(), limits=d.limits,
+            session, actor, person_id, period_id, today=d.today(), grading=d.grading,
             tz=d.settings.tz), d.settings.tz))
 
     async def send(self, request: Request) -> JSONResponse:

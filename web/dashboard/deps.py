@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.assessment import scores
+from core.ratings import anonymity
 
 
 class Config(Protocol):
@@ -45,10 +46,12 @@ class Deps:
     kick: Callable[[], None] | None = None  # flush the ledger now (after a commit)
 
     @property
-    def limits(self) -> scores.Limits:
+    def grading(self) -> scores.Grading:
+        """The anonymity thresholds and the 优秀 quota, as the chat commands take them."""
         s = self.settings
-        return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
-                             s.frontline_excellent_quota)
+        return scores.Grading(anonymity.Thresholds(s.frontline_anon_min,
+                                                   s.frontline_anon_min_comments),
+                              s.frontline_excellent_quota)
 
     def today(self) -> date:
         return datetime.now(self.settings.tz).date()

@@ -21,6 +21,7 @@ MSG = filters.UpdateType.MESSAGE
 
 
 def menu_button(context: Ctx) -> MenuButtonWebApp:
+    """The private chat's menu button that opens the dashboard."""
     return MenuButtonWebApp(context.text("dashboard.menu"),
                             WebAppInfo(context.settings.frontline_webapp_url))
 

@@ -32,6 +32,7 @@ class Api:
         self.launches = Launches(deps.settings.telegram_bot_token)
 
     def routes(self) -> list[Route]:
+        """GET scopes, board, orders, cadre/<id>; POST send."""
         base = f"{self.deps.base}/api"
         return [Route(f"{base}/scopes", self.scopes), Route(f"{base}/board", self.board),
                 Route(f"{base}/orders", self.orders),
@@ -39,6 +40,7 @@ class Api:
                 Route(f"{base}/send", self.send, methods=["POST"])]
 
     def _line(self, key: str, **params: Any) -> str:
+        """A template's one line (a refusal, a button's answer)."""
         return self.deps.pages.text(key, **params)
 
     async def _answer(self, request: Request, work: Callable[[Session, Actor], Any], *,
@@ -68,10 +70,12 @@ class Api:
 
     @staticmethod
     def _int(request: Request, name: str) -> int | None:
+        """A query parameter as a positive integer, else None."""
         value = request.query_params.get(name, "")
         return int(value) if value.isdigit() else None
 
     async def scopes(self, request: Request) -> JSONResponse:
+        """The picker: who is looking, their domains, projects and periods."""
         def work(session: Session, actor: Actor) -> Any:
             me = {"name": actor.person.name if actor.person else actor.user.display,
                   "role": actor.role}
@@ -80,6 +84,7 @@ class Api:
         return await self._answer(request, work)
 
     async def board(self, request: Request) -> JSONResponse:
+        """?scope=&period= → every cadre's composite, grade, parts and figures."""
         d = self.deps
         scope, period_id = request.query_params.get("scope"), self._int(request, "period")
         return await self._answer(request, lambda session, actor: views.board(dashboard.board(
@@ -87,11 +92,13 @@ class Api:
             tz=d.settings.tz)))
 
     async def orders(self, request: Request) -> JSONResponse:
+        """?scope= → the orders board."""
         scope = request.query_params.get("scope")
         return await self._answer(request, lambda session, actor: views.orders(
             dashboard.order_board(session, actor, scope, today=self.deps.today())))
 
     async def cadre(self, request: Request) -> JSONResponse:
+        """/cadre/<person id>?period= → the cadre's page."""
         d = self.deps
         person_id, period_id = request.path_params["person_id"], self._int(request, "period")
         return await self._answer(request, lambda session, actor: views.cadre(cadre_page.page(

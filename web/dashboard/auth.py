@@ -29,7 +29,7 @@ class Unauthorized(Exception):
 
 
 class Launches:
-    """Validates launch data for one bot token."""
+    """Validates launch data for one bot token (telegram-webapp-auth)."""
 
     def __init__(self, token: str) -> None:
         self._auth = TelegramAuthenticator(generate_secret_key(token))

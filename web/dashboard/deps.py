@@ -39,6 +39,8 @@ class Pages(Protocol):
 
 @dataclass
 class Deps:
+    """Settings, a session factory, the templates, where the page lives, a ledger kick."""
+
     settings: Config
     session: Callable[..., AbstractContextManager[Session]]  # session(write=False)
     pages: Pages
@@ -54,4 +56,5 @@ class Deps:
                               s.frontline_excellent_quota)
 
     def today(self) -> date:
+        """Today in FRONTLINE_TZ."""
         return datetime.now(self.settings.tz).date()

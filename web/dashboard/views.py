@@ -15,6 +15,7 @@ from core.review.dashboard import Choices, OrderRow
 
 
 def _day(value: date | datetime | None, tz: ZoneInfo | None = None) -> str | None:
+    """YYYY-MM-DD, or YYYY-MM-DD HH:MM for a moment (in the bot's timezone)."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -31,6 +32,7 @@ def period(p: Any) -> dict[str, Any]:
 
 
 def choices(found: Choices, me: dict[str, Any]) -> dict[str, Any]:
+    """The scope picker's answer."""
     return {"me": me,
             "domains": [{"id": d.id, "name": d.name} for d in found.domains],
             "projects": [{"id": p.id, "name": p.name, "domain": dn, "domain_id": p.domain_id,
@@ -39,6 +41,7 @@ def choices(found: Choices, me: dict[str, Any]) -> dict[str, Any]:
 
 
 def score_row(row: scores.CadreScore) -> dict[str, Any]:
+    """One cadre's score as /scores has it: composite, grade, stage, parts, figures."""
     s = row.score
     return {"id": row.person.id, "name": row.person.name, "projects": row.projects,
             "composite": s.composite, "grade": row.grade, "stage": row.stage,
@@ -47,12 +50,14 @@ def score_row(row: scores.CadreScore) -> dict[str, Any]:
 
 
 def board(view: boards.ScoresView) -> dict[str, Any]:
+    """The board's answer: scope, period, the day counted to, every cadre."""
     return {"scope": {"kind": view.scope.kind, "name": view.scope.name},
             "period": period(view.period), "end": _day(view.end), "frozen": view.frozen,
             "quota": view.quota, "rows": [score_row(r) for r in view.rows]}
 
 
 def orders(rows: list[OrderRow]) -> dict[str, Any]:
+    """The orders board's answer."""
     return {"rows": [{"number": r.line.order.number, "state": r.line.order.state,
                       "text": r.line.order.text, "deadline": _day(r.line.order.deadline),
                       "overdue": r.line.overdue, "days": r.days,
@@ -71,6 +76,7 @@ def _disclosure(d: anonymity.Disclosure) -> dict[str, Any]:
 
 
 def cadre(found: CadrePage, tz: ZoneInfo) -> dict[str, Any]:
+    """A cadre's page: the record of /dossier and the calendar strip."""
     r = found.record
     return {
         "id": r.person.id, "name": r.person.name, "post": r.person.post,

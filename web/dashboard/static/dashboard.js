@@ -225,7 +225,7 @@
       ' <small>' + esc(o.project) + "</small> " +
       '<span class="tag">' + esc(L.states[o.state] || o.state) + "</span> " +
       (days ? '<span class="tag ' + (o.overdue ? "over" : "okay") + '">' + esc(days) + "</span>" : "") +
-      "<br>" + esc(o.text) + ' <small>' + esc(fmt(L.deadline, { d: o.deadline })) + "</small></li>";
+      "<br>" + esc(o.text) + ' <small class="nowrap">' + esc(fmt(L.deadline, { d: o.deadline })) + "</small></li>";
   }
 
   function renderOrders() {
@@ -358,7 +358,7 @@
       var days = daysText(o);
       return "<li><b>" + esc(o.number) + '</b> <span class="tag">' + esc(L.states[o.state] || o.state) + "</span> " +
         (days ? '<span class="tag ' + (o.overdue ? "over" : "okay") + '">' + esc(days) + "</span>" : "") +
-        "<br>" + esc(o.text) + " <small>" + esc(fmt(L.deadline, { d: o.deadline })) + "</small></li>";
+        "<br>" + esc(o.text) + " <small class=\"nowrap\">" + esc(fmt(L.deadline, { d: o.deadline })) + "</small></li>";
     });
     html += "<h2>" + esc(L.ratings) + "</h2>" + list(c.ratings, rating);
     html += "<h2>" + esc(L.notes) + "</h2>" + list(c.notes, function (n) {

@@ -119,3 +119,9 @@ def test_the_board_costs_the_same_statements_for_more_cadres(client, demo) -> No
     assert len(_board(client)["rows"]) >= 52
     assert _statements(client, demo) == before
     assert before <= 25
+
+
+def test_a_bad_period_parameter_is_ignored_not_a_crash(client) -> None:  # type: ignore[no-untyped-def]
+    for value in ("²", "-1", "x"):
+        answer = client.get("/dashboard/api/board", params={"period": value}, headers=launch())
+        assert answer.status_code == 200

@@ -72,7 +72,7 @@ class Api:
     def _int(request: Request, name: str) -> int | None:
         """A query parameter as a positive integer, else None."""
         value = request.query_params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     async def scopes(self, request: Request) -> JSONResponse:
         """The picker: who is looking, their domains, projects and periods."""

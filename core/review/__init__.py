@@ -8,8 +8,10 @@ this package."""
 
 __all__ = [
     "dashboard",
+    "examiner_day",
     "examiner_digest",
     "prompts",
+    "review_day",
     "schedule",
     "screens",
     "windows",

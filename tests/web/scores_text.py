@@ -10,7 +10,8 @@ from storage.db import Database
 from tests.auxil.factories import make_message, make_user, message_update, private
 from tests.auxil.offline import OfflineRequest
 
-_ROW = re.compile(r"^\d+\. <b>(?P<name>[^<]+)</b>（(?P<projects>[^）]*)）(?: 综合 (?P<comp>[\d.]+) · (?P<grade>\S+)| 综合：无数据)")
+_ROW = re.compile(r"^\d+\. <b>(?P<name>[^<]+)</b>（(?P<projects>[^）·]*?)(?: · [^）]*)?）"
+                  r"(?: 综合 (?P<comp>[\d.]+) / 100 · (?P<grade>\S+)| 综合：无数据)")
 _PART = re.compile(r"^\s+(?P<part>实绩|状态|评价|考核组) (?:(?P<value>[\d.]+)（权重|无数据)")
 PARTS = {"实绩": "achievement", "状态": "diligence", "评价": "rating", "考核组": "examiners"}
 

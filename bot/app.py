@@ -12,7 +12,8 @@ from functools import partial
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.documents import Documents, period_report_files
+from bot.dashboard import ledger_files, set_menu_buttons, web_app
+from bot.documents import Documents
 from bot.fonts import cjk_font
 from bot.inbox import Inbox, poll
 from bot.menus import set_menus
@@ -26,6 +27,7 @@ from scheduler.loop import run_loop
 from scheduler.runner import Runner
 from scheduler.sender import Sender
 from storage.db import Database
+from web.serve import serve
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,13 @@ async def run_polling(settings: Settings, db: Database) -> None:
         tasks = [asyncio.create_task(poll(runtime.inbox, timeout=settings.frontline_poll_timeout,
                                           stop=stop), name="poll")]
         tasks += extra_tasks(runtime, stop)
+        if settings.frontline_webapp_url:  # the dashboard (SPEC §12), in this event loop
+            await set_menu_buttons(runtime.app, settings, db)
+            tasks.append(asyncio.create_task(serve(web_app(settings, db, runtime.flusher.kick),
+                                                   settings.frontline_web_listen, stop),
+                                             name="web"))
+            log.info("dashboard served on %s at %s", settings.frontline_web_listen,
+                     settings.webapp_base or "/")
         log.info("frontline running as @%s on %s", runtime.app.bot.username, db.safe_url)
         waiter = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -128,8 +137,7 @@ async def run_polling(settings: Settings, db: Database) -> None:
 def build_runner(settings: Settings, db: Database, sender: Sender) -> Runner:
     """The scheduler's due-work runner, rendering with the bot's templates."""
     renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
-    files = partial(period_report_files, db, Documents(renderer),
-                    settings.frontline_excellent_quota)
+    files = partial(ledger_files, db, Documents(renderer, db), settings)
     return Runner(db, sender, renderer, admins=settings.frontline_admins,
                   secret=settings.frontline_secret, default_tz=settings.frontline_tz,
                   files=files)

@@ -146,6 +146,22 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webapp_link(settings: Settings, args: argparse.Namespace) -> int:
+    from urllib.parse import quote
+
+    from web.dashboard.auth import sign
+
+    settings.require_bot()
+    if not settings.frontline_webapp_url:
+        raise ConfigError("FRONTLINE_WEBAPP_URL is not set: the dashboard is off")
+    user = args.user or min(settings.frontline_admins, default=None)
+    if user is None:
+        raise ConfigError("give --user <Telegram id> (FRONTLINE_ADMINS is empty)")
+    data = sign(settings.telegram_bot_token, user)
+    print(f"{settings.frontline_webapp_url}#tgWebAppData={quote(data, safe='')}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "run": (cmd_run, "run the bot (polling) with its scheduler"),
     "migrate": (cmd_migrate, "apply database migrations"),
@@ -154,6 +170,8 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] =
     "jobs": (cmd_jobs, "list jobs, or run one job's due work now or --at a time"),
     "import": (cmd_import, "bulk-import domains, projects and people from an .xlsx/.csv"),
     "export": (cmd_export, "write the 两表一单 and 整改台账 workbook"),
+    "webapp-link": (cmd_webapp_link, "print the dashboard's URL with launch data signed for an "
+                                     "examiner (valid 24 h), to open it outside Telegram"),
 }
 
 
@@ -175,6 +193,9 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--period", help="a period's theme or id (default: the open "
                                                   "one, else the latest)")
             command.add_argument("file", help="the .xlsx to write")
+        elif name == "webapp-link":
+            command.add_argument("--user", type=int, help="Telegram id (default: the first "
+                                                          "of FRONTLINE_ADMINS)")
     return root
 
 

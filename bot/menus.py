@@ -24,9 +24,10 @@ GROUP = ["daily", "weekly", "monthly", "register", "undo", "my", "leave", "progr
          "help", "whoami"]
 GROUP_ADMINS = [*GROUP, "summary", "missing", "rectify", "orders", "star", "ranking", "bind",
                 "unbind", "schedule"]
-ADMIN = ["start", "help", "whoami", "summary", "missing", "orders", "order", "rectify", "verify",
-         "review", "ratelink", "ratings", "scores", "ranking", "cadre", "note", "grade",
-         "period", "weights", "grant", "revoke", "domain", "project", "milestone", "leave", "my"]
+ADMIN = ["start", "help", "whoami", "dashboard", "summary", "missing", "orders", "order",
+         "rectify", "verify", "review", "ratelink", "ratings", "scores", "ranking", "cadre",
+         "note", "grade", "period", "weights", "grant", "revoke", "domain", "project", "milestone",
+         "leave", "my"]
 
 
 def _commands(renderer: Renderer, names: list[str]) -> list[BotCommand]:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     frontline_excellent_quota: float = Field(0.20, gt=0, le=1)
     frontline_scheduler: Literal["on", "off"] = "on"
     frontline_poll_timeout: int = Field(25, ge=0, le=50)
+    frontline_webapp_url: str = ""  # the dashboard's public https URL (SPEC §12); "" = off
+    frontline_web_listen: str = "127.0.0.1:8080"
 
     @field_validator("frontline_admins", mode="before")
     @classmethod
@@ -61,6 +63,37 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("frontline_webapp_url")
+    @classmethod
+    def _check_webapp_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        local = parts.hostname in ("127.0.0.1", "localhost")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValueError("must be an https:// URL (Telegram opens Mini Apps over https only)")
+        if parts.query or parts.fragment:
+            raise ValueError("must have no query or fragment (Telegram adds the launch data)")
+        return value
+
+    @field_validator("frontline_web_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080")
+        return value
+
+    @property
+    def webapp_base(self) -> str:
+        """The dashboard's path on our server: FRONTLINE_WEBAPP_URL's, without a final /."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.frontline_webapp_url).path.rstrip("/")
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -9,6 +9,7 @@ from handlers import (
     answers,
     assessment,
     chats,
+    dashboard,
     dialogues,
     errors,
     files,
@@ -43,4 +44,5 @@ def register_all(app: Application) -> None:
     assessment.register(app)  # /period, /note, /grade, /weights, /star
     scores.register(app)    # /scores, /ranking, /cadre
     files.register(app)     # /dossier, /export, /import, chart buttons
+    dashboard.register(app)  # /dashboard: the examiners' Mini App
     errors.register(app)    # last: unknown commands, and the error handler

@@ -9,7 +9,7 @@ from telegram.ext import Application, CommandHandler, filters
 from core.common import deadlines
 from core.common.errors import UsageError
 from core.org import people, projects
-from handlers import dialogues
+from handlers import dashboard, dialogues
 from handlers.args import replied_user
 from handlers.context import Ctx
 
@@ -38,6 +38,7 @@ async def grant(update: Update, context: Ctx) -> None:
     role, person, rest = _role_and_person(update, context, "usage.grant", create=True)
     scoped = [projects.get_project(context.session, name) for name in rest]
     people.grant(context.session, context.actor, role, person, scoped)
+    dashboard.sync_menu(context, person)
     context.reply("admin.granted", person=person, role=role, projects=[p.name for p in scoped])
 
 
@@ -47,6 +48,7 @@ async def revoke(update: Update, context: Ctx) -> None:
     role, person, _rest = _role_and_person(update, context, "usage.revoke", create=True)
     people.revoke(context.session, context.actor, role, person,
                   env_admins=context.settings.frontline_admins)
+    dashboard.sync_menu(context, person)
     context.reply("admin.revoked", person=person, role=role)
 
 

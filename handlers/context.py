@@ -76,6 +76,7 @@ class Config(Protocol):
     frontline_anon_min: int
     frontline_anon_min_comments: int
     frontline_excellent_quota: float
+    frontline_webapp_url: str
 
     @property
     def tz(self) -> ZoneInfo: ...

@@ -1,14 +1,17 @@
 """Files examiners hand on, as view data and pure builders: the dossier (履职档案), the
-export (两表一单, 整改台账), the period's 专报, bulk import, and the xlsx writer.
+export (两表一单, 整改台账), the period's 专报, bulk import, the xlsx writer, and the
+dashboard's cadre page and file buttons.
 
 Public modules are listed in `__all__`; modules starting with `_` are used only inside
 this package."""
 
 __all__ = [
+    "cadre_page",
     "dossier_sheets",
     "dossier_view",
     "export_sheets",
     "export_view",
+    "file_requests",
     "import_rows",
     "imports",
     "period_report",

@@ -1,11 +1,13 @@
 """The examiners' screens and the scheduled prompts: /summary, /missing and /my,
 their windows, the nudge and weekly/monthly prompts, the Monday examiner digest, and
-when a chat's jobs fall.
+when a chat's jobs fall; the examiners' dashboard (who may look, its board, orders board
+and scope picker).
 
 Public modules are listed in `__all__`; modules starting with `_` are used only inside
 this package."""
 
 __all__ = [
+    "dashboard",
     "examiner_day",
     "examiner_digest",
     "prompts",

@@ -1,0 +1,1 @@
+"""The HTTP adapter beside handlers/: one Starlette app (webhook, health, the dashboard)."""

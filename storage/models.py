@@ -195,6 +195,10 @@ class Inbox(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     processed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)  # webhook workers (SPEC §9)
+    claim_expires_at: datetime | None = None
+
+    __table_args__ = (Index("ix_inbox_chat_update", "chat_id", "update_id"),)
 
 
 class Summary(SQLModel, table=True):

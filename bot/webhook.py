@@ -1,0 +1,71 @@
+"""`frontline webhook`: one ASGI worker (Starlette on uvicorn) beside any number of others."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import uuid
+from collections.abc import Iterator
+
+import uvicorn
+from telegram import Update
+
+from bot.app import Runtime, extra_tasks
+from bot.menus import set_menus
+from bot.settings import Settings
+from bot.workers import InboxWorker
+from storage.db import Database
+from web.app import create_app
+
+log = logging.getLogger(__name__)
+
+SERVER_GRACE = 3  # seconds for requests in flight when stopping (well inside SIGTERM's 10 s)
+REPLY_GRACE = 4.0  # then seconds for queued replies
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: SIGTERM drains the whole worker (below)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def set_webhook(runtime: Runtime) -> None:
+    """Point Telegram at FRONTLINE_WEBHOOK_URL; every worker does it, harmlessly."""
+    settings = runtime.settings
+    await runtime.app.bot.set_webhook(settings.frontline_webhook_url.strip(),
+                                      secret_token=settings.webhook_token,
+                                      allowed_updates=Update.ALL_TYPES, max_connections=40)
+
+
+async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
+    """Serve the webhook (and health checks) until SIGTERM/SIGINT, then drain and return."""
+    host, port = settings.listen_address(listen)
+    holder = f"worker-{uuid.uuid4().hex[:12]}"
+    async with Runtime(settings, db, shared=True) as runtime:
+        runtime.runner.holder = holder
+        worker = InboxWorker(runtime.inbox, holder)
+        server = _Server(uvicorn.Config(
+            create_app(runtime, on_stored=worker.kick), host=host, port=port, lifespan="off",
+            access_log=False, log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        serving = asyncio.create_task(server.serve(), name="http")
+        await set_webhook(runtime)
+        await set_menus(runtime.app, settings.frontline_admins)
+        tasks = [asyncio.create_task(worker.run(stop), name="inbox"),
+                 *extra_tasks(runtime, stop)]
+        log.info("frontline webhook worker %s on %s:%d, database %s", holder, host, port,
+                 db.safe_url)
+        await asyncio.wait([asyncio.create_task(stop.wait()), serving],
+                           return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        server.should_exit = True  # no new requests; those in flight are stored first
+        await asyncio.gather(serving, *tasks, return_exceptions=True)
+        await runtime.settle(timeout=REPLY_GRACE)
+        log.info("frontline webhook worker stopped")

@@ -1,0 +1,1 @@
+"""HTTP, the second adapter beside handlers/: one Starlette app (webhook, health, dashboard)."""

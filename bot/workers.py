@@ -38,9 +38,7 @@ class InboxWorker:
                 self.arrived.clear()  # what arrives from here on is seen by the next look
                 try:
                     rows = await asyncio.to_thread(self._claim)
-                    for update_id, payload in rows:
-                        if stop.is_set():
-                            break
+                    for update_id, payload in rows:  # in hand: finished even when stopping
                         await self.inbox.process_one(update_id, payload, holder=self.holder)
                 except Exception:  # the database is away: nothing is lost, rows stay stored
                     log.exception("claiming or processing updates failed; retrying in 1 s")

@@ -72,6 +72,9 @@ class BotApiEmulator(ServerMixin, WorldMixin, InspectionMixin, ChatsMixin, Valid
         self._get_updates_calls = 0
         self._webhook: dict = {}
         self._webhook_targets: list[str] = []
+        self._delivery_threads: list[threading.Thread] = []
+        self._in_flight: set[int] = set()
+        self._retry_at: dict[int, float] = {}
         self._files: dict[str, dict] = {}
         self._files_by_path: dict[str, str] = {}
         self._file_counter = itertools.count(1)

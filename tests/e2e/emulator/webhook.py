@@ -24,32 +24,36 @@ class WebhookMixin:
     """Delivers queued updates to the webhook, once it is set and routed."""
 
     def route_webhook(self, targets: list[str], *, in_flight: int = 6) -> None:
-        """Deliver the webhook's POSTs to these http://host:port addresses (round robin)."""
+        """Deliver the webhook's POSTs to these http://host:port addresses (round robin);
+        an empty list stops delivering. Counters start again from zero."""
         with self._cond:
             self._webhook_targets = list(targets)
-            self._webhook_rr = itertools.cycle(range(len(targets)))
+            self._webhook_rr = itertools.count()
             self.webhook_posts: Counter = Counter()  # status (or "error") -> count
             self.webhook_delivered: Counter = Counter()  # update_id -> 2xx answers
             self._in_flight: set[int] = set()
             self._retry_at: dict[int, float] = {}
-            self._stopping = False
-            for n in range(in_flight):
-                threading.Thread(target=self._deliver_loop, name=f"webhook-{n}",
-                                 daemon=True).start()
+            while targets and len(self._delivery_threads) < in_flight:
+                thread = threading.Thread(target=self._deliver_loop, daemon=True,
+                                          name=f"webhook-{len(self._delivery_threads)}")
+                self._delivery_threads.append(thread)
+                thread.start()
+            self._cond.notify_all()
 
     def _next_delivery(self) -> tuple[dict, str, str, str] | None:
         """The next update to post and where (under the lock); None to stop."""
         while True:
             if self._stopping:
                 return None
-            url = self._webhook.get("url")
+            url = self._webhook.get("url") if self._webhook_targets else None
             now = time.monotonic()
             ready = [u for u in self._updates if u["update_id"] not in self._in_flight
                      and self._retry_at.get(u["update_id"], 0) <= now] if url else []
             if ready:
                 update = ready[0]
                 self._in_flight.add(update["update_id"])
-                target = self._webhook_targets[next(self._webhook_rr)]
+                targets = self._webhook_targets
+                target = targets[next(self._webhook_rr) % len(targets)]
                 return (update, target, urlsplit(url).path or "/",
                         str(self._webhook.get("secret_token") or ""))
             waits = [t - now for t in self._retry_at.values() if t > now]

@@ -16,6 +16,7 @@ from bot.app import Runtime, extra_tasks
 from bot.menus import set_menus
 from bot.settings import Settings
 from bot.workers import InboxWorker
+from scheduler.liveness import heartbeat
 from storage.db import Database
 from web.app import create_app
 
@@ -59,6 +60,7 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
         await set_webhook(runtime)
         await set_menus(runtime.app, settings.frontline_admins)
         tasks = [asyncio.create_task(worker.run(stop), name="inbox"),
+                 asyncio.create_task(heartbeat(db, holder, stop), name="heartbeat"),
                  *extra_tasks(runtime, stop)]
         log.info("frontline webhook worker %s on %s:%d, database %s", holder, host, port,
                  db.safe_url)

@@ -49,14 +49,18 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     async with Runtime(settings, db, shared=True) as runtime:
         runtime.runner.holder = holder
         worker = InboxWorker(runtime.inbox, holder)
-        server = _Server(uvicorn.Config(
-            create_app(runtime, on_stored=worker.kick), host=host, port=port, lifespan="off",
-            access_log=False, log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
-        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        web = create_app(runtime, on_stored=lambda: loop.call_soon_threadsafe(worker.kick))
+        web.state.bot_loop = loop  # routes run on the HTTP thread's loop; the bot's is this one
+        server = _Server(uvicorn.Config(
+            web, host=host, port=port, lifespan="off", loop="asyncio", access_log=False,
+            log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+        stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        serving = asyncio.create_task(server.serve(), name="http")
+        # HTTP on its own thread and event loop: requests are answered (stored, 200) while
+        # this loop runs handlers, which hold it for milliseconds at a time.
+        serving = asyncio.create_task(asyncio.to_thread(server.run), name="http")
         await set_webhook(runtime)
         await set_menus(runtime.app, settings.frontline_admins)
         tasks = [asyncio.create_task(worker.run(stop), name="inbox"),
@@ -66,8 +70,9 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
                  db.safe_url)
         await asyncio.wait([asyncio.create_task(stop.wait()), serving],
                            return_when=asyncio.FIRST_COMPLETED)
-        stop.set()
         server.should_exit = True  # no new requests; those in flight are stored first
-        await asyncio.gather(serving, *tasks, return_exceptions=True)
+        await asyncio.gather(serving, return_exceptions=True)
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await runtime.settle(timeout=REPLY_GRACE)
         log.info("frontline webhook worker stopped")

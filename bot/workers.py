@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import TypeVar
 
 from bot.inbox import MAX_ATTEMPTS, Inbox
 from storage import inbox as q
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CLAIM_FOR = timedelta(seconds=15)  # a dead worker's rows are taken over after this
 BATCH = 8  # rows claimed at once: small, so the workers share a burst
@@ -26,6 +30,11 @@ class InboxWorker:
         self.inbox, self.holder = inbox, holder
         self.claim_for, self.batch, self.idle = claim_for, batch, idle
         self.arrived = asyncio.Event()  # set by the webhook endpoint after a commit
+        # Its own thread: a claim never waits behind the sender's work in the shared pool.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="inbox-claims")
+
+    async def _in_thread(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
 
     def kick(self) -> None:
         """An update was stored here: look at once."""
@@ -37,7 +46,7 @@ class InboxWorker:
             while not stop.is_set():
                 self.arrived.clear()  # what arrives from here on is seen by the next look
                 try:
-                    rows = await asyncio.to_thread(self._claim)
+                    rows = await self._in_thread(self._claim)
                     for update_id, payload in rows:  # in hand: finished even when stopping
                         await self.inbox.process_one(update_id, payload, holder=self.holder)
                 except Exception:  # the database is away: nothing is lost, rows stay stored
@@ -48,7 +57,8 @@ class InboxWorker:
                     await self._idle(stop)
         finally:
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(self._release)
+                await self._in_thread(self._release)
+            self._thread.shutdown(wait=False)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         """Wait for an update stored here, a stop, or the next look for others' rows."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -16,7 +15,7 @@ async def healthz(_request: Request) -> PlainTextResponse:
 
 async def readyz(request: Request) -> PlainTextResponse:
     """200 when the database answers and its schema is current; 503 otherwise."""
-    if await asyncio.to_thread(request.app.state.runtime.ready):
+    if await run_in_threadpool(request.app.state.runtime.ready):
         return PlainTextResponse("ready\n")
     return PlainTextResponse("database unreachable or schema outdated\n", status_code=503)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -57,7 +57,8 @@ def endpoint(runtime: Runtime, on_stored: Stored | None) -> Callable:
         except ValueError:
             return PlainTextResponse("not an update\n", status_code=400)
         try:
-            await asyncio.to_thread(runtime.inbox.receive, update)
+            # anyio's own threads: never queued behind the sender's work in asyncio's pool
+            await run_in_threadpool(runtime.inbox.receive, update)
         except ValueError:
             return PlainTextResponse("not an update\n", status_code=400)
         except Exception:  # not committed: Telegram retries what is not answered 2xx

@@ -50,7 +50,6 @@ def _measure(emu: BotApiEmulator, cluster: Cluster, pids: list[int]
     """
     users = [emu.user(f"用户{n}") for n in range(N)]
     cpu = sum(_cpu(p) for p in pids)
-    start = time.monotonic()
     sent_at = {}
     for user in users:
         sent_at[user.id] = time.monotonic()

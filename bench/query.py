@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, event, text
 from bench.query_data import CADRES, PROJECT, TZ, Shape, load_postgresql, load_sqlite, name, seed
 from bench.query_data import shapes as make_shapes
 from bot.app import Runtime
-from core.calendar import workdays
-from core.windows import parse_window
+from core.common.calendar import workdays
+from core.review.windows import parse_window
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

@@ -15,7 +15,7 @@ from telegram import Update, User
 
 import handlers.rating_flow as flow_handlers
 from bot.app import Runtime
-from core import rater_keys
+from core.ratings import rater_keys
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

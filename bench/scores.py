@@ -18,7 +18,7 @@ from bench.query_data import CADRES, PROJECT, TZ, Shape, load_postgresql, name, 
 from bench.query_data import shapes as make_shapes
 from bench.scores_data import DAYS, DOMAIN, THEME, Extra, load_extra
 from bot.app import Runtime
-from core.calendar import workdays
+from core.common.calendar import workdays
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

@@ -13,15 +13,15 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from core import rater_keys as keys
-from core.chats import first_hint_today
-from core.errors import UserError
+from core.common.errors import UserError
+from core.org.chats import first_hint_today
+from core.ratings import rater_keys as keys
 from handlers.context import CURRENT, Outgoing, UpdateScope
 from handlers.errors import describe
 from scheduler.sender import Sender
-from storage import inbox as q
+from storage import inbox as inbox_q
 from storage.db import Database
-from storage.models import utcnow
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Inbox:
         """
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
         with self.db.session() as session:
-            return q.add(session, rows=[self._row(u) for u in raw])
+            return inbox_q.add(session, rows=[self._row(u) for u in raw])
 
     def receive(self, update: object) -> bool:
         """Commit one update Telegram posted to the webhook; False for a repeated update_id.
@@ -103,7 +103,7 @@ class Inbox:
         handled = 0
         while True:
             with self.db.session(write=False) as session:
-                rows = q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
+                rows = inbox_q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
             if not rows:
                 return handled
             for row in rows:
@@ -150,7 +150,7 @@ class Inbox:
                     CURRENT.reset(token)
                 if scope.error is not None:
                     raise _Abort
-                q.mark_done(session, update_id=update_id, holder=holder)
+                inbox_q.mark_done(session, update_id=update_id, holder=holder)
         except Exception as exc:
             return scope, exc
         return scope, None
@@ -158,7 +158,7 @@ class Inbox:
     def _settle(self, update: Update, update_id: int, scope: UpdateScope | None,
                 failure: Exception, *, sealed: bool, holder: str | None) -> bool:
         """Record a rolled-back attempt; True when its (possibly changed) replies still go."""
-        if isinstance(failure, q.ClaimLost):
+        if isinstance(failure, inbox_q.ClaimLost):
             log.warning("update %s was taken over by another worker", update_id)
             return False
         error = scope.error if scope and scope.error else failure
@@ -179,12 +179,12 @@ class Inbox:
         """Mark a refused update done; a stranger's hint goes at most once a day."""
         try:
             with self.db.session() as session:
-                q.mark_done(session, update_id=update_id, holder=holder)
+                inbox_q.mark_done(session, update_id=update_id, holder=holder)
                 if scope and scope.throttle_user and not first_hint_today(
                         session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
                         today=self.app.bot_data.today()):
                     scope.outgoing = []
-        except q.ClaimLost:
+        except inbox_q.ClaimLost:
             return False
         return True
 
@@ -201,7 +201,7 @@ class Inbox:
               ) -> str:
         """Count a failed attempt; for private chats the error is kept without its message."""
         with self.db.session() as session:
-            return q.mark_failed(session, update_id=update_id,
+            return inbox_q.mark_failed(session, update_id=update_id,
                                  error=describe(error) if sealed else repr(error),
                                  max_attempts=MAX_ATTEMPTS)
 
@@ -217,7 +217,7 @@ class Inbox:
 
     def prune(self) -> int:
         with self.db.session() as session:
-            return q.prune(session, before=utcnow() - KEEP_DONE)
+            return inbox_q.prune(session, before=utcnow() - KEEP_DONE)
 
 
 async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from bot.inbox import MAX_ATTEMPTS, Inbox
 from storage import inbox as q
-from storage.models import utcnow
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from core import people, projects
-from core.errors import UsageError
+from core.common.errors import UsageError
+from core.org import people, projects
 from handlers import dialogues
 from handlers.args import parse_date, replied_user
 from handlers.context import Ctx

@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import orders, people, projects, rating_orders
-from core.buttons import sign
-from core.errors import UsageError
+from core.common.buttons import sign
+from core.common.errors import UsageError
+from core.orders import orders
+from core.org import people, projects
+from core.ratings import to_orders
 from handlers.args import command_text, replied_user
 from handlers.context import Ctx
 
@@ -76,14 +78,14 @@ def announce(context: Ctx, order: orders.Rectification, *, here: int | None) -> 
         if group == here:
             context.reply("orders.card", markup=cadre_buttons(context, order), **view)
         else:
-            context.notify(group, "orders.card", job="order-notice", recipient=f"chat:{group}",
-                           ref=f"{order.number}:issue", markup=cadre_buttons(context, order),
-                           **view)
+            context.deliver(group, "orders.card", job="order-notice", recipient=f"chat:{group}",
+                            period_key=f"{order.number}:issue",
+                            markup=cadre_buttons(context, order), **view)
     cadre = parties.cadre
     if cadre.tg_id and cadre.reachable and cadre.tg_id != here:
-        context.notify(cadre.tg_id, "orders.card", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=f"{order.number}:issue",
-                       markup=cadre_buttons(context, order), **view)
+        context.deliver(cadre.tg_id, "orders.card", job="order-notice",
+                        recipient=f"person:{cadre.id}", period_key=f"{order.number}:issue",
+                        markup=cadre_buttons(context, order), **view)
     if here not in parties.groups:
         context.reply("orders.issued", **view)
 
@@ -93,39 +95,41 @@ def tell_other_side(context: Ctx, change: orders.Change) -> None:
     order = change.order
     parties = orders.parties(context.session, order)
     view = {"change": change, "parties": parties}
-    ref = f"{order.number}:{change.event.id}"
+    period_key = f"{order.number}:{change.event.id}"
     if change.role == "cadre":
         issuer = parties.issuer
         if issuer and issuer.tg_id and issuer.reachable:
             markup = examiner_buttons(context, order) if order.state == "submitted" else None
-            context.notify(issuer.tg_id, "orders.changed", job="order-notice",
-                           recipient=f"person:{issuer.id}", ref=ref, markup=markup, **view)
+            context.deliver(issuer.tg_id, "orders.changed", job="order-notice",
+                            recipient=f"person:{issuer.id}", period_key=period_key, markup=markup,
+                            **view)
         return
     cadre = parties.cadre
     markup = cadre_buttons(context, order) if order.state == "progress" else None
     if cadre.tg_id and cadre.reachable:
-        context.notify(cadre.tg_id, "orders.changed", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=ref, markup=markup, **view)
+        context.deliver(cadre.tg_id, "orders.changed", job="order-notice",
+                        recipient=f"person:{cadre.id}", period_key=period_key, markup=markup,
+                        **view)
     else:
         for group in parties.groups:
-            context.notify(group, "orders.changed", job="order-notice", recipient=f"chat:{group}",
-                           ref=ref, markup=markup, **view)
+            context.deliver(group, "orders.changed", job="order-notice", recipient=f"chat:{group}",
+                            period_key=period_key, markup=markup, **view)
 
 
 def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change:
     """Take an action on an order, tell the other side (and a 回访 rater), answer the actor."""
     change = orders.act(context.session, context.actor, number, action, comment)
     tell_other_side(context, change)
-    contact = rating_orders.contact_for(context.session, change.order)
+    contact = to_orders.contact_for(context.session, change.order)
     if action == "pass" and contact is not None:
         secret, order = context.settings.frontline_secret, change.order
         buttons = InlineKeyboardMarkup([[
             InlineKeyboardButton(context.text(f"ratings.verdict_{value}"),
                                  callback_data=sign(secret, "rf", order.id, value))
-            for value in rating_orders.VERDICTS]])
-        context.notify(None, "ratings.followup_ask", job="followup",
-                       recipient=f"contact:{contact.id}", ref=order.number, markup=buttons,
-                       extra={"contact": contact.id}, order=order)
+            for value in to_orders.VERDICTS]])
+        context.deliver(None, "ratings.followup_ask", job="followup",
+                        recipient=f"contact:{contact.id}", period_key=order.number, markup=buttons,
+                        extra={"contact": contact.id}, order=order)
     return change
 
 

@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from core import rating_flow as flow
-from core import rating_orders
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.ratings import flow, to_orders
 from handlers.context import Ctx
 
 LEVELS = ("5", "4", "3", "2", "1")
@@ -69,22 +68,22 @@ def alert(context: Ctx, found: flow.Alert, nonce: str) -> None:
 
     Keyed by rating and flow: a rater who rates badly again, in a later flow, alerts again.
     """
-    ref = f"rating:{found.rating.id}:{nonce}"
+    period_key = f"rating:{found.rating.id}:{nonce}"
     view = {"rating": found.rating, "target": found.target}
     if found.withdrawn:  # rated well after all: whatever is still waiting is dropped
-        context.withdraw(job="rating-alert", ref=f"rating:{found.rating.id}:")
+        context.withdraw(job="rating-alert", period_key=f"rating:{found.rating.id}:")
     elif found.new:
         button = InlineKeyboardMarkup([[InlineKeyboardButton(
             context.text("ratings.to_order"), callback_data=sign(
                 context.settings.frontline_secret, "ra", found.rating.id))]])
         for examiner in found.examiners:
             if examiner.tg_id:
-                context.notify(examiner.tg_id, "ratings.alert", job="rating-alert",
-                               recipient=f"person:{examiner.id}", ref=ref, markup=button,
-                               due_at=found.due_at, **view)
+                context.deliver(examiner.tg_id, "ratings.alert", job="rating-alert",
+                                recipient=f"person:{examiner.id}", period_key=period_key,
+                                markup=button, due_at=found.due_at, **view)
     else:
-        context.renotify("ratings.alert", job="rating-alert", ref=ref, due_at=found.due_at,
-                         **view)
+        context.revise("ratings.alert", job="rating-alert", period_key=period_key,
+                       due_at=found.due_at, **view)
 
 
 async def start(update: Update, context: Ctx, token: str) -> None:
@@ -121,7 +120,7 @@ async def verdict(update: Update, context: Ctx) -> None:
     """The rater's 回访 answer: how the fix went (满意 / 基本满意 / 不满意)."""
     _p, order_id, value = verify(context.settings.frontline_secret,
                                  update.callback_query.data or "")
-    order = rating_orders.record_verdict(context.session, int(order_id), value)
+    order = to_orders.record_verdict(context.session, int(order_id), value)
     query = update.callback_query
     context.answer_button()
     context.after("edit_message_text", chat_id=query.message.chat_id,

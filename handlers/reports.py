@@ -11,10 +11,10 @@ from telegram.ext import (
     filters,
 )
 
-from core import reports
-from core.buttons import verify
-from core.errors import UsageError
-from core.report_text import DAILY_TAGS, has_tag
+from core.common.buttons import verify
+from core.common.errors import UsageError
+from core.reporting import reports
+from core.reporting.report_text import DAILY_TAGS, has_tag
 from handlers.args import ask_project, command_text, post_of
 from handlers.context import Ctx
 

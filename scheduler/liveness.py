@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from storage import deliveries as q
 from storage.db import Database
-from storage.models import utcnow
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 

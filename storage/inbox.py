@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Integer, and_, bindparam, delete, exists, func, or_, update
 from sqlmodel import Session, select
 
-from storage.models import Inbox, utcnow
+from storage.tables import Inbox, utcnow
 from storage.upsert import insert_ignore
 
 

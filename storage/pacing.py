@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from storage.pace_models import Pace
+from storage.tables import Pace
 from storage.upsert import insert_ignore
 
 

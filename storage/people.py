@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from storage.models import ExaminerProject, Membership, Pending, Person, Project
+from storage.tables import ExaminerProject, Membership, Pending, Person, Project
 
 
 def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:

@@ -114,6 +114,10 @@ class Runtime:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.settle(timeout=5.0)  # acknowledgements are not worth a slow stop
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the Application (nothing waited for: see settle)."""
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

@@ -53,7 +53,7 @@ def claim(session: Session, *, holder: str, now: datetime, until: datetime, limi
             .values(status="claimed", claimed_by=holder, claim_expires_at=until,
                     attempts=_T.c.attempts + (_T.c.status == "claimed").cast(Integer))
             .returning(_T.c.update_id, _T.c.payload))
-    return sorted(session.connection().execute(stmt).tuples().all())
+    return sorted((row[0], row[1]) for row in session.connection().execute(stmt))
 
 
 def release(session: Session, *, holder: str) -> int:

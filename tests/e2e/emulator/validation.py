@@ -9,12 +9,11 @@ from typing import Any
 from .formatting import (
     _merge_entities,
     _parse_html,
-    _parse_markdown,
-    _parse_markdown_v2,
     _ParseError,
     _trim,
 )
 from .images import make_png
+from .markdown import _parse_markdown, _parse_markdown_v2
 from .objects import _bad, _forbidden, _now, _plain
 from .state import _ACTIVE, _ChatState
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
@@ -126,7 +127,10 @@ class Runtime:
 async def run_polling(settings: Settings, db: Database) -> None:
     """`frontline run`: poll, process through the inbox, until SIGINT/SIGTERM."""
     async with Runtime(settings, db) as runtime:
-        await runtime.app.bot.delete_webhook()  # polling and a webhook exclude each other
+        try:  # polling and a webhook exclude each other; switching back needs nothing by hand
+            await runtime.app.bot.delete_webhook()
+        except TelegramError as exc:  # getUpdates says Conflict while one is set, and retries
+            log.warning("deleteWebhook failed: %s", exc.message)
         await set_menus(runtime.app, settings.frontline_admins)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

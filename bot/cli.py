@@ -52,6 +52,7 @@ def cmd_webhook(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     migrate.upgrade(db)
     asyncio.run(run_webhook(settings, db, listen))
+    log.info("webhook worker exiting")
     return 0
 
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 
 import uvicorn
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.app import Runtime, extra_tasks
 from bot.menus import set_menus
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from bot.workers import InboxWorker
 from scheduler.liveness import heartbeat
 from storage.db import Database
@@ -23,7 +24,7 @@ from web.app import create_app
 log = logging.getLogger(__name__)
 
 SERVER_GRACE = 2  # seconds for requests in flight when stopping
-DRAIN = 8.0  # seconds for the whole drain: SIGTERM to exit stays within 10 s
+DRAIN = 5.5  # seconds for the whole drain: SIGTERM to exit stays within 10 s
 
 
 class _Server(uvicorn.Server):
@@ -37,9 +38,13 @@ class _Server(uvicorn.Server):
 async def set_webhook(runtime: Runtime) -> None:
     """Point Telegram at FRONTLINE_WEBHOOK_URL; every worker does it, harmlessly."""
     settings = runtime.settings
-    await runtime.app.bot.set_webhook(settings.frontline_webhook_url.strip(),
-                                      secret_token=settings.webhook_token,
-                                      allowed_updates=Update.ALL_TYPES, max_connections=40)
+    try:
+        await runtime.app.bot.set_webhook(settings.frontline_webhook_url.strip(),
+                                          secret_token=settings.webhook_token,
+                                          allowed_updates=Update.ALL_TYPES, max_connections=40)
+    except TelegramError as exc:  # e.g. a URL Telegram cannot reach: one line, then stop
+        raise ConfigError(f"FRONTLINE_WEBHOOK_URL: Telegram refused setWebhook: {exc.message}"
+                          ) from None
 
 
 async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
@@ -86,14 +91,18 @@ async def _drain(runtime: Runtime, server: uvicorn.Server, serving: asyncio.Task
     Whatever is left past the deadline is safe: stored rows and ledger claims are taken over."""
     loop = asyncio.get_running_loop()
     started = loop.time()
+    steps: list[str] = []
     server.should_exit = True
     try:
         async with asyncio.timeout(DRAIN):
-            await asyncio.gather(serving, return_exceptions=True)
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await runtime.settle()
+            for step, work in (("requests", lambda: asyncio.gather(serving)),
+                               ("updates and scheduler", lambda: asyncio.gather(*tasks)),
+                               ("replies", runtime.settle)):
+                with contextlib.suppress(Exception):
+                    await work()
+                steps.append(f"{step} {loop.time() - started:.1f}s")
     except TimeoutError:
         log.warning("drain took over %.0f s: stopping with work left to other workers", DRAIN)
     for task in (serving, *tasks):
         task.cancel()
-    log.info("drained in %.1f s", loop.time() - started)
+    log.info("drained (%s)", ", ".join(steps) or "nothing finished")

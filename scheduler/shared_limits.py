@@ -32,6 +32,9 @@ class SharedPace:
         self.db, self.overall, self.per_group, self.chat_gap = db, overall, per_group, chat_gap
         self.window, self.group_window = 1.0 + margin, group_window * (1 + margin)
         self.clock = clock
+        # Groups whose minute is full until then: acknowledgements skip the database meanwhile
+        # (other workers' sends can only fill the window further, never free it sooner).
+        self._full_until: dict[int, float] = {}
 
     def reserve(self, chat_id: int | None, *, bulk: bool, droppable: bool = False
                 ) -> float | None:
@@ -41,6 +44,8 @@ class SharedPace:
         if not keys:
             return 0.0
         now = self.clock()
+        if droppable and chat_id is not None and self._full_until.get(chat_id, 0.0) > now:
+            return None
         with self.db.session() as session:
             booked = pacing.lock(session, keys=sorted(keys))
             at = now
@@ -51,6 +56,7 @@ class SharedPace:
                 if chat_id < 0 and len(chat) >= self.per_group:
                     group_at = sorted(chat)[-self.per_group] + self.group_window
                     if droppable and group_at > now:
+                        self._full_until[chat_id] = group_at
                         return None
                     at = max(at, group_at)
             if bulk:

@@ -146,7 +146,7 @@ def test_storm_through_three_workers_with_a_kill_and_a_stop(
     thread.join(timeout=180)
     assert not failure, failure
     assert len(sent) == REPORTS
-    assert stopped.stop_seconds is not None and stopped.stop_seconds < 10
+    assert stopped.stop_seconds is not None and stopped.stop_seconds < 10, stopped.tail()
 
     def settled(_emu: BotApiEmulator) -> bool:
         open_rows = cluster.query("SELECT COUNT(*) FROM inbox WHERE status IN "

@@ -50,6 +50,7 @@ def test_a_group_gets_20_a_minute_and_acknowledgements_over_it_are_dropped(db: D
     assert workers[1].reserve(-100, bulk=False) == pytest.approx(30.0)
     clock.now += 61
     assert workers[2].reserve(-100, bulk=False, droppable=True) == 0.0
+    assert workers[0].reserve(-100, bulk=False, droppable=True) == 1.0  # full no more
 
 
 def test_earliest_finds_the_first_free_moment_among_future_bookings() -> None:

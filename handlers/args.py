@@ -8,12 +8,13 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from core.assessment import boards, scores
-from core.common.buttons import sign
+from core.common.buttons import sign, verify
 from core.common.errors import UsageError
 from core.org import projects
 from core.org.people import UserInfo
 from core.org.projects import Project
 from core.ratings import anonymity
+from core.reporting import posts
 from core.reporting.posts import ReportMessage
 from handlers.context import Ctx
 
@@ -68,6 +69,30 @@ def ask_project(context: Ctx, prefix: str, key: str, pending_id: int, candidates
     rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, prefix, pending_id, p.id))]
             for p in candidates]
     context.reply(key, markup=InlineKeyboardMarkup(rows))
+
+
+def file_post(context: Ctx, text: str, pipeline: posts.Pipeline, *, question: str,
+              prefix: str, **extra: object) -> posts.Recorded | None:
+    """File the update's message as a post (report or recap); None when asked which project."""
+    message = context.tg_update.effective_message
+    outcome = posts.file(context.session, context.actor, context.chat_row,
+                         post_of(message, text), pipeline, private=message.chat.type == "private",
+                         default_tz=context.settings.frontline_tz, **extra)
+    if isinstance(outcome, posts.Question):
+        ask_project(context, prefix, question, outcome.pending_id, outcome.projects)
+        return None
+    return outcome
+
+
+def choose_project(context: Ctx, pipeline: posts.Pipeline) -> posts.Recorded:
+    """A press on the project question of a private post: file it there."""
+    query = context.tg_update.callback_query
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
+    outcome = posts.answer_choice(context.session, context.actor, int(pending_id),
+                                  int(project_id), pipeline,
+                                  default_tz=context.settings.frontline_tz)
+    context.answer_button()
+    return outcome
 
 
 def post_of(message: Message, text: str) -> ReportMessage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -95,18 +95,22 @@ async def import_(update: Update, context: Ctx) -> None:
         context.reply("imports.template")
         send(context, "干部名单导入模板.xlsx", template_workbook)
         return
-    if document.file_size and document.file_size > MAX_BYTES:
-        raise UsageError("imports.too_big", limit_mb=MAX_BYTES // (1024 * 1024))
-    try:  # bounded well under the database's busy timeout: other writers only wait
-        file = await document.get_file(read_timeout=DOWNLOAD_SECONDS)
-        data = bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
-    except TelegramError:
-        raise UsageError("imports.download_failed") from None
-    table = parse_import(data, document.file_name or "upload")
+    table = parse_import(await _download(document), document.file_name or "upload")
     report = imports.apply(context.session, context.actor, table)
     lines = [context.text(p.why, line=p.line, what=p.what, value=p.value, limit=p.limit,
                           first_line=p.first_line) for p in report.problems]
     context.reply_long("imports.report", report=report, lines=lines)
+
+
+async def _download(document: Document) -> bytes:
+    """The uploaded file's bytes, refused past MAX_BYTES or when Telegram cannot hand it over."""
+    if document.file_size and document.file_size > MAX_BYTES:
+        raise UsageError("imports.too_big", limit_mb=MAX_BYTES // (1024 * 1024))
+    try:  # bounded well under the database's busy timeout: other writers only wait
+        file = await document.get_file(read_timeout=DOWNLOAD_SECONDS)
+        return bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
+    except TelegramError:
+        raise UsageError("imports.download_failed") from None
 
 
 async def report(update: Update, context: Ctx) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from core.common.buttons import sign, verify
+from core.common.buttons import verify
 from core.common.errors import UsageError
 from core.ratings import links, poster, to_orders, views
 from handlers.args import projects_for, thresholds
 from handlers.context import Ctx
+from handlers.keyboards import cadre_choice
 from handlers.orders import announce
 
 MSG = filters.UpdateType.MESSAGE
@@ -28,28 +29,37 @@ async def ratelink(update: Update, context: Ctx) -> None:
     context.actor.require_examiner()
     args = context.args or []
     if len(args) == 2 and args[0].lower() == "revoke":
-        target = links.resolve_target(context.session, context.actor, args[1])
-        ended = links.revoke(context.session, context.actor, target)
-        context.reply("ratings.revoked", target=target, count=ended)
+        _revoke(context, args[1])
         return
-    days = None
-    if len(args) == 2 and (match := _DAYS.match(args[1])):
-        days = int(match[1])
-    elif len(args) != 1:
+    days = int(match[1]) if len(args) == 2 and (match := _DAYS.match(args[1])) else None
+    if len(args) != 1 and days is None:
         raise UsageError("usage.ratelink")
     target = links.resolve_target(context.session, context.actor, args[0])
-    made = links.make(context.session, context.actor, target, days=days,
-                             today=context.today())
+    made = links.make(context.session, context.actor, target, days=days, today=context.today())
     url = link_url(context, made.link.token)
+    context.reply("ratings.link_made", made=made, url=url, font=context.services.font is not None)
+    _send_poster(context, made, url)
+
+
+def _revoke(context: Ctx, word: str) -> None:
+    """/ratelink revoke <project|person>: that target's links end at once."""
+    target = links.resolve_target(context.session, context.actor, word)
+    ended = links.revoke(context.session, context.actor, target)
+    context.reply("ratings.revoked", target=target, count=ended)
+
+
+def _send_poster(context: Ctx, made: links.MadeLink, url: str) -> None:
+    """The printable QR poster, built after the commit (without a CJK font: the link alone)."""
     font = context.services.font
-    context.reply("ratings.link_made", made=made, url=url, font=font is not None)
-    if font is not None:
-        texts = {name: context.text(f"ratings.poster_{name}", made=made)
-                 for name in ("subtitle", "call", "expiry")}
-        context.reply_file("send_document", "document", f"{target.name}-评价二维码.png",
-                           partial(poster.build_poster, url, target.name, texts["subtitle"],
-                                   texts["call"], texts["expiry"], font),
-                           fallback_key="ratings.poster_failed")
+    if font is None:
+        return
+    texts = {name: context.text(f"ratings.poster_{name}", made=made)
+             for name in ("subtitle", "call", "expiry")}
+    name = made.target.name
+    context.reply_file("send_document", "document", f"{name}-评价二维码.png",
+                       partial(poster.build_poster, url, name, texts["subtitle"], texts["call"],
+                               texts["expiry"], font),
+                       fallback_key="ratings.poster_failed")
 
 
 async def ratings(update: Update, context: Ctx) -> None:
@@ -87,25 +97,27 @@ async def to_order(update: Update, context: Ctx) -> None:
     person_id = int(data[2]) if len(data) > 2 else None
     found = to_orders.rating(context.session, context.actor, rating_id)
     if found.person_id is None and person_id is None:
-        secret = context.settings.frontline_secret
-        rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "ra", rating_id, p.id))]
-                for p in to_orders.candidates(context.session, found)[:30]]
-        if not rows:
-            raise UsageError("ratings.no_cadres")
-        context.answer_button()  # after the refusals above
-        context.send(update.callback_query.from_user.id, "ratings.pick_cadre",
-                     markup=InlineKeyboardMarkup(rows))
+        _ask_which_cadre(context, found, rating_id)
         return
     project = to_orders.project_of(context.session, found)
     order = to_orders.convert(context.session, context.actor, rating_id,
-                                  context.text("ratings.order_text", rating=found,
-                                               project=project),
-                                  today=context.today(), person_id=person_id)
+                              context.text("ratings.order_text", rating=found, project=project),
+                              today=context.today(), person_id=person_id)
     context.answer_button()  # only once nothing can refuse any more (a refusal answers it)
-    query = update.callback_query
-    context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
-                  message_id=query.message.message_id, reply_markup=None)
+    message = update.callback_query.message
+    context.after("edit_message_reply_markup", chat_id=message.chat_id,
+                  message_id=message.message_id, reply_markup=None)
     announce(context, order, here=None)
+
+
+def _ask_which_cadre(context: Ctx, found: to_orders.Rating, rating_id: int) -> None:
+    """A project link's 差评: the examiner picks the responsible cadre (负责人 first)."""
+    cadres = to_orders.candidates(context.session, found)[:30]
+    if not cadres:
+        raise UsageError("ratings.no_cadres")
+    context.answer_button()  # after the refusals above
+    context.send(context.tg_update.callback_query.from_user.id, "ratings.pick_cadre",
+                 markup=cadre_choice(context, rating_id, cadres))
 
 
 def register(app: Application) -> None:

@@ -11,11 +11,10 @@ from telegram.ext import (
     filters,
 )
 
-from core.common.buttons import verify
 from core.common.errors import UsageError
-from core.reporting import recaps
+from core.reporting import posts, recaps
 from core.reporting.report_text import DAILY_TAGS, has_tag
-from handlers.args import ask_project, command_text, post_of
+from handlers.args import choose_project, command_text, file_post
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -24,25 +23,17 @@ EDITS_GROUP = 1  # group 0's daily-report edit handler takes every edit; this on
 
 
 async def _record(update: Update, context: Ctx, kind: str, text: str) -> None:
-    message = update.effective_message
     if not text:
         raise UsageError(f"recaps.usage_{kind}")
-    msg = post_of(message, text)
-    if message.chat.type == "private":
-        outcome = recaps.from_private(context.session, context.actor, msg, kind=kind,
-                                         default_tz=context.settings.frontline_tz)
-        if isinstance(outcome, tuple):
-            ask_project(context, "s", "recaps.which_project", *outcome)
-            return
-    else:
-        outcome = recaps.from_group(context.session, context.actor, context.chat_row, msg,
-                                       kind=kind)
-    _acknowledge(context, outcome)
+    outcome = file_post(context, text, recaps.RECAP, question="recaps.which_project",
+                        prefix="s", kind=kind)
+    if outcome is not None:
+        _acknowledge(context, outcome)
 
 
-def _acknowledge(context: Ctx, outcome: recaps.Recorded) -> None:
+def _acknowledge(context: Ctx, outcome: posts.Recorded) -> None:
     if outcome.created:  # a replay was acknowledged the first time
-        recap = outcome.recap
+        recap = outcome.post
         context.ack(recap.chat_id, recap.message_id, "recaps.ack_line", recap=recap)
 
 
@@ -63,17 +54,13 @@ async def monthly(update: Update, context: Ctx) -> None:
     await _record(update, context, "monthly", command_text(update.effective_message))
 
 
-async def choose_project(update: Update, context: Ctx) -> None:
+async def chosen_project(update: Update, context: Ctx) -> None:
     """A press on the project question of a private /weekly or /monthly."""
-    query = update.callback_query
-    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
-    outcome = recaps.answer_choice(context.session, context.actor, int(pending_id),
-                                      int(project_id), default_tz=context.settings.frontline_tz)
-    context.answer_button()
-    context.after("edit_message_text", chat_id=query.message.chat_id,
-                  message_id=query.message.message_id, parse_mode="HTML",
-                  text=context.text("recaps.filed_to", recap=outcome.recap,
-                                    project=outcome.project))
+    outcome = choose_project(context, recaps.RECAP)
+    message = update.callback_query.message
+    context.after("edit_message_text", chat_id=message.chat_id, message_id=message.message_id,
+                  parse_mode="HTML",
+                  text=context.text("recaps.filed_to", recap=outcome.post, project=outcome.project))
     _acknowledge(context, outcome)
 
 
@@ -99,5 +86,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("weekly", weekly, filters=MSG))
     app.add_handler(CommandHandler("monthly", monthly, filters=MSG))
     app.add_handler(MessageHandler(MSG & TAGGED & ~filters.COMMAND, tagged))
-    app.add_handler(CallbackQueryHandler(choose_project, pattern=r"^s:"))
+    app.add_handler(CallbackQueryHandler(chosen_project, pattern=r"^s:"))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=EDITS_GROUP)

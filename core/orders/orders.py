@@ -12,8 +12,8 @@ from core.common.errors import Refused, UsageError
 from core.orders import rules
 from core.org import trail
 from core.org.people import Actor
+from core.reporting.posts import project_clock
 from core.reporting.report_text import parse_report
-from core.reporting.reports import project_clock
 from storage import orders as orders_q
 from storage import people as people_q
 from storage import projects as projects_q
@@ -208,7 +208,7 @@ def show(session: Session, actor: Actor, number: str, *, today: date,
     if not (actor.person is not None and actor.person.id == cadre.id):
         actor.require_examiner(project.id)
     report = orders_q.report_of(session, report_id=order.report_id) if order.report_id else None
-    tz = project_clock(session, project, default_tz)[0]
+    tz = project_clock(session, project, default_tz).tz
     return OrderView(order, cadre, issuer, project, orders_q.events(session, order_id=order.id),
                      report, today, tz)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -12,37 +11,14 @@ from sqlmodel import Session
 
 from core.common.errors import Refused, UsageError
 from core.org.people import Actor
-from core.reporting.posts import ReportMessage, ask_project, take_answer
+from core.reporting.posts import Clock, Pipeline, Recorded, ReportMessage
 from core.reporting.report_text import parse_report
-from storage import people as people_q
-from storage import projects as projects_q
 from storage import reports as reports_q
-from storage.tables import Chat, DailyReport, Person, Project, utcnow
+from storage.tables import DailyReport, Person, Project, utcnow
 
-DEFAULT_NUDGE = "18:00"
 _BACKFILL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?=\s|$)(.*)$", re.S)
 
 
-@dataclass
-class Recorded:
-    report: DailyReport
-    created: bool
-
-
-def project_clock(session: Session, project: Project, default_tz: str) -> tuple[ZoneInfo, str]:
-    """The project's timezone and nudge time, from its first bound chat."""
-    chats = projects_q.chats_of(session, project_id=project.id)
-    if chats:
-        return ZoneInfo(chats[0].tz), chats[0].daily_time
-    return ZoneInfo(default_tz), DEFAULT_NUDGE
-
-
-def cadre_in(session: Session, actor: Actor, project: Project) -> Person:
-    """The acting person as a registered cadre of the project, or a refusal."""
-    person = actor.person
-    if person is None or not person.name or project.id not in actor.cadre_projects:
-        raise Refused("errors.register_first", project=project.name)
-    return person
 
 
 def record(session: Session, *, person: Person, project: Project, msg: ReportMessage,
@@ -68,9 +44,9 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
     if report_id is None:
         existing = reports_q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
         assert existing is not None
-        return Recorded(existing, created=False)
+        return Recorded(existing, created=False, project=project)
     reports_q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
-    return Recorded(DailyReport(id=report_id, **values), created=True)
+    return Recorded(DailyReport(id=report_id, **values), created=True, project=project)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_report: bool
@@ -117,55 +93,19 @@ def parse_backfill(text: str) -> tuple[date | None, str]:
     return day, match[2].strip()
 
 
-def private_projects(session: Session, actor: Actor) -> list[Project]:
-    """The projects a cadre may report to from a private chat."""
-    person = actor.require_person()
-    projects = people_q.projects_of(session, person_id=person.id)
-    if not projects:
-        raise Refused("errors.no_project")
-    return projects
+
+def _store(session: Session, person: Person, project: Project, msg: ReportMessage, clock: Clock,
+           *, backfill: date | str | None = None, today: date | None = None) -> Recorded:
+    """Store a report filed by the pipeline (`backfill` is text again after a question)."""
+    day = date.fromisoformat(backfill) if isinstance(backfill, str) else backfill
+    return record(session, person=person, project=project, msg=msg, tz=clock.tz,
+                  nudge_time=clock.nudge_time, backfill=day,
+                  today=today or datetime.now(clock.tz).date())
 
 
-def chat_project(session: Session, chat: Chat | None) -> Project | None:
-    if chat is None or chat.project_id is None:
-        return None
-    return session.get(Project, chat.project_id)
+def _replayed(session: Session, msg: ReportMessage) -> Recorded | None:
+    found = reports_q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
+    return None if found is None else Recorded(found, False, session.get(Project, found.project_id))
 
 
-def from_group(session: Session, actor: Actor, chat: Chat | None, msg: ReportMessage, *,
-               backfill: date | None = None, today: date | None = None) -> Recorded:
-    """A report posted in a group: the group must be bound and the poster its cadre."""
-    project = chat_project(session, chat)
-    if project is None or chat is None:
-        raise Refused("errors.chat_not_bound")
-    person = cadre_in(session, actor, project)
-    return record(session, person=person, project=project, msg=msg, tz=ZoneInfo(chat.tz),
-                  nudge_time=chat.daily_time, backfill=backfill, today=today)
-
-
-def from_private(session: Session, actor: Actor, msg: ReportMessage, *, default_tz: str,
-                 backfill: date | None = None) -> Recorded | tuple[int, list[Project]]:
-    """/daily in private: recorded for a cadre of one project; for several, a question."""
-    candidates = private_projects(session, actor)
-    if len(candidates) == 1:
-        return to_project(session, actor, candidates[0], msg, default_tz=default_tz,
-                          backfill=backfill)
-    pending_id = ask_project(session, actor, "daily", msg,
-                             backfill=backfill.isoformat() if backfill else None)
-    return pending_id, candidates
-
-
-def to_project(session: Session, actor: Actor, project: Project, msg: ReportMessage, *,
-               default_tz: str, backfill: date | None = None) -> Recorded:
-    person = cadre_in(session, actor, project)
-    tz, nudge = project_clock(session, project, default_tz)
-    return record(session, person=person, project=project, msg=msg, tz=tz, nudge_time=nudge,
-                  backfill=backfill, today=datetime.now(tz).date())
-
-
-def answer_choice(session: Session, actor: Actor, pending_id: int, project_id: int, *,
-                  default_tz: str) -> Recorded:
-    """The cadre picked the project for a private /daily."""
-    project, msg, extra = take_answer(session, actor, "daily", pending_id, project_id)
-    backfill = date.fromisoformat(extra["backfill"]) if extra["backfill"] else None
-    return to_project(session, actor, project, msg, default_tz=default_tz, backfill=backfill)
+DAILY = Pipeline(question="daily", store=_store, replayed=_replayed)

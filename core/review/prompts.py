@@ -11,8 +11,8 @@ from sqlmodel import Session
 from core.common.calendar import month_bounds, week_bounds
 from core.orders import orders
 from core.org.roster import leave_days, reporters
+from core.reporting.posts import chat_project
 from core.reporting.recaps import period_key
-from core.reporting.reports import chat_project
 from storage import recaps as recaps_q
 from storage import reports as reports_q
 from storage.tables import Chat, Person, Project

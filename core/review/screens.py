@@ -16,8 +16,8 @@ from core.org import periods
 from core.org.people import Actor
 from core.org.roster import leave_days, reporters
 from core.ratings import anonymity, views
+from core.reporting.posts import project_clock
 from core.reporting.report_text import first_line
-from core.reporting.reports import project_clock
 from core.review.windows import Window, parse_window
 from storage import people as people_q
 from storage import projects as projects_q
@@ -83,7 +83,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
             thresholds: anonymity.Thresholds | None = None) -> SummaryView:
     """Per cadre what they reported, milestones, the reporting rate; "today" is the project's."""
     actor.require_examiner(project.id)
-    tz, _nudge = project_clock(session, project, default_tz)
+    tz = project_clock(session, project, default_tz).tz
     today = now.astimezone(tz).date()
     window = _window(session, project, token, today)
     roster = reporters(session, project.id, admins, tz)
@@ -187,7 +187,7 @@ def missing(session: Session, actor: Actor, project: Project, *, now: datetime,
             default_tz: str, admins: frozenset[int]) -> MissingView:
     """Who has not reported today (the project's today); nobody on a non-working day."""
     actor.require_examiner(project.id)
-    tz = project_clock(session, project, default_tz)[0]
+    tz = project_clock(session, project, default_tz).tz
     today = now.astimezone(tz).date()
     if not is_workday(today):
         return MissingView(project, today, False, [], [], 0)
@@ -221,7 +221,7 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
     """My recent reports and my streak of reported working days (in my project's timezone)."""
     person = actor.require_person()
     projects = people_q.projects_of(session, person_id=person.id)
-    tz = project_clock(session, projects[0], default_tz)[0] if projects else ZoneInfo(default_tz)
+    tz = project_clock(session, projects[0], default_tz).tz if projects else ZoneInfo(default_tz)
     today = now.astimezone(tz).date()
     dates = reports_q.report_dates(session, person_id=person.id, since=today - timedelta(days=400))
     streak, day = 0, today

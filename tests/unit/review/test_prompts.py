@@ -14,9 +14,8 @@ import pytest
 from sqlmodel import Session
 
 from bot.render import Renderer
-from core.org.people import Actor, UserInfo
-from core.reporting.posts import ReportMessage
-from core.reporting.recaps import record as record_summary
+from core.reporting.posts import Clock, ReportMessage
+from core.reporting.recaps import record as record_recap
 from core.reporting.reports import record
 from core.review.prompts import monthly_prompt, nudge_targets, weekly_prompt
 from storage.db import Database
@@ -43,14 +42,13 @@ def _report(s: Session, person: Person, project: Project, day: date, text: str
     msg = ReportMessage(chat_id=CHAT_ID, message_id=next(_message_ids), posted_at=local(day),
                         text=text)
     recorded = record(s, person=person, project=project, msg=msg, tz=TZ, nudge_time="18:00")
-    return s.get(DailyReport, recorded.report.id)
+    return s.get(DailyReport, recorded.post.id)
 
 
 def _answer(s: Session, person: Person, project: Project, day: date, kind: str) -> None:
-    actor = Actor(user=UserInfo(id=person.tg_id), person=person, cadre_projects=[project.id])
     msg = ReportMessage(chat_id=CHAT_ID, message_id=next(_message_ids), posted_at=local(day),
                         text=f"#{'周报' if kind == 'weekly' else '月报'} 小结")
-    record_summary(s, project=project, actor=actor, msg=msg, kind=kind, tz=TZ)
+    record_recap(s, person, project, msg, Clock(TZ, "18:00"), kind=kind)
 
 
 @dataclass

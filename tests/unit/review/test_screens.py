@@ -128,7 +128,7 @@ def _report(s: Session, person: Person, project: Project, posted: datetime, text
     recorded = record(s, person=person, project=project, msg=msg, tz=TZ, nudge_time=NUDGE,
                       backfill=backfill, today=posted.astimezone(TZ).date())
     assert recorded.created
-    return s.get(DailyReport, recorded.report.id)
+    return s.get(DailyReport, recorded.post.id)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import importlib.util
 import logging
 import sys
 
-SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export", "dashboard")
+SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export", "dashboard",
+          "webhook")
 
 
 def main() -> int:

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from storage.models import ExaminerProject, Membership, Pending, Person, Project
 
 
+# Built once (its cache key too): the actor of every update is loaded with it.
+_WITH_PROJECTS = (select(Person, Membership.project_id)
+                  .join(Membership, (Membership.person_id == Person.id) & Membership.active,
+                        isouter=True)
+                  .where(Person.tg_id == bindparam("tg_id")))
+
+
 def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:
     """A person by Telegram id and their active projects' ids, in one query."""
-    stmt = (select(Person, Membership.project_id)
-            .join(Membership, (Membership.person_id == Person.id) & Membership.active,
-                  isouter=True)
-            .where(Person.tg_id == tg_id))
-    rows = session.exec(stmt).all()
+    rows = session.execute(_WITH_PROJECTS, {"tg_id": tg_id}).all()
     if not rows:
         return None, []
     return rows[0][0], [pid for _p, pid in rows if pid is not None]
 
 
+_BY_TG = select(Person).where(Person.tg_id == bindparam("tg_id"))
+
+
 def by_tg(session: Session, *, tg_id: int) -> Person | None:
-    return session.exec(select(Person).where(Person.tg_id == tg_id)).first()
+    return session.execute(_BY_TG, {"tg_id": tg_id}).scalars().first()
 
 
 def by_username(session: Session, *, username: str) -> Person | None:

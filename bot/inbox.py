@@ -13,6 +13,8 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot import group_commit
+from bot.group_commit import Group, unit
 from core import rater_keys as keys
 from core.chats import first_hint_today
 from core.errors import UserError
@@ -90,22 +92,23 @@ class Inbox:
                 rows = q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
             if not rows:
                 return handled
-            for row in rows:
-                await self.process_one(row.update_id, row.payload)
-                handled += 1
+            await group_commit.process(self, [(row.update_id, row.payload) for row in rows])
+            handled += len(rows)
 
-    async def process_one(self, update_id: int, payload: str) -> None:
-        """Handle one update in one transaction; its replies go out after the commit."""
+    async def process_one(self, update_id: int, payload: str, group: Group | None = None
+                          ) -> None:
+        """Handle one update in one transaction (or a savepoint of the group's); its replies go
+        out after the commit."""
         sealed = payload.startswith(SEALED)
         try:
             update = Update.de_json(self._open(payload), self.app.bot)
         except Exception as exc:
             log.error("update %s cannot be read: %s", update_id, describe(exc))
-            self._fail(update_id, exc, sealed=sealed)
+            self._fail(update_id, exc, sealed=sealed, group=group)
             return
         scope = None
         try:
-            with self.db.session() as session:
+            with unit(self.db, group) as session:
                 scope = UpdateScope(session=session)
                 token = CURRENT.set(scope)
                 try:
@@ -118,7 +121,7 @@ class Inbox:
         except Exception as exc:
             error = scope.error if scope and scope.error else exc
             if isinstance(error, UserError):
-                with self.db.session() as session:
+                with unit(self.db, group) as session:
                     q.mark_done(session, update_id=update_id)
                     if scope and scope.throttle_user and not first_hint_today(
                             session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
@@ -130,18 +133,22 @@ class Inbox:
                         log.error("update %s failed: %s", update_id, describe(exc))
                     else:
                         log.exception("update %s failed", update_id)
-                if self._fail(update_id, error, sealed=sealed) != "dead":
+                if self._fail(update_id, error, sealed=sealed, group=group) != "dead":
                     return  # tried again on the next pass; replies wait for success
                 scope.outgoing = self._internal_error(update, scope) if scope else []
+        if group is not None and scope is not None:  # sent after the group's commit
+            group.outgoing += scope.outgoing
+            group.planned = group.planned or (scope.planned and scope.error is None)
+            return
         if scope is not None and scope.outgoing:
             self.sender.submit(scope.outgoing)
         if scope is not None and scope.planned and scope.error is None and self.on_planned:
             self.on_planned()
 
-    def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False
-              ) -> str:
+    def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False,
+              group: Group | None = None) -> str:
         """Count a failed attempt; for private chats the error is kept without its message."""
-        with self.db.session() as session:
+        with unit(self.db, group) as session:
             return q.mark_failed(session, update_id=update_id,
                                  error=describe(error) if sealed else repr(error),
                                  max_attempts=MAX_ATTEMPTS)

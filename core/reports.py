@@ -70,7 +70,7 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
         assert existing is not None
         return Recorded(existing, created=False)
     q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
-    return Recorded(DailyReport(id=report_id, **values), created=True)
+    return Recorded(DailyReport.model_construct(id=report_id, **values), created=True)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_report: bool

@@ -1,9 +1,9 @@
 """The one-line profile summary each benchmark prints: where an update's time goes.
 
-A timer signal interrupts the event loop's thread every millisecond of wall time and charges the
-interrupted stack to the innermost frame of the bot's own code (bot, core, handlers, scheduler, storage), or to
-PTB's `Update.de_json` (the parse the echo pays too): library time counts to the frame that
-called the library, so the top three name the places to look at next.
+A timer signal interrupts the event loop's thread every millisecond of wall time and charges
+the interrupted stack to the innermost frame of the bot's own code (bot, core, handlers,
+scheduler, storage), or to PTB's `Update.de_json` (the parse the echo pays too): library time
+counts to the frame that called the library, so the top three name the places to look next.
 """
 
 from __future__ import annotations

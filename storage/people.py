@@ -7,7 +7,6 @@ from sqlmodel import Session, select
 
 from storage.models import ExaminerProject, Membership, Pending, Person, Project
 
-
 # Built once (its cache key too): the actor of every update is loaded with it.
 _WITH_PROJECTS = (select(Person, Membership.project_id)
                   .join(Membership, (Membership.person_id == Person.id) & Membership.active,

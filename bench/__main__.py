@@ -8,7 +8,7 @@ import importlib.util
 import logging
 import sys
 
-SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export")
+SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export", "idle")
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from handlers.context import Outgoing
 from handlers.errors import describe
+from storage import inbox as inbox_q
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ class Group:
     session: Session
     outgoing: list[Outgoing] = field(default_factory=list)
     planned: bool = False
+    done: list[int] = field(default_factory=list)  # marked done in one statement at the end
+
+    def mark_done(self, update_id: int) -> None:
+        """The update succeeded: its row is marked done in the same transaction, at the end."""
+        self.done.append(update_id)
 
 
 @contextmanager
@@ -60,6 +66,7 @@ async def process(inbox: Inbox, rows: list[tuple[int, str]]) -> None:
                 group = Group(session)
                 for update_id, payload in batch:
                     await inbox.process_one(update_id, payload, group=group)
+                inbox_q.mark_all_done(session, update_ids=group.done)
         except Exception as exc:  # nothing of the batch committed or sent: one by one
             log.warning("a group of %d updates did not commit (%s); one by one",
                         len(batch), describe(exc))

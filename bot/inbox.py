@@ -117,7 +117,10 @@ class Inbox:
                     CURRENT.reset(token)
                 if scope.error is not None:
                     raise _Abort
-                q.mark_done(session, update_id=update_id)
+                if group is None:
+                    q.mark_done(session, update_id=update_id)
+                else:
+                    group.mark_done(update_id)
         except Exception as exc:
             error = scope.error if scope and scope.error else exc
             if isinstance(error, UserError):

@@ -150,10 +150,13 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
     if size(text) <= limit:
         return [text]
     parts: list[list[tuple[str, bool]]] = [[]]  # lines of each part: (line, is a heading)
+    used: int | None = 0  # the last part's size, kept as lines are added (None: measure it)
     for line in text.split("\n"):
         current = parts[-1]
-        used = _size(current)
-        if size(line) > limit:  # cut: the first piece fills what is left of this part
+        if used is None:
+            used = _size(current)
+        length = size(line)
+        if length > limit:  # cut: the first piece fills what is left of this part
             room = limit - used - 1 if current else limit
             if room <= 64 and current:
                 parts.append(_carry(current, 64))
@@ -161,9 +164,12 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
             pieces = _cut_line(line, room, limit)
             parts[-1].append((pieces[0], False))
             parts.extend([(piece, False)] for piece in pieces[1:])
-        elif current and used + 1 + size(line) > limit:
-            parts.append([*_carry(current, limit - 1 - size(line)), (line, _is_heading(line))])
+            used = None
+        elif current and used + 1 + length > limit:
+            parts.append([*_carry(current, limit - 1 - length), (line, _is_heading(line))])
+            used = None
         else:
+            used = used + 1 + length if current else length
             current.append((line, _is_heading(line)))
     return [joined for part in parts
             if (joined := "\n".join(line for line, _h in part).strip("\n"))]

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from bench.query_data import TZ, Shape, chat_id, load_sqlite, name
+from bot import gc_tuning
 from bot.app import Runtime
 from bot.documents import Documents
 from core import export_sheets, export_view, scores
@@ -179,6 +180,7 @@ async def run() -> None:
         request = OfflineRequest()
         async with Runtime(settings, db, request=request) as runtime:
             runtime.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            gc_tuning.tune()  # as `frontline run` does once started
             await _through_bot(runtime, request)  # warm-up: caches, the admin's person row
             times, data = [], b""
             for _ in range(RUNS):

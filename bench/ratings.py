@@ -15,6 +15,7 @@ from telegram import Update, User
 
 import handlers.rating_flow as flow_handlers
 from bench import profile, reports
+from bot import gc_tuning
 from bot.app import Runtime
 from core import rater_keys
 from scheduler.limits import Limits
@@ -130,6 +131,7 @@ async def _flow(n: int, spent: dict[str, float], sampler: profile.Sampler | None
         request = OfflineRequest()
         async with Runtime(make_settings(url), db, request=request) as rt:
             rt.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            gc_tuning.tune()  # as `frontline run` does once started
             token = await _setup(rt, request)
             crowd = Crowd(rt, request, n)
             crowd.seen = len(request.calls)

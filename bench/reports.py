@@ -14,6 +14,7 @@ from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
 from bench import profile
 from bench.query import _pg_missing, _pg_schemas
+from bot import gc_tuning
 from bot.app import Runtime
 from scheduler.limits import Limits
 from storage import migrate
@@ -57,6 +58,7 @@ async def _frontline(updates: list[Update], group, cadres, url: str,  # type: ig
         # Offline Bot API: Telegram's pacing would only measure sleeping. Every report gets
         # its 👌, as the echo bot's every message gets its reply.
         rt.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+        gc_tuning.tune()  # as `frontline run` does once started
         setup = [message_update(make_message(private(admin), admin, t)) for t in
                  ("/domain add 项目建设", "/project add 项目建设 城南快速路")]
         setup.append(message_update(make_message(group, admin, "/bind 城南快速路")))

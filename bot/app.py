@@ -12,6 +12,7 @@ from functools import partial
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot import gc_tuning
 from bot.documents import Documents, period_report_files
 from bot.fonts import cjk_font
 from bot.inbox import Inbox, poll
@@ -106,6 +107,7 @@ async def run_polling(settings: Settings, db: Database) -> None:
     """`frontline run`: poll, process through the inbox, until SIGINT/SIGTERM."""
     async with Runtime(settings, db) as runtime:
         await set_menus(runtime.app, settings.frontline_admins)
+        gc_tuning.tune()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -150,6 +152,7 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("frontline scheduler running on %s", db.safe_url)
+        gc_tuning.tune()
         await run_loop(runtime.runner, stop)
 
 

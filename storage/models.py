@@ -121,7 +121,9 @@ class DailyReport(SQLModel, table=True):
     __tablename__ = "daily_report"
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
-        Index("ix_daily_report_project_date", "project_id", "local_date"),
+        # covering: a scope's reported days and 完成 lines come from the index alone
+        Index("ix_daily_report_project_date_person", "project_id", "local_date", "person_id",
+              "withdrawn"),
         Index("ix_daily_report_person_date", "person_id", "local_date"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, Select, func
+from sqlalchemy import Row, Select, String, func, type_coerce
 from sqlmodel import Session, select
 
 from storage.assessment_models import (
@@ -62,11 +62,16 @@ def reported_days(session: Session, *, project_ids: list[int], days: list[date]
     """(person_id, day) for each working day someone reported (any of these projects)."""
     if not days:
         return []
-    stmt = (select(DailyReport.person_id, DailyReport.local_date).distinct()
+    # A domain's quarter is 100,000 pairs: the day comes as the database gives it (SQLite's
+    # ISO text, looked up among the wanted days; PostgreSQL's date), not parsed row by row.
+    stmt = (select(DailyReport.person_id, type_coerce(DailyReport.local_date, String))
+            .distinct()
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
                    DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted = set(days)
-    return [(pid, day) for pid, day in _rows(session, stmt) if day in wanted]
+    wanted: dict[object, date] = {d: d for d in days}
+    wanted.update((d.isoformat(), d) for d in days)
+    return [(pid, found) for pid, day in _rows(session, stmt)
+            if (found := wanted.get(day)) is not None]
 
 
 def summaries_answered(session: Session, *, project_ids: list[int], keys: list[str]

@@ -18,7 +18,7 @@ from scheduler.runner import Runner
 from scheduler.sender import Sender
 from storage import migrate
 from storage.db import Database
-from storage.models import Chat, Domain, Membership, Person, Project
+from storage.tables import Chat, Domain, Membership, Person, Project
 from tests.auxil.offline import OfflineRequest
 
 GROUPS = int(os.environ.get("BENCH_GROUPS", "1000"))

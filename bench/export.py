@@ -21,15 +21,27 @@ from bench.query_data import TZ, Shape, chat_id, load_sqlite, name
 from bot import gc_tuning
 from bot.app import Runtime
 from bot.documents import Documents
-from core import export_sheets, export_view, scores
-from core.calendar import workdays
-from core.people import Actor, UserInfo
+from core.assessment import scores
+from core.common.calendar import workdays
+from core.documents import export_sheets, export_view
+from core.org.people import Actor, UserInfo
+from core.ratings import anonymity
 from scheduler.limits import Limits
 from storage import migrate
-from storage.assessment_models import Grade, Observation, Period, PeriodProject
 from storage.db import Database
-from storage.models import Chat, Domain, Membership, Person, Project
-from storage.order_models import Rectification, RectificationEvent
+from storage.tables import (
+    Chat,
+    Domain,
+    Grade,
+    Membership,
+    Observation,
+    Period,
+    PeriodProject,
+    Person,
+    Project,
+    Rectification,
+    RectificationEvent,
+)
 from tests.auxil.factories import make_message, make_user, message_update, private
 from tests.auxil.offline import OfflineRequest
 from tests.conftest import ADMIN_ID, make_settings
@@ -112,11 +124,12 @@ async def _through_bot(runtime: Runtime, request: OfflineRequest) -> tuple[float
 
 def _view(db: Database, settings, today: date) -> export_view.ExportView:  # type: ignore[no-untyped-def]
     """The export view as `frontline export` builds it (a read session; its rows stay loaded)."""
-    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
-                           settings.frontline_excellent_quota)
+    grading = scores.Grading(
+        anonymity.Thresholds(settings.frontline_anon_min, settings.frontline_anon_min_comments),
+        settings.frontline_excellent_quota)
     with db.session(write=False) as session:
         return export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True), DOMAIN,
-                                 THEME, today=today, limits=limits, tz=TZ)
+                                 THEME, today=today, grading=grading, tz=TZ)
 
 
 def _csv(view: export_view.ExportView, documents: Documents) -> bytes:

@@ -20,8 +20,8 @@ from bench.query_data import CADRES, PROJECT, TZ, Shape, load_postgresql, load_s
 from bench.query_data import shapes as make_shapes
 from bot import gc_tuning
 from bot.app import Runtime
-from core.calendar import workdays
-from core.windows import parse_window
+from core.common.calendar import workdays
+from core.review.windows import parse_window
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from psycopg import sql
 from sqlalchemy import insert
 
-from core.calendar import workdays
+from core.common.calendar import workdays
 from storage.db import Database
-from storage.models import Chat, Domain, Membership, Person, Project
+from storage.tables import Chat, Domain, Membership, Person, Project
 
 TZ = ZoneInfo("Asia/Shanghai")
 PROJECT = "城南快速路"

@@ -17,7 +17,7 @@ import handlers.rating_flow as flow_handlers
 from bench import profile, reports
 from bot import gc_tuning
 from bot.app import Runtime
-from core import rater_keys
+from core.ratings import rater_keys
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

@@ -19,7 +19,7 @@ from bench.query_data import shapes as make_shapes
 from bench.scores_data import DAYS, DOMAIN, THEME, Extra, load_extra
 from bot import gc_tuning
 from bot.app import Runtime
-from core.calendar import workdays
+from core.common.calendar import workdays
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database

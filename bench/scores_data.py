@@ -10,17 +10,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, text, update
 
 from bench.query_data import CADRES, DOMAINS, Shape, chat_id, name
-from core.anonymity import Stats, release
-from storage.assessment_models import (
+from core.ratings.anonymity import Stats, release
+from storage.db import Database
+from storage.tables import (
+    Domain,
     Grade,
+    Leave,
+    Milestone,
     Observation,
     Period,
     PeriodProject,
+    Person,
+    Project,
+    RatingRelease,
+    Recap,
     StageEntry,
 )
-from storage.db import Database
-from storage.models import Domain, Leave, Milestone, Person, Project, Summary
-from storage.rating_models import RatingRelease
 
 DOMAIN = "重点考核"
 THEME = "攻坚季"
@@ -122,7 +127,7 @@ def load_extra(db: Database, shape: Shape, today: date) -> Extra:
                                  "chat_id": chat_id(shape.project_of(c)),
                                  "message_id": message, "kind": kind, "period_key": key,
                                  "text": "#周报 本周推进", "posted_at": at})
-        s.execute(insert(Summary), rows)
+        s.execute(insert(Recap), rows)
         s.execute(insert(Leave), [
             {"person_id": c + 1, "start": start + timedelta(days=10 + c % 30),
              "end": start + timedelta(days=14 + c % 30), "kind": "出差"}

@@ -19,7 +19,7 @@ from bot.inbox import Inbox, poll
 from bot.menus import set_menus
 from bot.render import Renderer
 from bot.settings import Settings
-from core import chats, people
+from core.org import chats, people
 from handlers import register_all
 from handlers.context import Ctx, Services
 from scheduler.flusher import Flusher

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.settings import ConfigError, Settings, load_settings
-from core.errors import UserError
+from core.common.errors import UserError
 from storage import migrate
 from storage.db import Database
 
@@ -58,7 +58,7 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    from core.schedule import JOBS
+    from core.review.schedule import JOBS
     from scheduler.jobs import DESCRIPTIONS
 
     if args.action == "list":
@@ -101,9 +101,9 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from core import imports
-    from core.import_rows import parse_import
-    from core.people import Actor, UserInfo
+    from core.documents import imports
+    from core.documents.import_rows import parse_import
+    from core.org.people import Actor, UserInfo
 
     path = Path(args.file)
     if not path.is_file():
@@ -123,16 +123,19 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.documents import Documents
     from bot.render import Renderer
-    from core import export_view, scores
-    from core.people import Actor, UserInfo
+    from core.assessment import scores
+    from core.documents import export_view
+    from core.org.people import Actor, UserInfo
+    from core.ratings import anonymity
 
     db = _db(settings)
-    limits = scores.Limits(settings.frontline_anon_min, settings.frontline_anon_min_comments,
-                           settings.frontline_excellent_quota)
+    grading = scores.Grading(
+        anonymity.Thresholds(settings.frontline_anon_min, settings.frontline_anon_min_comments),
+        settings.frontline_excellent_quota)
     with db.session(write=False) as session:
         view = export_view.build(session, Actor(UserInfo(id=0), None, is_admin=True),
                                  args.project, args.period, today=datetime.now(settings.tz).date(),
-                                 limits=limits, tz=settings.tz)
+                                 grading=grading, tz=settings.tz)
     Documents(Renderer(settings.frontline_lang, settings.frontline_tz)).export(view, args.file)
     print(f"exported {len(view.rows)} cadres and {len(view.orders)} orders to {args.file}")
     return 0

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import demo_assessment
-from core.calendar import is_workday
-from core.posts import ReportMessage
-from core.reports import record
+from core.common.calendar import is_workday
+from core.reporting.posts import ReportMessage
+from core.reporting.reports import record
 from storage import projects as projects_q
-from storage.models import Chat, Domain, Leave, Membership, Milestone, Person, Project
+from storage.tables import Chat, Domain, Leave, Membership, Milestone, Person, Project
 
 DOMAINS = ("项目建设", "乡村振兴", "营商环境")
 CHAT_BASE = -1009000000000

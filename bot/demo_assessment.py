@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import assessment, orders, rating_flow
-from core.people import Actor, UserInfo
-from storage.assessment_models import Period, PeriodProject
-from storage.models import Person, Project, utcnow
-from storage.rating_models import Rating, RatingLink
+from core.assessment import judgement
+from core.orders import orders
+from core.org.people import Actor, UserInfo
+from core.ratings import flow
+from storage.tables import Period, PeriodProject, Person, Project, Rating, RatingLink, utcnow
 
 THEME = "项目攻坚季"
 GRADES = (92, 78, 85, 66, 88, 58, 90, 74, 81, 70, 62, 86, 77)
@@ -41,9 +41,9 @@ def seed(session: Session, *, projects: list[Project], cadres: list[Person],
     session.add_all(PeriodProject(period_id=period.id, project_id=p.id) for p in projects)
     session.flush()
     for person, score in zip(cadres, GRADES, strict=True):
-        assessment.grade(session, actor, person, score, "")
+        judgement.grade(session, actor, person, score, "")
     for index, points, text in NOTES:
-        assessment.note(session, actor, cadres[index], points, text)
+        judgement.note(session, actor, cadres[index], points, text)
     made = _orders(session, actor, cadres, today)
     ratings = _ratings(session, rng, projects, cadres, period, today, minimum, min_comments)
     session.add(RatingLink(token=secrets.token_urlsafe(18), project_id=projects[0].id,
@@ -92,6 +92,6 @@ def _ratings(session: Session, rng: random.Random, projects: list[Project],
                                rated_on=today - timedelta(days=rng.randint(1, 20))))
             count += 1
         session.flush()
-        rating_flow.refresh(session, project_id=project_id, person_id=person_id, bucket=bucket,
+        flow.refresh(session, project_id=project_id, person_id=person_id, bucket=bucket,
                             minimum=minimum, min_comments=min_comments)
     return count

@@ -12,10 +12,9 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
-from core import dossier_sheets, export_sheets, export_view, period_report
-from core.xlsx import workbook_bytes, write_workbook
-from storage.assessment_models import Period
-from storage.models import Project
+from core.documents import dossier_sheets, export_sheets, export_view, period_report
+from core.documents.xlsx import workbook_bytes, write_workbook
+from storage.tables import Period, Project
 
 log = logging.getLogger(__name__)
 

@@ -15,15 +15,15 @@ from telegram.ext import Application
 
 from bot import group_commit
 from bot.group_commit import Group, unit
-from core import rater_keys as keys
-from core.chats import first_hint_today
-from core.errors import UserError
+from core.common.errors import UserError
+from core.org.chats import first_hint_today
+from core.ratings import rater_keys as keys
 from handlers.context import CURRENT, Outgoing, UpdateScope
 from handlers.errors import describe
 from scheduler.sender import Sender
-from storage import inbox as q
+from storage import inbox as inbox_q
 from storage.db import Database
-from storage.models import utcnow
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Inbox:
         """
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
         with self.db.session() as session:
-            return q.add(session, rows=[self._row(u) for u in raw])
+            return inbox_q.add(session, rows=[self._row(u) for u in raw])
 
     def _row(self, update: dict) -> dict:
         chat_id = _chat_id(update)
@@ -89,7 +89,7 @@ class Inbox:
         handled = 0
         while True:
             with self.db.session(write=False) as session:
-                rows = q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
+                rows = inbox_q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
             if not rows:
                 return handled
             await group_commit.process(self, [(row.update_id, row.payload) for row in rows])
@@ -118,14 +118,14 @@ class Inbox:
                 if scope.error is not None:
                     raise _Abort
                 if group is None:
-                    q.mark_done(session, update_id=update_id)
+                    inbox_q.mark_done(session, update_id=update_id)
                 else:
                     group.mark_done(update_id)
         except Exception as exc:
             error = scope.error if scope and scope.error else exc
             if isinstance(error, UserError):
                 with unit(self.db, group) as session:
-                    q.mark_done(session, update_id=update_id)
+                    inbox_q.mark_done(session, update_id=update_id)
                     if scope and scope.throttle_user and not first_hint_today(
                             session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
                             today=self.app.bot_data.today()):
@@ -152,7 +152,7 @@ class Inbox:
               group: Group | None = None) -> str:
         """Count a failed attempt; for private chats the error is kept without its message."""
         with unit(self.db, group) as session:
-            return q.mark_failed(session, update_id=update_id,
+            return inbox_q.mark_failed(session, update_id=update_id,
                                  error=describe(error) if sealed else repr(error),
                                  max_attempts=MAX_ATTEMPTS)
 
@@ -168,7 +168,7 @@ class Inbox:
 
     def prune(self) -> int:
         with self.db.session() as session:
-            return q.prune(session, before=utcnow() - KEEP_DONE)
+            return inbox_q.prune(session, before=utcnow() - KEEP_DONE)
 
 
 async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:

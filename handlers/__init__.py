@@ -17,11 +17,11 @@ from handlers import (
     people,
     rating_flow,
     ratings,
+    recaps,
     reports,
     review,
     schedule,
     scores,
-    summaries,
 )
 
 
@@ -29,7 +29,7 @@ def register_all(app: Application) -> None:
     """Order matters: in group 0 the first matching handler wins."""
     chats.register(app)     # group -1: DM reachability; then migrations and membership changes
     reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
-    summaries.register(app)  # #周报/#月报, /weekly, /monthly (edits in group 1)
+    recaps.register(app)    # #周报/#月报, /weekly, /monthly (edits in group 1)
     people.register(app)    # /start, /help, /whoami, /register
     answers.register(app)   # private messages answering a question (a button's, a join link's)
     dialogues.register(app)  # buttons that finish a command (a missing project, a namesake)

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from core import people, projects
-from core.errors import UsageError
+from core.common.errors import UsageError
+from core.org import people, projects
 from handlers import dialogues
 from handlers.args import parse_date, replied_user
 from handlers.context import Ctx
@@ -87,14 +87,12 @@ def _join_link(context: Ctx, project: projects.Project) -> str:
 async def bind(update: Update, context: Ctx) -> None:
     """/bind <project> in a group; warns when the bot cannot read ordinary messages."""
     chat = update.effective_chat
-    if chat.type == "private":
-        raise UsageError("errors.group_only")
+    if chat.type == "private" or (context.args and len(context.args) != 1):
+        raise UsageError("errors.group_only" if chat.type == "private" else "usage.bind")
     if not context.args:
         context.actor.require_admin()
         dialogues.ask_project(context, "bind")
         return
-    if len(context.args) != 1:
-        raise UsageError("usage.bind")
     # Ask Telegram first: no database transaction is open yet, so no lock is held meanwhile.
     readable = context.bot.can_read_all_group_messages or await _bot_is_admin(context, chat.id)
     context.actor.require_admin()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from core import answers, people
+from core.common import answers
+from core.org import people
 from handlers import order_buttons, rating_flow
 from handlers.context import Ctx
 

@@ -7,12 +7,15 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from core import projects, score_views, scores
-from core.buttons import sign
-from core.errors import UsageError
-from core.people import UserInfo
-from core.posts import ReportMessage
-from core.projects import Project
+from core.assessment import boards, scores
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.org import projects
+from core.org.people import UserInfo
+from core.org.projects import Project
+from core.ratings import anonymity
+from core.reporting import posts
+from core.reporting.posts import ReportMessage
 from handlers.context import Ctx
 
 _DURATION = re.compile(r"^(\d{1,3})d$")
@@ -68,6 +71,30 @@ def ask_project(context: Ctx, prefix: str, key: str, pending_id: int, candidates
     context.reply(key, markup=InlineKeyboardMarkup(rows))
 
 
+def file_post(context: Ctx, text: str, pipeline: posts.Pipeline, *, question: str,
+              prefix: str, **extra: object) -> posts.Recorded | None:
+    """File the update's message as a post (report or recap); None when asked which project."""
+    message = context.tg_update.effective_message
+    outcome = posts.file(context.session, context.actor, context.chat_row,
+                         post_of(message, text), pipeline, private=message.chat.type == "private",
+                         default_tz=context.settings.frontline_tz, **extra)
+    if isinstance(outcome, posts.Question):
+        ask_project(context, prefix, question, outcome.pending_id, outcome.projects)
+        return None
+    return outcome
+
+
+def choose_project(context: Ctx, pipeline: posts.Pipeline) -> posts.Recorded:
+    """A press on the project question of a private post: file it there."""
+    query = context.tg_update.callback_query
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
+    outcome = posts.answer_choice(context.session, context.actor, int(pending_id),
+                                  int(project_id), pipeline,
+                                  default_tz=context.settings.frontline_tz)
+    context.answer_button()
+    return outcome
+
+
 def post_of(message: Message, text: str) -> ReportMessage:
     """A report or answer as core takes it: where, when, what (and the photo, if any)."""
     return ReportMessage(chat_id=message.chat_id, message_id=message.message_id,
@@ -86,11 +113,15 @@ def projects_for(context: Ctx, name: str | None) -> list[projects.Project]:
     return [p for p, _domain, _count in projects.visible_projects(context.session, context.actor)]
 
 
-def limits(context: Ctx) -> scores.Limits:
-    """The anonymity thresholds and the 优秀 quota, from the settings."""
+def thresholds(context: Ctx) -> anonymity.Thresholds:
+    """The anonymity thresholds of SPEC §6, from the settings."""
     s = context.settings
-    return scores.Limits(s.frontline_anon_min, s.frontline_anon_min_comments,
-                         s.frontline_excellent_quota)
+    return anonymity.Thresholds(s.frontline_anon_min, s.frontline_anon_min_comments)
+
+
+def grading(context: Ctx) -> scores.Grading:
+    """The anonymity thresholds and the 优秀 quota, from the settings."""
+    return scores.Grading(thresholds(context), context.settings.frontline_excellent_quota)
 
 
 def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Project | None]:
@@ -100,7 +131,7 @@ def scope_words(context: Ctx, usage: str) -> tuple[str | None, str | None, Proje
     if len(args) > 2:
         raise UsageError(usage)
     word, period_word = [*args, None, None][:2]
-    if len(args) == 1 and not score_views.is_scope(context.session, args[0]):
+    if len(args) == 1 and not boards.is_scope(context.session, args[0]):
         word, period_word = None, args[0]
     row = context.chat_row
     group = (projects.project_for_chat(context.session, row)

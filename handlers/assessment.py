@@ -7,11 +7,13 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from core import assessment, orders, people, periods, score_views
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.assessment import boards, judgement
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.orders import orders
+from core.org import people, periods
 from handlers import files
-from handlers.args import command_text, limits, parse_date
+from handlers.args import command_text, grading, parse_date
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -36,9 +38,9 @@ async def period(update: Update, context: Ctx) -> None:
         context.reply_long("periods.listing", rows=periods.listing(context.session,
                                                                    context.actor))
     elif action == "close" and len(args) <= 2:
-        closed = score_views.close(context.session, context.actor,
+        closed = boards.close(context.session, context.actor,
                                    args[1] if len(args) == 2 else None, today=context.today(),
-                                   limits=limits(context), tz=context.tz())
+                                   grading=grading(context), tz=context.tz())
         markup = None
         if closed.propose_review:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(
@@ -74,7 +76,7 @@ async def note(update: Update, context: Ctx) -> None:
     person = people.resolve(context.session, args[0])
     points = int(args[1]) if _POINTS.match(args[1]) else 0
     text = _words(command_text(update.effective_message), 2 if _POINTS.match(args[1]) else 1)
-    found = assessment.note(context.session, context.actor, person, points, text)
+    found = judgement.note(context.session, context.actor, person, points, text)
     context.reply("assessment.noted", person=person, note=found)
 
 
@@ -84,7 +86,7 @@ async def grade(update: Update, context: Ctx) -> None:
     if len(args) < 2 or not args[1].isascii() or not args[1].isdigit():
         raise UsageError("usage.grade")
     person = people.resolve(context.session, args[0])
-    graded = assessment.grade(context.session, context.actor, person, int(args[1]),
+    graded = judgement.grade(context.session, context.actor, person, int(args[1]),
                               _words(command_text(update.effective_message), 2))
     context.reply("assessment.graded", person=person, graded=graded)
 
@@ -93,13 +95,13 @@ async def weights(update: Update, context: Ctx) -> None:
     """/weights <domain> [实绩 N 状态 N 评价 N 考核组 N]"""
     args = context.args or []
     if len(args) == 1:
-        domain, found = assessment.weights_of(context.session, context.actor, args[0])
+        domain, found = judgement.weights_of(context.session, context.actor, args[0])
         context.reply("assessment.weights", domain=domain, weights=found, changed=False)
         return
     if len(args) != 9 or tuple(args[1::2]) != _WEIGHT_NAMES or not all(
             v.isascii() and v.isdigit() for v in args[2::2]):
         raise UsageError("usage.weights")
-    domain, found = assessment.set_weights(context.session, context.actor, args[0],
+    domain, found = judgement.set_weights(context.session, context.actor, args[0],
                                            [int(v) for v in args[2::2]])
     context.reply("assessment.weights", domain=domain, weights=found, changed=True)
 
@@ -112,7 +114,7 @@ async def star(update: Update, context: Ctx) -> None:
                                      message_id=replied.message_id) if replied else None
     if report is None:
         raise UsageError("usage.star")
-    marked = assessment.toggle_star(context.session, context.actor, report)
+    marked = judgement.toggle_star(context.session, context.actor, report)
     context.reply("assessment.starred", marked=marked, report=report)
 
 

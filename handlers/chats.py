@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, TypeHandler, filters
 
-from core import chats, people, projects
+from core.org import chats, people, projects
 from handlers.context import Ctx
 
 GONE = (ChatMember.LEFT, ChatMember.BANNED)

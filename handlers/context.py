@@ -17,9 +17,9 @@ from sqlmodel import Session
 from telegram import ReactionTypeEmoji, ReplyParameters, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from core import outbox
-from core.people import Actor, UserInfo, actor_for
-from core.projects import Chat, chat_with_project
+from core.common import deliveries
+from core.org.people import Actor, UserInfo, actor_for
+from core.org.projects import Chat, chat_with_project
 
 ACK_EMOJI = "👌"
 _UNLOADED = object()
@@ -199,26 +199,27 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
              "reaction": [ReactionTypeEmoji(ACK_EMOJI)]},
             chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
 
-    def notify(self, chat_id: int | None, key: str, *, job: str, recipient: str, ref: str,
-               markup: Any = None, due_at: datetime | None = None,
-               extra: dict[str, Any] | None = None, **view: Any) -> None:
+    def deliver(self, chat_id: int | None, key: str, *, job: str, recipient: str,
+                period_key: str,
+                markup: Any = None, due_at: datetime | None = None,
+                extra: dict[str, Any] | None = None, **view: Any) -> None:
         """Plan a message to another chat in the Delivery ledger: committed with the update,
         then sent once (rate-limited) by whoever flushes the ledger first."""
-        outbox.plan(self.session, job=job, target=recipient, key=ref, chat_id=chat_id,
-                    text=self.text(key, **view), markup=markup.to_dict() if markup else None,
-                    due_at=due_at, extra=extra)
+        deliveries.plan(self.session, job=job, target=recipient, period_key=period_key,
+                        chat_id=chat_id, text=self.text(key, **view),
+                        markup=markup.to_dict() if markup else None, due_at=due_at, extra=extra)
         self.scope.planned = True
 
-    def renotify(self, key: str, *, job: str, ref: str, due_at: datetime | None = None,
-                 **view: Any) -> None:
-        """Re-render (and maybe bring forward) messages planned under `ref` not sent yet."""
-        outbox.reschedule(self.session, job=job, key=ref, text=self.text(key, **view),
+    def revise(self, key: str, *, job: str, period_key: str,
+               due_at: datetime | None = None, **view: Any) -> None:
+        """Re-render (and maybe bring forward) deliveries under `period_key` not sent yet."""
+        deliveries.revise(self.session, job=job, period_key=period_key, text=self.text(key, **view),
                           due_at=due_at)
         self.scope.planned = True
 
-    def withdraw(self, *, job: str, ref: str) -> None:
-        """Drop messages planned under `ref` not sent yet."""
-        outbox.withdraw(self.session, job=job, key=ref)
+    def withdraw(self, *, job: str, period_key: str) -> None:
+        """Drop deliveries under `period_key` not sent yet."""
+        deliveries.withdraw(self.session, job=job, period_key=period_key)
 
     def reply_file(self, method: str, field: str, filename: str,
                    build: Callable[[], bytes | None], *, fallback_key: str,

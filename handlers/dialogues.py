@@ -10,9 +10,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from core import people, projects
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.org import people, projects
 from handlers.context import Ctx
 
 # what a pressed button completes: the code travels in the signed button data

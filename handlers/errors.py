@@ -8,8 +8,8 @@ import traceback
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
-from core.buttons import sign
-from core.errors import Ambiguous, UsageError, UserError
+from core.common.buttons import sign
+from core.common.errors import Ambiguous, UsageError, UserError
 from handlers.context import CURRENT, Ctx
 
 log = logging.getLogger(__name__)

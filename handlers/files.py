@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from core import dossier_view, export_view, imports, people, period_report, score_views
-from core.buttons import sign, verify
-from core.errors import UsageError
-from core.import_rows import MAX_BYTES, parse_import, template_workbook
-from handlers.args import limits, scope_words
+from core.assessment import boards
+from core.common.buttons import sign, verify
+from core.common.errors import UsageError
+from core.documents import dossier_view, export_view, imports, period_report
+from core.documents.import_rows import MAX_BYTES, parse_import, template_workbook
+from core.org import people
+from handlers.args import grading, scope_words
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -35,7 +37,7 @@ def chart(context: Ctx, filename: str, build) -> None:  # type: ignore[no-untype
     send(context, filename, build, photo=True)
 
 
-def chart_button(context: Ctx, view: score_views.ScoresView) -> InlineKeyboardMarkup:
+def chart_button(context: Ctx, view: boards.ScoresView) -> InlineKeyboardMarkup:
     """📊 under /scores and /ranking: the composite by cadre as a chart."""
     scope = view.scope
     ref = scope.projects[0].id if scope.kind == "project" else (
@@ -49,9 +51,9 @@ async def composite(update: Update, context: Ctx) -> None:
     """The chart button: re-computes the scores asked for and sends the chart."""
     _p, kind, ref, period_id = verify(context.settings.frontline_secret,
                                       update.callback_query.data or "")
-    view = score_views.view_by_ids(context.session, context.actor, kind, int(ref),
+    view = boards.view_by_ids(context.session, context.actor, kind, int(ref),
                                    int(period_id), today=context.today(),
-                                   limits=limits(context), tz=context.tz())
+                                   grading=grading(context), tz=context.tz())
     context.answer_button()
     chart(context, "composite.png", partial(context.services.documents.composite_chart, view))
 
@@ -63,7 +65,7 @@ async def dossier(update: Update, context: Ctx) -> None:
         raise UsageError("usage.dossier")
     person = people.resolve(context.session, args[0])
     view = dossier_view.build(context.session, context.actor, person, today=context.today(),
-                              limits=limits(context), tz=context.tz())
+                              grading=grading(context), tz=context.tz())
     documents = context.services.documents
     name = documents.dossier_name(view)
     context.reply("files.dossier_sent", view=view)
@@ -81,7 +83,7 @@ async def export(update: Update, context: Ctx) -> None:
     # The figures of thousands of cadres are read off the event loop, in a session of its own.
     send(context, f"{documents.export_name(scope)}.xlsx",
          partial(documents.export_for, context.actor, word, period_word,
-                 today=context.today(), limits=limits(context), tz=context.tz(),
+                 today=context.today(), grading=grading(context), tz=context.tz(),
                  group_project=group))
 
 
@@ -93,18 +95,22 @@ async def import_(update: Update, context: Ctx) -> None:
         context.reply("imports.template")
         send(context, "干部名单导入模板.xlsx", template_workbook)
         return
-    if document.file_size and document.file_size > MAX_BYTES:
-        raise UsageError("imports.too_big", limit_mb=MAX_BYTES // (1024 * 1024))
-    try:  # bounded well under the database's busy timeout: other writers only wait
-        file = await document.get_file(read_timeout=DOWNLOAD_SECONDS)
-        data = bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
-    except TelegramError:
-        raise UsageError("imports.download_failed") from None
-    table = parse_import(data, document.file_name or "upload")
+    table = parse_import(await _download(document), document.file_name or "upload")
     report = imports.apply(context.session, context.actor, table)
     lines = [context.text(p.why, line=p.line, what=p.what, value=p.value, limit=p.limit,
                           first_line=p.first_line) for p in report.problems]
     context.reply_long("imports.report", report=report, lines=lines)
+
+
+async def _download(document: Document) -> bytes:
+    """The uploaded file's bytes, refused past MAX_BYTES or when Telegram cannot hand it over."""
+    if document.file_size and document.file_size > MAX_BYTES:
+        raise UsageError("imports.too_big", limit_mb=MAX_BYTES // (1024 * 1024))
+    try:  # bounded well under the database's busy timeout: other writers only wait
+        file = await document.get_file(read_timeout=DOWNLOAD_SECONDS)
+        return bytes(await file.download_as_bytearray(read_timeout=DOWNLOAD_SECONDS))
+    except TelegramError:
+        raise UsageError("imports.download_failed") from None
 
 
 async def report(update: Update, context: Ctx) -> None:
@@ -117,23 +123,22 @@ async def report(update: Update, context: Ctx) -> None:
     person = context.actor.person
     chat_id = update.effective_chat.id
     for project in projects:
-        context.notify(chat_id, "files.report_caption", job="period-report",
-                       recipient=f"person:{person.id if person else chat_id}",
-                       ref=f"P{period.id}:{project.id}:{update.update_id}",
-                       extra={"document": {"period": period.id, "project": project.id}},
-                       period=period, project=project)
+        context.deliver(chat_id, "files.report_caption", job="period-report",
+                        recipient=f"person:{person.id if person else chat_id}",
+                        period_key=f"P{period.id}:{project.id}:{update.update_id}",
+                        extra={"document": {"period": period.id, "project": project.id}},
+                        period=period, project=project)
 
 
-def send_reports(context: Ctx, closed: score_views.Closed) -> None:
+def send_reports(context: Ctx, closed: boards.Closed) -> None:
     """A closed period's 专报, one per project, to every admin through the ledger."""
     for admin in people.admins_to_tell(context.session, context.settings.frontline_admins):
         for project in closed.projects:
-            context.notify(admin.tg_id, "files.report_caption", job="period-report",
-                           recipient=f"person:{admin.id}",
-                           ref=f"P{closed.period.id}:{project.id}",
-                           extra={"document": {"period": closed.period.id,
-                                               "project": project.id}},
-                           period=closed.period, project=project)
+            context.deliver(admin.tg_id, "files.report_caption", job="period-report",
+                            recipient=f"person:{admin.id}",
+                            period_key=f"P{closed.period.id}:{project.id}",
+                            extra={"document": {"period": closed.period.id, "project": project.id}},
+                            period=closed.period, project=project)
 
 
 def register(app: Application) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from core import answers, orders
-from core.buttons import verify
-from core.errors import UsageError
-from core.order_rules import ACTIONS
+from core.common import answers
+from core.common.buttons import verify
+from core.common.errors import UsageError
+from core.orders import orders
+from core.orders.rules import ACTIONS
 from handlers.context import Ctx
 from handlers.orders import apply
 

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import orders, people, projects, rating_orders
-from core.buttons import sign
-from core.errors import UsageError
+from core.common.errors import UsageError
+from core.orders import notices, orders
+from core.org import people, projects
+from core.ratings import to_orders
 from handlers.args import command_text, replied_user
 from handlers.context import Ctx
+from handlers.keyboards import followup_verdicts, order_buttons
 
 MSG = filters.UpdateType.MESSAGE
 
 
 def cadre_buttons(context: Ctx, order: orders.Rectification) -> InlineKeyboardMarkup:
     """汇报进展 / 申请销号, for the responsible cadre."""
-    return _buttons(context, order, ("progress", "done"))
+    return order_buttons(context, order, "cadre")
 
 
 def examiner_buttons(context: Ctx, order: orders.Rectification) -> InlineKeyboardMarkup:
     """通过 / 退回, for the project's examiners."""
-    return _buttons(context, order, ("pass", "fail"))
-
-
-def _buttons(context: Ctx, order: orders.Rectification, actions: tuple[str, str]
-             ) -> InlineKeyboardMarkup:
-    secret = context.settings.frontline_secret
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(context.text(f"orders.button_{action}"),
-                             callback_data=sign(secret, "o", order.id, action))
-        for action in actions]])
+    return order_buttons(context, order, "examiner")
 
 
 def _words(text: str, skip: int) -> str:
@@ -70,62 +63,40 @@ async def rectify(update: Update, context: Ctx) -> None:
 
 def announce(context: Ctx, order: orders.Rectification, *, here: int | None) -> None:
     """The new order: in the project's groups and to the cadre in private, with buttons."""
-    parties = orders.parties(context.session, order)
-    view = {"order": order, "parties": parties}
-    for group in parties.groups:
-        if group == here:
-            context.reply("orders.card", markup=cadre_buttons(context, order), **view)
-        else:
-            context.notify(group, "orders.card", job="order-notice", recipient=f"chat:{group}",
-                           ref=f"{order.number}:issue", markup=cadre_buttons(context, order),
-                           **view)
-    cadre = parties.cadre
-    if cadre.tg_id and cadre.reachable and cadre.tg_id != here:
-        context.notify(cadre.tg_id, "orders.card", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=f"{order.number}:issue",
-                       markup=cadre_buttons(context, order), **view)
-    if here not in parties.groups:
-        context.reply("orders.issued", **view)
+    found, sent = notices.on_issue(context.session, order, here=here)
+    _tell(context, order, sent, {"order": order, "parties": found})
+    if here not in found.groups:
+        context.reply("orders.issued", order=order, parties=found)
 
 
 def tell_other_side(context: Ctx, change: orders.Change) -> None:
     """The cadre hears of the examiner's step, the issuer of the cadre's (SPEC §7)."""
-    order = change.order
-    parties = orders.parties(context.session, order)
-    view = {"change": change, "parties": parties}
-    ref = f"{order.number}:{change.event.id}"
-    if change.role == "cadre":
-        issuer = parties.issuer
-        if issuer and issuer.tg_id and issuer.reachable:
-            markup = examiner_buttons(context, order) if order.state == "submitted" else None
-            context.notify(issuer.tg_id, "orders.changed", job="order-notice",
-                           recipient=f"person:{issuer.id}", ref=ref, markup=markup, **view)
-        return
-    cadre = parties.cadre
-    markup = cadre_buttons(context, order) if order.state == "progress" else None
-    if cadre.tg_id and cadre.reachable:
-        context.notify(cadre.tg_id, "orders.changed", job="order-notice",
-                       recipient=f"person:{cadre.id}", ref=ref, markup=markup, **view)
-    else:
-        for group in parties.groups:
-            context.notify(group, "orders.changed", job="order-notice", recipient=f"chat:{group}",
-                           ref=ref, markup=markup, **view)
+    found, sent = notices.on_change(context.session, change)
+    _tell(context, change.order, sent, {"change": change, "parties": found})
+
+
+def _tell(context: Ctx, order: orders.Rectification, sent: list[notices.Notice],
+          view: dict) -> None:
+    for notice in sent:
+        markup = order_buttons(context, order, notice.buttons)
+        if notice.here:
+            context.reply(notice.template, markup=markup, **view)
+        else:
+            context.deliver(notice.chat_id, notice.template, job="order-notice",
+                            recipient=notice.recipient, period_key=notice.period_key,
+                            markup=markup, **view)
 
 
 def apply(context: Ctx, number: str, action: str, comment: str) -> orders.Change:
     """Take an action on an order, tell the other side (and a 回访 rater), answer the actor."""
     change = orders.act(context.session, context.actor, number, action, comment)
     tell_other_side(context, change)
-    contact = rating_orders.contact_for(context.session, change.order)
+    contact = to_orders.contact_for(context.session, change.order)
     if action == "pass" and contact is not None:
-        secret, order = context.settings.frontline_secret, change.order
-        buttons = InlineKeyboardMarkup([[
-            InlineKeyboardButton(context.text(f"ratings.verdict_{value}"),
-                                 callback_data=sign(secret, "rf", order.id, value))
-            for value in rating_orders.VERDICTS]])
-        context.notify(None, "ratings.followup_ask", job="followup",
-                       recipient=f"contact:{contact.id}", ref=order.number, markup=buttons,
-                       extra={"contact": contact.id}, order=order)
+        context.deliver(None, "ratings.followup_ask", job="followup",
+                        recipient=f"contact:{contact.id}", period_key=change.order.number,
+                        markup=followup_verdicts(context, change.order),
+                        extra={"contact": contact.id}, order=change.order)
     return change
 
 

@@ -7,8 +7,8 @@ import re
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import people, projects
-from core.errors import UsageError
+from core.common.errors import UsageError
+from core.org import people, projects
 from handlers import rating_flow
 from handlers.args import command_text
 from handlers.context import Ctx

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from core import rating_flow as flow
-from core import rating_orders
-from core.buttons import sign, verify
-from core.errors import UsageError
+from core.common.buttons import verify
+from core.common.errors import UsageError
+from core.ratings import flow, to_orders
 from handlers.context import Ctx
-
-LEVELS = ("5", "4", "3", "2", "1")
+from handlers.keyboards import rating_step, to_order_button
 
 
 def settings(context: Ctx) -> flow.Settings:
@@ -22,37 +20,10 @@ def settings(context: Ctx) -> flow.Settings:
                          min_comments=s.frontline_anon_min_comments, admins=s.frontline_admins)
 
 
-def _button(context: Ctx, label_key: str, step: flow.Step, value: str, **view: object
-            ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.text(label_key, **view), callback_data=sign(
-        context.settings.frontline_secret, "rt", step.nonce, step.step, value))
-
-
-def markup(context: Ctx, step: flow.Step) -> InlineKeyboardMarkup | None:
-    """The buttons of a step, each signed and bound to the flow's nonce and step."""
-    if step.done or step.step == flow.COMMENT:
-        return None
-    if step.step == flow.KIND:
-        return InlineKeyboardMarkup([[_button(context, f"ratings.kind_{code}", step, code)]
-                                     for code in flow.KIND_CODES])
-    if flow.OVERALL <= step.step < flow.MENU:
-        rows = [[_button(context, "ratings.level", step, level, level=int(level))]
-                for level in LEVELS]
-        if step.step != flow.OVERALL:
-            rows.append([_button(context, "ratings.skip", step, "skip"),
-                         _button(context, "ratings.skip_rest", step, "done")])
-        return InlineKeyboardMarkup(rows)
-    rows = [[_button(context, "ratings.write_comment", step, "comment")]]
-    if step.offer_followup:
-        rows.append([_button(context, "ratings.ask_followup", step, "followup")])
-    rows.append([_button(context, "ratings.finish", step, "done")])
-    return InlineKeyboardMarkup(rows)
-
-
 def show(context: Ctx, step: flow.Step, *, edit: bool) -> None:
     """The step's question (editing the pressed message, or as a new one)."""
     text = context.text("ratings.flow", step=step, dims=flow.DIMENSIONS)
-    buttons = markup(context, step)
+    buttons = rating_step(context, step)
     query = context.tg_update.callback_query
     if edit and query is not None and query.message is not None:
         kwargs = {"chat_id": query.message.chat_id, "message_id": query.message.message_id,
@@ -69,22 +40,20 @@ def alert(context: Ctx, found: flow.Alert, nonce: str) -> None:
 
     Keyed by rating and flow: a rater who rates badly again, in a later flow, alerts again.
     """
-    ref = f"rating:{found.rating.id}:{nonce}"
+    period_key = f"rating:{found.rating.id}:{nonce}"
     view = {"rating": found.rating, "target": found.target}
     if found.withdrawn:  # rated well after all: whatever is still waiting is dropped
-        context.withdraw(job="rating-alert", ref=f"rating:{found.rating.id}:")
+        context.withdraw(job="rating-alert", period_key=f"rating:{found.rating.id}:")
     elif found.new:
-        button = InlineKeyboardMarkup([[InlineKeyboardButton(
-            context.text("ratings.to_order"), callback_data=sign(
-                context.settings.frontline_secret, "ra", found.rating.id))]])
+        button = to_order_button(context, found.rating.id)
         for examiner in found.examiners:
             if examiner.tg_id:
-                context.notify(examiner.tg_id, "ratings.alert", job="rating-alert",
-                               recipient=f"person:{examiner.id}", ref=ref, markup=button,
-                               due_at=found.due_at, **view)
+                context.deliver(examiner.tg_id, "ratings.alert", job="rating-alert",
+                                recipient=f"person:{examiner.id}", period_key=period_key,
+                                markup=button, due_at=found.due_at, **view)
     else:
-        context.renotify("ratings.alert", job="rating-alert", ref=ref, due_at=found.due_at,
-                         **view)
+        context.revise("ratings.alert", job="rating-alert", period_key=period_key,
+                       due_at=found.due_at, **view)
 
 
 async def start(update: Update, context: Ctx, token: str) -> None:
@@ -121,7 +90,7 @@ async def verdict(update: Update, context: Ctx) -> None:
     """The rater's 回访 answer: how the fix went (满意 / 基本满意 / 不满意)."""
     _p, order_id, value = verify(context.settings.frontline_secret,
                                  update.callback_query.data or "")
-    order = rating_orders.record_verdict(context.session, int(order_id), value)
+    order = to_orders.record_verdict(context.session, int(order_id), value)
     query = update.callback_query
     context.answer_button()
     context.after("edit_message_text", chat_id=query.message.chat_id,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from core import poster, rating_links, rating_orders, rating_views
-from core.buttons import sign, verify
-from core.errors import UsageError
-from handlers.args import projects_for
+from core.common.buttons import verify
+from core.common.errors import UsageError
+from core.ratings import links, poster, to_orders, views
+from handlers.args import projects_for, thresholds
 from handlers.context import Ctx
+from handlers.keyboards import cadre_choice
 from handlers.orders import announce
-from handlers.review import thresholds
 
 MSG = filters.UpdateType.MESSAGE
 _DAYS = re.compile(r"^(\d{1,4})[dD天]?$")
@@ -29,28 +29,37 @@ async def ratelink(update: Update, context: Ctx) -> None:
     context.actor.require_examiner()
     args = context.args or []
     if len(args) == 2 and args[0].lower() == "revoke":
-        target = rating_links.resolve_target(context.session, context.actor, args[1])
-        ended = rating_links.revoke(context.session, context.actor, target)
-        context.reply("ratings.revoked", target=target, count=ended)
+        _revoke(context, args[1])
         return
-    days = None
-    if len(args) == 2 and (match := _DAYS.match(args[1])):
-        days = int(match[1])
-    elif len(args) != 1:
+    days = int(match[1]) if len(args) == 2 and (match := _DAYS.match(args[1])) else None
+    if len(args) != 1 and days is None:
         raise UsageError("usage.ratelink")
-    target = rating_links.resolve_target(context.session, context.actor, args[0])
-    made = rating_links.make(context.session, context.actor, target, days=days,
-                             today=context.today())
+    target = links.resolve_target(context.session, context.actor, args[0])
+    made = links.make(context.session, context.actor, target, days=days, today=context.today())
     url = link_url(context, made.link.token)
+    context.reply("ratings.link_made", made=made, url=url, font=context.services.font is not None)
+    _send_poster(context, made, url)
+
+
+def _revoke(context: Ctx, word: str) -> None:
+    """/ratelink revoke <project|person>: that target's links end at once."""
+    target = links.resolve_target(context.session, context.actor, word)
+    ended = links.revoke(context.session, context.actor, target)
+    context.reply("ratings.revoked", target=target, count=ended)
+
+
+def _send_poster(context: Ctx, made: links.MadeLink, url: str) -> None:
+    """The printable QR poster, built after the commit (without a CJK font: the link alone)."""
     font = context.services.font
-    context.reply("ratings.link_made", made=made, url=url, font=font is not None)
-    if font is not None:
-        texts = {name: context.text(f"ratings.poster_{name}", made=made)
-                 for name in ("subtitle", "call", "expiry")}
-        context.reply_file("send_document", "document", f"{target.name}-评价二维码.png",
-                           partial(poster.build_poster, url, target.name, texts["subtitle"],
-                                   texts["call"], texts["expiry"], font),
-                           fallback_key="ratings.poster_failed")
+    if font is None:
+        return
+    texts = {name: context.text(f"ratings.poster_{name}", made=made)
+             for name in ("subtitle", "call", "expiry")}
+    name = made.target.name
+    context.reply_file("send_document", "document", f"{name}-评价二维码.png",
+                       partial(poster.build_poster, url, name, texts["subtitle"], texts["call"],
+                               texts["expiry"], font),
+                       fallback_key="ratings.poster_failed")
 
 
 async def ratings(update: Update, context: Ctx) -> None:
@@ -60,16 +69,15 @@ async def ratings(update: Update, context: Ctx) -> None:
     if len(args) > 2:
         raise UsageError("usage.ratings")
     token = args.pop() if len(args) == 2 or (args and _is_window(context, args[0])) else None
-    limits = thresholds(context)
     today = context.today()
     if args:
-        target = rating_links.resolve_target(context.session, context.actor, args[0])
-        found = [rating_views.for_project(context.session, context.actor, target.project,
-                                          token, today=today, limits=limits,
+        target = links.resolve_target(context.session, context.actor, args[0])
+        found = [views.for_project(context.session, context.actor, target.project,
+                                          token, today=today, thresholds=thresholds(context),
                                           person=target.person)]
     else:
-        found = [rating_views.for_project(context.session, context.actor, project, token,
-                                          today=today, limits=limits)
+        found = [views.for_project(context.session, context.actor, project, token,
+                                          today=today, thresholds=thresholds(context))
                  for project in projects_for(context, None)]
     for view in found:
         context.reply_long("ratings.view", view=view)
@@ -77,9 +85,9 @@ async def ratings(update: Update, context: Ctx) -> None:
 
 def _is_window(context: Ctx, word: str) -> bool:
     """A lone word is the window when it is one and names no project or person."""
-    return bool(rating_views.TOKEN.match(word)) or (
-        not rating_links.is_target(context.session, word)
-        and rating_views.is_window(context.session, word))
+    return bool(views.TOKEN.match(word)) or (
+        not links.is_target(context.session, word)
+        and views.is_window(context.session, word))
 
 
 async def to_order(update: Update, context: Ctx) -> None:
@@ -87,27 +95,29 @@ async def to_order(update: Update, context: Ctx) -> None:
     data = verify(context.settings.frontline_secret, update.callback_query.data or "")
     rating_id = int(data[1])
     person_id = int(data[2]) if len(data) > 2 else None
-    found = rating_orders.rating(context.session, context.actor, rating_id)
+    found = to_orders.rating(context.session, context.actor, rating_id)
     if found.person_id is None and person_id is None:
-        secret = context.settings.frontline_secret
-        rows = [[InlineKeyboardButton(p.name, callback_data=sign(secret, "ra", rating_id, p.id))]
-                for p in rating_orders.candidates(context.session, found)[:30]]
-        if not rows:
-            raise UsageError("ratings.no_cadres")
-        context.answer_button()  # after the refusals above
-        context.send(update.callback_query.from_user.id, "ratings.pick_cadre",
-                     markup=InlineKeyboardMarkup(rows))
+        _ask_which_cadre(context, found, rating_id)
         return
-    project = rating_orders.project_of(context.session, found)
-    order = rating_orders.convert(context.session, context.actor, rating_id,
-                                  context.text("ratings.order_text", rating=found,
-                                               project=project),
-                                  today=context.today(), person_id=person_id)
+    project = to_orders.project_of(context.session, found)
+    order = to_orders.convert(context.session, context.actor, rating_id,
+                              context.text("ratings.order_text", rating=found, project=project),
+                              today=context.today(), person_id=person_id)
     context.answer_button()  # only once nothing can refuse any more (a refusal answers it)
-    query = update.callback_query
-    context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
-                  message_id=query.message.message_id, reply_markup=None)
+    message = update.callback_query.message
+    context.after("edit_message_reply_markup", chat_id=message.chat_id,
+                  message_id=message.message_id, reply_markup=None)
     announce(context, order, here=None)
+
+
+def _ask_which_cadre(context: Ctx, found: to_orders.Rating, rating_id: int) -> None:
+    """A project link's 差评: the examiner picks the responsible cadre (负责人 first)."""
+    cadres = to_orders.candidates(context.session, found)[:30]
+    if not cadres:
+        raise UsageError("ratings.no_cadres")
+    context.answer_button()  # after the refusals above
+    context.send(context.tg_update.callback_query.from_user.id, "ratings.pick_cadre",
+                 markup=cadre_choice(context, rating_id, cadres))
 
 
 def register(app: Application) -> None:

@@ -11,11 +11,10 @@ from telegram.ext import (
     filters,
 )
 
-from core import reports
-from core.buttons import verify
-from core.errors import UsageError
-from core.report_text import DAILY_TAGS, has_tag
-from handlers.args import ask_project, command_text, post_of
+from core.common.errors import UsageError
+from core.reporting import posts, reports
+from core.reporting.report_text import DAILY_TAGS, has_tag
+from handlers.args import choose_project, command_text, file_post
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -23,30 +22,23 @@ TAGGED = filters.Regex("#(每日动态|日报)") | filters.CaptionRegex("#(每�
 
 
 async def _record(update: Update, context: Ctx, text: str, *, command: bool) -> None:
-    message = update.effective_message
     backfill, text = reports.parse_backfill(text) if command else (None, text)
     if not text:
         raise UsageError("usage.daily")
-    msg = post_of(message, text)
-    if message.chat.type == "private":
-        outcome = reports.from_private(context.session, context.actor, msg, backfill=backfill,
-                                       default_tz=context.settings.frontline_tz)
-        if isinstance(outcome, tuple):
-            ask_project(context, "d", "reports.which_project", *outcome)
-            return
-    else:
-        outcome = reports.from_group(context.session, context.actor, context.chat_row, msg,
-                                     backfill=backfill, today=context.today())
-    _acknowledge(context, message.chat_id, message.message_id, outcome)
+    outcome = file_post(context, text, reports.DAILY, question="reports.which_project",
+                        prefix="d", backfill=backfill)
+    if outcome is not None:
+        _acknowledge(context, outcome)
 
 
-def _acknowledge(context: Ctx, chat_id: int, message_id: int, outcome: reports.Recorded) -> None:
+def _acknowledge(context: Ctx, outcome: posts.Recorded) -> None:
+    report = outcome.post
     if not outcome.created:
         return  # a replay: already acknowledged
-    if outcome.report.backfilled:
-        context.send(chat_id, "reports.backfilled", report=outcome.report)
+    if report.backfilled:
+        context.send(report.chat_id, "reports.backfilled", report=report)
     else:
-        context.ack(chat_id, message_id, "reports.ack_line", report=outcome.report)
+        context.ack(report.chat_id, report.message_id, "reports.ack_line", report=report)
 
 
 async def tagged(update: Update, context: Ctx) -> None:
@@ -60,17 +52,13 @@ async def daily(update: Update, context: Ctx) -> None:
     await _record(update, context, command_text(update.effective_message), command=True)
 
 
-async def choose_project(update: Update, context: Ctx) -> None:
+async def chosen_project(update: Update, context: Ctx) -> None:
     """A press on the project question of a private /daily."""
-    query = update.callback_query
-    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
-    outcome = reports.answer_choice(context.session, context.actor, int(pending_id),
-                                    int(project_id), default_tz=context.settings.frontline_tz)
-    context.answer_button()
-    context.after("edit_message_text", chat_id=query.message.chat_id,
-                  message_id=query.message.message_id,
-                  text=context.text("reports.filed_to", report=outcome.report))
-    _acknowledge(context, outcome.report.chat_id, outcome.report.message_id, outcome)
+    outcome = choose_project(context, reports.DAILY)
+    message = update.callback_query.message
+    context.after("edit_message_text", chat_id=message.chat_id, message_id=message.message_id,
+                  text=context.text("reports.filed_to", report=outcome.post))
+    _acknowledge(context, outcome)
 
 
 async def edited(update: Update, context: Ctx) -> None:
@@ -102,4 +90,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("daily", daily, filters=MSG))
     app.add_handler(CommandHandler("undo", undo, filters=MSG))
     app.add_handler(MessageHandler(MSG & TAGGED & ~filters.COMMAND, tagged))
-    app.add_handler(CallbackQueryHandler(choose_project, pattern=r"^d:"))
+    app.add_handler(CallbackQueryHandler(chosen_project, pattern=r"^d:"))

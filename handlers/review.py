@@ -9,20 +9,15 @@ from functools import partial
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import leave, people, rating_views, review
-from core.errors import UsageError
-from core.windows import TOKEN as WINDOW
+from core.common.errors import UsageError
+from core.org import leave, people
+from core.review import screens
+from core.review.windows import TOKEN as WINDOW
 from handlers import files
-from handlers.args import parse_date, projects_for
+from handlers.args import parse_date, projects_for, thresholds
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
-
-
-def thresholds(context: Ctx) -> rating_views.Thresholds:
-    """The anonymity thresholds of SPEC §6, from the settings."""
-    return rating_views.Thresholds(context.settings.frontline_anon_min,
-                                   context.settings.frontline_anon_min_comments)
 
 
 async def summary(update: Update, context: Ctx) -> None:
@@ -37,9 +32,9 @@ async def summary(update: Update, context: Ctx) -> None:
         raise UsageError("errors.no_projects")
     settings = context.settings
     for project in found:
-        view = review.summary(context.session, context.actor, project, window,
+        view = screens.summary(context.session, context.actor, project, window,
                               now=datetime.now(UTC), default_tz=settings.frontline_tz,
-                              admins=settings.frontline_admins, limits=thresholds(context))
+                              admins=settings.frontline_admins, thresholds=thresholds(context))
         context.reply_long("review.summary", view=view)
         if view.charted:
             files.chart(context, "summary.png",
@@ -56,7 +51,7 @@ async def missing(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     for project in found:
-        view = review.missing(context.session, context.actor, project, now=datetime.now(UTC),
+        view = screens.missing(context.session, context.actor, project, now=datetime.now(UTC),
                               default_tz=context.settings.frontline_tz,
                               admins=context.settings.frontline_admins)
         context.reply_long("review.missing", view=view)
@@ -64,10 +59,10 @@ async def missing(update: Update, context: Ctx) -> None:
 
 async def my(update: Update, context: Ctx) -> None:
     """/my: my recent reports and streak."""
-    context.reply("review.my", view=review.my(context.session, context.actor,
+    context.reply("review.my", view=screens.my(context.session, context.actor,
                                               now=datetime.now(UTC),
                                               default_tz=context.settings.frontline_tz,
-                                              limits=thresholds(context)))
+                                              thresholds=thresholds(context)))
 
 
 async def leave_(update: Update, context: Ctx) -> None:

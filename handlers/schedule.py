@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import projects, schedule
-from core.errors import UsageError
-from core.projects import Chat
+from core.common.errors import UsageError
+from core.org import projects
+from core.org.projects import Chat
+from core.review import schedule
 from handlers.context import Ctx
 
 

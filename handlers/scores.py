@@ -5,21 +5,22 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from core import cadre_view, people, score_views
-from core.errors import UsageError
-from handlers.args import limits, scope_words
+from core.assessment import boards, cadre_view
+from core.common.errors import UsageError
+from core.org import people
+from handlers.args import grading, scope_words
 from handlers.context import Ctx
 from handlers.files import chart_button
 
 MSG = filters.UpdateType.MESSAGE
 
 
-def _view(context: Ctx) -> score_views.ScoresView:
+def _view(context: Ctx) -> boards.ScoresView:
     """[project|domain] [period] → the scores of that scope in that period."""
     word, period_word, group_project = scope_words(context, "usage.scores")
-    return score_views.view(context.session, context.actor, word, period_word,
+    return boards.view(context.session, context.actor, word, period_word,
                             group_project=group_project, today=context.today(),
-                            limits=limits(context), tz=context.tz())
+                            grading=grading(context), tz=context.tz())
 
 
 async def scores(update: Update, context: Ctx) -> None:
@@ -43,7 +44,7 @@ async def cadre(update: Update, context: Ctx) -> None:
         raise UsageError("usage.cadre")
     person = people.resolve(context.session, args[0])
     view = cadre_view.brief(context.session, context.actor, person, today=context.today(),
-                            limits=limits(context), tz=context.tz())
+                            grading=grading(context), tz=context.tz())
     context.reply_long("scores.cadre", view=view)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core import examiner_digest
-from core.schedule import Slot
+from core.review import examiner_digest
+from core.review.schedule import Slot
 from scheduler.planned import Planned, Texts
 
 

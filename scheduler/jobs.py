@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core import digests
-from core.schedule import Slot
+from core.review import prompts
+from core.review.schedule import Slot
 from scheduler import digest_jobs, order_jobs
 from scheduler.planned import Planned, Texts, slot_marker
-from storage.models import Chat
+from storage.tables import Chat
 
 __all__ = ["DESCRIPTIONS", "Planned", "Texts", "plan", "slot_marker"]
 
 DESCRIPTIONS = {
     "daily-nudge": "working days at the chat's daily time (18:00): DM each cadre who has not "
                    "reported; the unreachable are named once in the group",
-    "weekly-prompt": "last working day of the week, 16:00: the week's digest and the #周报 request",
-    "monthly-prompt": "last working day of the month, 16:00: the month's digest, milestones due "
+    "weekly-prompt": "last working day of the week, 16:00: the week's reports and the #周报 "
+                     "request",
+    "monthly-prompt": "last working day of the month, 16:00: the month's reports, milestones due "
                       "(节点对账) and the #月报 request",
     "order-reminders": "working days 09:00: rectification orders 7 days and 1 day before the "
                        "deadline and on it; overdue: the cadre daily, the issuer on Mondays",
@@ -39,7 +40,7 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
         return digest_jobs.plan(session, slot, texts=texts, admins=admins)
     key = slot.period_key
     if slot.job == "daily-nudge":
-        targets = digests.nudge_targets(session, chat=chat, day=slot.day, admins=admins,
+        targets = prompts.nudge_targets(session, chat=chat, day=slot.day, admins=admins,
                                         rehearsal=rehearsal)
         planned = [Planned(slot.job, f"person:{p.id}", key, p.tg_id,
                            texts.text("prompts.nudge_dm", person=p, day=slot.day))
@@ -50,11 +51,11 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
                                               day=slot.day)))
         return planned
     if slot.job == "weekly-prompt":
-        view = digests.weekly_digest(session, chat=chat, start=slot.start, end=slot.day,
+        view = prompts.weekly_prompt(session, chat=chat, start=slot.start, end=slot.day,
                                      admins=admins, rehearsal=rehearsal)
         parts = texts.parts("prompts.weekly", view=view, request=True)
     else:
-        view = digests.monthly_digest(session, chat=chat, start=slot.start, end=slot.day,
+        view = prompts.monthly_prompt(session, chat=chat, start=slot.start, end=slot.day,
                                       admins=admins, today=slot.day, rehearsal=rehearsal)
         parts = texts.parts("prompts.monthly", view=view, request=True)
     return [Planned(slot.job, f"chat:{chat.id}#{n}", key, chat.id, part)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.runner import Runner
-from storage import deliveries as q
+from storage import deliveries as deliveries_q
 from storage.db import Database
-from storage.models import utcnow
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ class Leader:
         now = utcnow()
         until = now + timedelta(seconds=self.ttl)
         with self.db.session() as session:
-            held = q.hold_lease(session, name=LEASE, holder=self.holder, now=now, until=until)
+            held = deliveries_q.hold_lease(session, name=LEASE, holder=self.holder, now=now,
+                                           until=until)
         if held:
             self.expires_at = until
         if held != self.leading:
@@ -44,7 +45,7 @@ class Leader:
     def release(self) -> None:
         if self.leading:
             with self.db.session() as session:
-                q.release_lease(session, name=LEASE, holder=self.holder)
+                deliveries_q.release_lease(session, name=LEASE, holder=self.holder)
             self.leading = False
 
 

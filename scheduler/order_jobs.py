@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core import order_reminders
-from core.buttons import sign
-from core.schedule import DEFAULT_CLOCK, Slot
+from core.common.buttons import sign
+from core.orders import reminders as order_reminders
+from core.review.schedule import DEFAULT_CLOCK, Slot
 from scheduler.planned import Planned, Texts
 from storage import projects as projects_q
-from storage.models import Chat
+from storage.tables import Chat
 
 
 def _projects(session: Session, chat: Chat) -> list[int]:
@@ -32,9 +32,9 @@ def plan(session: Session, chat: Chat, slot: Slot, *, texts: Texts, secret: str
     if slot.job == "order-reviews":  # once per close-out: a relapse closed again asks again
         return [Planned(slot.job, f"person:{ask.issuer.id}",
                         f"{ask.order.number}:{ask.closed_on.isoformat()}", ask.issuer.tg_id,
-                        texts.text("orders.review_ask", ask=ask),
-                        review_buttons(secret, ask.order.id, texts))
-                for ask in order_reminders.reviews_due(session, project_ids=project_ids,
+                        texts.text("orders.recheck_ask", ask=ask),
+                        recheck_buttons(secret, ask.order.id, texts))
+                for ask in order_reminders.rechecks_due(session, project_ids=project_ids,
                                                        day=slot.day, tz=tz)
                 if ask.issuer.tg_id and ask.issuer.reachable]
     planned: list[Planned] = []
@@ -69,7 +69,7 @@ def _split(job: str, target: str, key: str, chat_id: int, parts: list[str]) -> l
             for n, part in enumerate(parts, start=1)]
 
 
-def review_buttons(secret: str, order_id: int, texts: Texts) -> dict:
+def recheck_buttons(secret: str, order_id: int, texts: Texts) -> dict:
     """无反弹 / 有反弹: the same as `/review ok|relapse`."""
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.text("orders.button_ok"),

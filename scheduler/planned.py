@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from storage.models import Chat
+from storage.tables import Chat
 
 
 class Texts(Protocol):

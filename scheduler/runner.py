@@ -14,15 +14,15 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, InputFile
 
-from core import rater_contacts as contacts
-from core import schedule
+from core.ratings import rater_contacts as contacts
+from core.review import schedule
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
 from scheduler.sender import FAILED, MAX_FILE, SENT, Result, Sender
-from storage import deliveries as q
+from storage import deliveries as deliveries_q
 from storage import projects as projects_q
 from storage.db import Database
-from storage.models import Chat, utcnow
+from storage.tables import Chat, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class Runner:
             return [], None
         with self.db.session() as session:
             chat = self._clock(session, chat_id)
-            if missed is not None and q.plan(session, rows=[{
+            if missed is not None and deliveries_q.plan(session, rows=[{
                     "job": job, "target": slot_marker(chat), "period_key": missed.period_key,
                     "chat_id": chat.id, "status": "skipped"}]):
                 outcome.counts["skipped"] += 1  # missed while down, and no longer relevant
@@ -132,7 +132,8 @@ class Runner:
             marker = (job, slot_marker(chat), slot.period_key)
             planned = plan(session, chat, slot, admins=self.admins, texts=self.texts,
                            secret=self.secret, rehearsal=not live)
-            q.plan(session, rows=[{"job": p.job, "target": p.target, "period_key": p.period_key,
+            deliveries_q.plan(session, rows=[{"job": p.job, "target": p.target,
+                                              "period_key": p.period_key,
                                    "chat_id": p.chat_id} for p in planned]
                    + [{"job": job, "target": marker[1], "period_key": marker[2],
                        "chat_id": chat.id}])
@@ -150,13 +151,15 @@ class Runner:
         bound = chat.bound_at
         marker = slot_marker(chat)
         missed = schedule.previous_slot(chat, job, moment) if live else None
-        if missed is not None and ((bound is not None and bound > missed.at) or q.status_of(
-                session, job=job, target=marker, period_key=missed.period_key)):
+        if missed is not None and (
+                (bound is not None and bound > missed.at)
+                or deliveries_q.status_of(session, job=job, target=marker,
+                                          period_key=missed.period_key)):
             missed = None
         slot = schedule.slot(chat, job, moment)
         if slot is not None and (slot.at > moment or (live and bound is not None
                                                       and bound > slot.at)
-                                 or q.status_of(session, job=job, target=marker,
+                                 or deliveries_q.status_of(session, job=job, target=marker,
                                                 period_key=slot.period_key) in FINAL):
             slot = None
         return missed, slot
@@ -191,7 +194,7 @@ class Runner:
 
     def _due(self, now: datetime) -> list[Planned]:
         with self.db.session(write=False) as session:
-            rows = q.due(session, now=now, limit=200)
+            rows = deliveries_q.due(session, now=now, limit=200)
         planned = []
         for row in rows:
             payload = json.loads(row.payload or "{}")
@@ -244,19 +247,20 @@ class Runner:
     def _claim(self, item: Planned) -> int | None:
         now = utcnow()
         with self.db.session() as session:
-            return q.claim(session, job=item.job, target=item.target,
+            return deliveries_q.claim(session, job=item.job, target=item.target,
                            period_key=item.period_key, holder=self.holder,
                            until=now + self.claim_for, now=now)
 
     def _status(self, item: Planned) -> str | None:
         with self.db.session(write=False) as session:
-            return q.status_of(session, job=item.job, target=item.target,
+            return deliveries_q.status_of(session, job=item.job, target=item.target,
                                period_key=item.period_key)
 
     def _finish(self, delivery_id: int, status: str, error: str,
                 contact: int | None = None, job: str = "") -> None:
         with self.db.session() as session:
-            q.finish(session, delivery_id=delivery_id, status=status, error=error, job=job)
+            deliveries_q.finish(session, delivery_id=delivery_id, status=status, error=error,
+                                job=job)
             if contact is not None:
                 contacts.forget(session, contact_id=contact)
 
@@ -266,7 +270,7 @@ class Runner:
 
     def _finish_marker(self, job: str, target: str, period_key: str) -> None:
         with self.db.session() as session:
-            delivery_id = q.claim(session, job=job, target=target, period_key=period_key,
+            delivery_id = deliveries_q.claim(session, job=job, target=target, period_key=period_key,
                                   holder=self.holder, until=utcnow(), now=utcnow())
             if delivery_id is not None:
-                q.finish(session, delivery_id=delivery_id, status=SENT)
+                deliveries_q.finish(session, delivery_id=delivery_id, status=SENT)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import Session, func, select
 
-from storage.models import Delivery, Lease, utcnow
+from storage.tables import Delivery, Lease, utcnow
 from storage.upsert import insert_ignore
 
 

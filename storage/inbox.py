@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, select
 
-from storage.models import Inbox, utcnow
+from storage.tables import Inbox, utcnow
 from storage.upsert import insert_ignore
 
 

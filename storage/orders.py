@@ -10,8 +10,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from storage.models import DailyReport, Person, Project
-from storage.order_models import OrderCounter, Rectification, RectificationEvent
+from storage.tables import (
+    DailyReport,
+    OrderCounter,
+    Person,
+    Project,
+    Rectification,
+    RectificationEvent,
+)
 
 LIVE = ("open", "progress", "submitted")
 
@@ -93,7 +99,7 @@ def live_of(session: Session, *, person_ids: set[int] | None = None,
                    issuer_ids=issuer_ids, limit=100_000)
 
 
-def awaiting_review(session: Session, *, project_ids: list[int] | None, closed_before
+def awaiting_recheck(session: Session, *, project_ids: list[int] | None, closed_before
                     ) -> list[Row]:
     """Closed orders without a 回头看 yet, closed before the given moment."""
     stmt = _with_people().where(Rectification.state == "closed",

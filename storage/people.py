@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from storage.models import ExaminerProject, Membership, Pending, Person, Project
+from storage.tables import ExaminerProject, Membership, Pending, Person, Project
 
 # Built once (its cache key too): the actor of every update is loaded with it.
 _WITH_PROJECTS = (select(Person, Membership.project_id)

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from storage.assessment_models import Period, PeriodProject
+from storage.tables import Period, PeriodProject
 
 
 def open_for_project(session: Session, *, project_id: int, day: date | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from storage.models import Chat, Domain, Membership, Milestone, Project
+from storage.tables import Chat, Domain, Membership, Milestone, Project
 
 
 def domain_by_name(session: Session, *, name: str) -> Domain | None:

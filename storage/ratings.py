@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, select
 
-from storage.models import Person, Project
-from storage.rating_models import (
+from storage.tables import (
+    Person,
+    Project,
     Rating,
     RatingContact,
     RatingFlood,

@@ -8,7 +8,7 @@ from sqlalchemy import Integer, cast, delete, func, insert
 from sqlmodel import Session, select
 
 from storage import upsert
-from storage.models import DailyReport, Leave, ReportItem
+from storage.tables import DailyReport, Leave, ReportItem
 
 
 def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyReport | None:

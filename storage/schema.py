@@ -1,5 +1,3 @@
 """Every table, registered on SQLModel's metadata (for migrations and a full schema)."""
 
-from storage import assessment_models, models, order_models, rating_models
-
-MODULES = (models, order_models, rating_models, assessment_models)
+import storage.tables  # noqa: F401  (importing the package registers every table)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import func, select
 
-from storage.order_models import Rectification, RectificationEvent
+from storage.tables import Rectification, RectificationEvent
+from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
 from tests.auxil.factories import make_group, make_message, make_user, message_update, private
-from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 
 OTHER = make_user(2002, "李四", "lisi")            # another cadre of the same project
 EXAMINER = make_user(4001, "考察员甲", "kaocha")    # examiner of 城南快速路

@@ -14,9 +14,8 @@ from telegram import Message, User
 from bot.app import Runtime
 from scheduler.limits import Limits
 from storage import migrate
-from storage.assessment_models import Period, PeriodProject
 from storage.db import Database
-from storage.models import Project
+from storage.tables import Period, PeriodProject, Project
 from tests.auxil.factories import (
     button_press,
     make_message,

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import User
 
+from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
 from tests.auxil.factories import button_press, make_message, make_user, message_update, private
 from tests.auxil.offline import BOT
-from tests.test_daily_reports import ADMIN, CADRE, GROUP, setup_project
 
 TZ = ZoneInfo("Asia/Shanghai")
 BOT_USER = User(BOT["id"], BOT["first_name"], True, username=BOT["username"])

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from storage.db import Database
 from tests.auxil.offline import OfflineRequest
-from tests.test_runner import make_runner
+from tests.auxil.runners import make_runner
 
 
 async def main(url: str, moment: str) -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.schedule import next_run
-from storage.models import Chat
+from core.review.schedule import next_run
+from storage.tables import Chat
 
 from .conftest import BotProcess
 
@@ -71,7 +71,7 @@ def test_nudge_dms_the_reachable_and_names_the_rest_in_the_group(emu, district) 
 
 
 def test_a_rehearsal_of_last_week_lists_a_cadre_who_registered_today(emu, district) -> None:
-    from core.schedule import previous_slot
+    from core.review.schedule import previous_slot
 
     bot, group, reachable, _silent = district
     last = previous_slot(Chat(id=-1, tz="Asia/Shanghai"), "weekly-prompt", datetime.now(UTC))

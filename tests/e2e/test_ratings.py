@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.fonts import MISSING_FONT_PACKAGE, cjk_font
-from core.order_rules import RATING_WORKDAYS, add_workdays
+from core.orders.rules import RATING_WORKDAYS, add_workdays
 
 from .conftest import BOT_USERNAME, TOKEN, BotProcess
 from .emulator import BotApiEmulator, TgObject

@@ -1,0 +1,175 @@
+"""Scores and grades for a scope (project, domain, all) and a period (SPEC §8), from SQL
+aggregates — a fixed number of statements however many cadres there are."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from core.assessment import _scoring
+from core.common.calendar import last_workday, month_bounds, week_bounds, workdays
+from core.org import periods
+from core.org.roster import leave_days
+from core.ratings import anonymity
+from core.reporting.recaps import period_key
+from storage import figures as figures_q
+from storage import people as people_q
+from storage import ratings as ratings_q
+from storage.tables import Period, Person, Project, ScoreSnapshot
+
+
+@dataclass
+class CadreScore:
+    """One cadre's score, grade and 三期 stage in the period."""
+
+    person: Person
+    projects: list[str]
+    score: _scoring.Score
+    grade: str = ""
+    stage: str | None = None
+    project_ids: list[int] | None = None
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What scoring takes from the settings: the anonymity thresholds and the 优秀 quota."""
+
+    thresholds: anonymity.Thresholds
+    quota: float
+
+
+def counted_until(period: Period, today: date) -> date:
+    """The last day counted: today in an open period; a closed one at its end (a period
+    closed early ends on the day it was closed, in the bot's timezone)."""
+    return min(period.end, today) if period.status == "open" else period.end
+
+
+def _recap_keys(start: date, end: date) -> dict[str, date]:
+    """The weekly and monthly prompts asked in the window → the day each was asked (the
+    last working day of each week and month that falls inside it)."""
+    keys: dict[str, date] = {}
+    for bounds, kind in ((week_bounds, "weekly"), (month_bounds, "monthly")):
+        first = bounds(start)[0]
+        while first <= end:
+            last = bounds(first)[1]
+            asked = last_workday(first, last)
+            if asked is not None and start <= asked <= end:
+                keys[period_key(kind, asked)] = asked
+            first = last + timedelta(days=1)
+    return keys
+
+
+def compute(session: Session, projects: list[Project], period: Period, *, today: date,
+            grading: Grading, tz: ZoneInfo) -> list[CadreScore]:
+    """Live scores of the scope's cadres in the period, graded within the scope."""
+    project_ids = [p.id for p in projects]
+    end = counted_until(period, today)
+    people: dict[int, tuple[Person, list[Project], date]] = {}
+    for person, member, project in figures_q.roster(session, project_ids=project_ids):
+        if person.is_admin or person.is_examiner:
+            continue
+        joined = member.joined_at.astimezone(tz).date()
+        _p, mine, since = people.get(person.id, (person, [], joined))
+        people[person.id] = (person, [*mine, project], min(since, joined))
+    ids = list(people)
+    days = workdays(period.start, end)
+    reported: dict[int, set[date]] = {}
+    for pid, day in figures_q.reported_days(session, project_ids=project_ids, days=days):
+        reported.setdefault(pid, set()).add(day)
+    away = leave_days(session, [p for p, _ps, _j in people.values()], period.start, end)
+    milestones: dict[int, list[tuple[date, datetime | None]]] = {}
+    for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids, start=period.start,
+                                              end=end):
+        milestones.setdefault(pid, []).append((due, done_at))
+    items = figures_q.done_items(session, project_ids=project_ids, start=period.start, end=end)
+    keys = _recap_keys(period.start, end)
+    answered = figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys))
+    graded = figures_q.grades(session, period_id=period.id)
+    notes = figures_q.note_points(session, person_ids=ids,
+                          start=datetime.combine(period.start, time(), tz),
+                          end=datetime.combine(end + timedelta(days=1), time(), tz))
+    bucket = periods.period_bucket(period)
+    releases = ratings_q.releases_of_projects(session, project_ids=project_ids, buckets=[bucket])
+    weights = figures_q.weights(session)
+    rows = []
+    for pid, (person, mine, joined) in people.items():
+        counted = [d for d in days if d >= joined and d not in away.get(pid, set())]
+        rating, count, scope = _rating(releases, person, mine, bucket, grading)
+        due = milestones.get(pid, [])
+        grade, graders = graded.get(pid, (None, 0))
+        figures = _scoring.Figures(
+            milestones_due=len(due),
+            milestones_on_time=sum(1 for d, done in due
+                                   if done is not None and done.astimezone(tz).date() <= d),
+            items=items.get(pid, 0), workdays=len(counted),
+            reported=len(reported.get(pid, set()) & set(counted)),
+            recaps_due=sum(1 for asked in keys.values() if asked >= joined),
+            recaps=answered.get(pid, 0),
+            rating=rating, rating_count=count, rating_scope=scope, grade=grade,
+            graders=graders, note_points=notes.get(pid, 0))
+        w = weights.get(mine[0].domain_id)
+        rows.append(CadreScore(person, [p.name for p in mine], _scoring.score(
+            figures, _scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners)
+            if w else _scoring.Weights()), project_ids=[p.id for p in mine]))
+    # the tie rule's last step is earlier registration (lower person id), not the roster's
+    # name order (which also depends on the database's collation)
+    found = _scoring.grades([(r.person.id, r.score)
+                            for r in sorted(rows, key=lambda r: r.person.id)], grading.quota)
+    for row in rows:
+        row.grade = found[row.person.id]
+    return rank(rows)
+
+
+def _rating(releases: dict, person: Person, projects: list[Project], bucket: str,
+            grading: Grading) -> tuple[float | None, int, str]:
+    """The cadre's own released ratings over the threshold, else their project's."""
+    for scope, key_of in (("person", lambda p: (p.id, person.id, bucket)),
+                          ("project", lambda p: (p.id, None, bucket))):
+        for project in projects:
+            found = releases.get(key_of(project))
+            shown = anonymity.disclose(
+                anonymity.Release.from_json(found.stats) if found else None,
+                minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)
+            if shown.shown:
+                return shown.score, shown.count, scope
+    return None, 0, ""
+
+
+def rank(rows: list[CadreScore]) -> list[CadreScore]:
+    """Highest composite first; cadres without one last, by name."""
+    return sorted(rows, key=lambda r: (r.score.composite is None, -(r.score.composite or 0),
+                                       r.person.name))
+
+
+def freeze(session: Session, period: Period, rows: list[CadreScore]) -> None:
+    """Keep the period's scores and grades as they are now (the period closes)."""
+    for row in rows:
+        session.add(ScoreSnapshot(period_id=period.id, person_id=row.person.id,
+                                  composite=row.score.composite, grade=row.grade,
+                                  parts=json.dumps({"projects": row.projects,
+                                                    "project_ids": row.project_ids,
+                                                    "figures": asdict(row.score.figures),
+                                                    "parts": {k: asdict(v) for k, v in
+                                                              row.score.parts.items()}},
+                                                   ensure_ascii=False)))
+
+
+def frozen(session: Session, period: Period, projects: list[Project]) -> list[CadreScore]:
+    """A closed period's frozen scores of the cadres who were in these projects then."""
+    wanted = {p.id for p in projects}
+    snaps = {pid: (snap, json.loads(snap.parts))
+             for pid, snap in figures_q.snapshots(session, period_id=period.id).items()}
+    snaps = {pid: v for pid, v in snaps.items() if wanted & set(v[1]["project_ids"])}
+    people = {p.id: p for p in people_q.by_ids(session, ids=list(snaps))}
+    rows = []
+    for pid, (snap, data) in snaps.items():
+        score = _scoring.Score(_scoring.Figures(**data["figures"]),
+                              {k: _scoring.Part(**v) for k, v in data["parts"].items()},
+                              snap.composite)
+        rows.append(CadreScore(people[pid], data["projects"], score, snap.grade,
+                               project_ids=data["project_ids"]))
+    return rank(rows)

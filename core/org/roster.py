@@ -1,0 +1,33 @@
+"""Who reports for a project (its cadres, less examiners and admins) and their days away."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta, tzinfo
+
+from sqlmodel import Session
+
+from storage import people as people_q
+from storage import reports as reports_q
+from storage.tables import Person
+
+
+def reporters(session: Session, project_id: int, admins: frozenset[int], tz: tzinfo
+              ) -> list[tuple[Person, date]]:
+    """The project's active cadres with their local join day, less examiners and admins."""
+    return [(p, m.joined_at.astimezone(tz).date())
+            for p, m in people_q.members(session, project_id=project_id)
+            if not (p.is_admin or p.is_examiner or p.tg_id in admins)]
+
+
+def leave_days(session: Session, people: list[Person], start: date, end: date
+               ) -> dict[int, set[date]]:
+    """person id → the days in [start, end] they are on leave, trip or secondment."""
+    days: dict[int, set[date]] = defaultdict(set)
+    for leave in reports_q.leaves_between(session, person_ids=[p.id for p in people], start=start,
+                                          end=end):
+        day = max(leave.start, start)
+        while day <= min(leave.end, end):
+            days[leave.person_id].add(day)
+            day += timedelta(days=1)
+    return days

@@ -1,0 +1,126 @@
+"""Rating links (`r_<token>` and their QR posters): make, revoke, open (SPEC §4 /ratelink, §6)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from core.common.errors import Refused, UsageError
+from core.org import people, trail
+from core.org.people import Actor
+from storage import people as people_q
+from storage import projects as projects_q
+from storage import ratings as ratings_q
+from storage.tables import Person, Project, RatingLink, utcnow
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 366
+TOKEN_BYTES = 18  # 144 bits, 24 characters of [A-Za-z0-9_-]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a link rates: a project as a whole, or one of its cadres."""
+
+    project: Project
+    person: Person | None = None
+
+    @property
+    def key(self) -> str:
+        return f"person:{self.person.id}" if self.person else f"project:{self.project.id}"
+
+    @property
+    def name(self) -> str:
+        return self.person.name if self.person else self.project.name
+
+
+def resolve_target(session: Session, actor: Actor, word: str) -> Target:
+    """A project by name, else a cadre (by @username, id or registered name) of a project."""
+    project = projects_q.project_by_name(session, name=word)
+    if project is not None:
+        actor.require_examiner(project.id)
+        return Target(project)
+    person = people.resolve(session, word)
+    projects = [p for p in people_q.projects_of(session, person_id=person.id)]
+    if not projects:
+        raise UsageError("ratings.no_target", name=word)
+    visible = [p for p in projects if actor.sees_project(p.id)]
+    if not visible:
+        actor.require_examiner(projects[0].id)
+    return Target(visible[0], person)
+
+
+def is_target(session: Session, word: str) -> bool:
+    """Whether a word names a project or a person (else it may name a window)."""
+    return (projects_q.project_by_name(session, name=word) is not None
+            or people.is_person_token(session, word))
+
+
+@dataclass(frozen=True)
+class MadeLink:
+    link: RatingLink
+    target: Target
+    expires_on: date
+
+
+def make(session: Session, actor: Actor, target: Target, *, days: int | None,
+         today: date) -> MadeLink:
+    """A new link for the target, valid for `days` (default 90)."""
+    actor.require_examiner(target.project.id)
+    days = DEFAULT_DAYS if days is None else days
+    if not 0 < days <= MAX_DAYS:
+        raise UsageError("ratings.bad_days", limit=MAX_DAYS)
+    expires_on = today + timedelta(days=days)
+    link = RatingLink(token=secrets.token_urlsafe(TOKEN_BYTES), project_id=target.project.id,
+                      person_id=target.person.id if target.person else None,
+                      created_by=actor.person.id if actor.person else None,
+                      expires_at=utcnow() + timedelta(days=days))
+    session.add(link)
+    session.flush()
+    if target.person is not None:
+        trail.record(session, actor, person_id=target.person.id, action="ratelink",
+                     detail=f"{days}d")
+    return MadeLink(link, target, expires_on)
+
+
+def revoke(session: Session, actor: Actor, target: Target) -> int:
+    """End the target's live links at once; how many there were."""
+    actor.require_examiner(target.project.id)
+    if target.person is None:
+        ids: list[int] | None = [target.project.id]
+    elif actor.is_admin or not actor.examiner_projects:
+        ids = None  # every project the person's links were made under
+    else:
+        ids = actor.examiner_projects
+    ended = ratings_q.revoke(session, project_ids=ids,
+                     person_id=target.person.id if target.person else None, at=utcnow())
+    if not ended:
+        raise UsageError("ratings.nothing_to_revoke", name=target.name)
+    return ended
+
+
+def usable(session: Session, token: str, *, now: datetime | None = None) -> RatingLink:
+    """The link behind a token, or one line: unknown, revoked or expired."""
+    link = ratings_q.link_by_token(session, token=token)
+    if link is None:
+        raise UsageError("ratings.unknown_link")
+    if link.revoked_at is not None:
+        raise UsageError("ratings.revoked_link")
+    if link.expires_at < (now or utcnow()):
+        raise UsageError("ratings.expired_link", date=link.expires_at.date().isoformat())
+    return link
+
+
+def refuse_own_cadres(actor: Actor, link: RatingLink) -> None:
+    """A cadre of the rated project cannot rate it (refused without detail)."""
+    if link.project_id in actor.cadre_projects:
+        raise Refused("ratings.not_for_you")
+
+
+def target_of(session: Session, link: RatingLink) -> Target:
+    project, person = ratings_q.target_names(session, project_id=link.project_id,
+                                     person_id=link.person_id)
+    return Target(project, person)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Row, Select, String, func, type_coerce
@@ -64,10 +64,11 @@ def done_items(session: Session, *, project_ids: list[int], start: date, end: da
 
 
 def reported_days(session: Session, *, project_ids: list[int], days: list[date]
-                  ) -> list[tuple[int, date]]:
-    """(person_id, day) for each working day someone reported (any of these projects)."""
+                  ) -> Iterator[tuple[int, date]]:
+    """(person_id, day) for each working day someone reported (any of these projects), streamed
+    from the cursor: a domain's quarter is never a list in memory."""
     if not days:
-        return []
+        return
     # A domain's quarter is 100,000 pairs: the day comes as the database gives it (SQLite's
     # ISO text, looked up among the wanted days; PostgreSQL's date), not parsed row by row.
     stmt = (select(DailyReport.person_id, type_coerce(DailyReport.local_date, String))
@@ -76,8 +77,10 @@ def reported_days(session: Session, *, project_ids: list[int], days: list[date]
                    DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
     wanted: dict[object, date] = {d: d for d in days}
     wanted.update((d.isoformat(), d) for d in days)
-    return [(pid, found) for pid, day in _rows(session, stmt)
-            if (found := wanted.get(day)) is not None]
+    session.flush()
+    for pid, day in session.connection().execute(stmt):
+        if (found := wanted.get(day)) is not None:
+            yield pid, found
 
 
 def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]

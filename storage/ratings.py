@@ -147,10 +147,10 @@ _TARGET = (select(*[c.label(f"p_{c.name}") for c in _P.c], *[c.label(f"c_{c.name
 def target_names(session: Session, *, project_id: int, person_id: int | None
                  ) -> tuple[Project, Person | None]:
     """A link's project and cadre to show, read in one Core statement (a rater's every step
-    shows them): plain values, not objects of the session."""
+    shows them): transient copies, not objects of the session (nothing writes to them)."""
     row = session.connection().execute(_TARGET, {"project_id": project_id,
                                                  "person_id": person_id}).one()._mapping
-    project = Project.model_construct(**{c.name: row[f"p_{c.name}"] for c in _P.c})
+    project = Project(**{c.name: row[f"p_{c.name}"] for c in _P.c})
     if not person_id or row["c_id"] is None:
         return project, None
-    return project, Person.model_construct(**{c.name: row[f"c_{c.name}"] for c in _C.c})
+    return project, Person(**{c.name: row[f"c_{c.name}"] for c in _C.c})

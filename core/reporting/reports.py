@@ -46,8 +46,7 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
         assert existing is not None
         return Recorded(existing, created=False, project=project)
     reports_q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
-    return Recorded(DailyReport.model_construct(id=report_id, **values), created=True,
-                    project=project)
+    return Recorded(DailyReport(id=report_id, **values), created=True, project=project)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_report: bool

@@ -18,6 +18,7 @@ from bench import profile, reports
 from bot import gc_tuning
 from bot.app import Runtime
 from core.ratings import rater_keys
+from handlers import keyboards
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database
@@ -38,7 +39,7 @@ GOAL = 0.25
 LEVELS = ["5", "4", "5", "4", "3", "5", "4", "5", "4", "2"]  # one 差评 in ten
 # HMACs of the rater (dedupe, flood, flow, the inbox's chat key) and Fernet (inbox, 回访).
 CRYPTO = {"hmac": ("_mac", "pseudonym"), "fernet": ("seal", "unseal")}
-BUTTONS = ("sign", "verify")  # signed button data (HMAC too), counted apart
+BUTTONS = ((keyboards, "sign"), (flow_handlers, "verify"))  # signed buttons (HMAC), apart
 
 
 @contextmanager
@@ -63,8 +64,8 @@ def _timed(spent: dict[str, float]):  # type: ignore[no-untyped-def]
     for bucket, names in CRYPTO.items():
         for name in names:
             wrap(rater_keys, name, bucket)
-    for name in BUTTONS:
-        wrap(flow_handlers, name, "buttons")
+    for owner, name in BUTTONS:
+        wrap(owner, name, "buttons")
     try:
         yield
     finally:

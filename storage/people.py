@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
 from storage.tables import ExaminerProject, Membership, Pending, Person, Project
@@ -27,6 +27,17 @@ _BY_TG = select(Person).where(Person.tg_id == bindparam("tg_id"))
 
 def by_tg(session: Session, *, tg_id: int) -> Person | None:
     return session.execute(_BY_TG, {"tg_id": tg_id}).scalars().first()
+
+
+_SET_REACHABLE = (update(Person.__table__)  # type: ignore[attr-defined]
+                  .where(Person.__table__.c.tg_id == bindparam("who"),  # type: ignore[attr-defined]
+                         Person.__table__.c.reachable.is_(False))  # type: ignore[attr-defined]
+                  .values(reachable=True))
+
+
+def set_reachable(session: Session, *, tg_id: int) -> None:
+    """Mark the person with this Telegram id reachable, if there is one and they were not."""
+    session.connection().execute(_SET_REACHABLE, {"who": tg_id})
 
 
 def by_username(session: Session, *, username: str) -> Person | None:

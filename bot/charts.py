@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from bot import fonts
 
 DPI = 150
 WIDTH_IN = 8.0  # 1200 px at DPI
+MONTHLY_WIDTH_IN = 5.0  # the dossier's chart, shown at a phone's width as well as on A4
 EXCELLENT, FAIR = 85.0, 60.0  # composite-score grade thresholds (SPEC §8: 优秀 ≥ 85, 一般 < 60)
 ROW_IN = 0.26  # height of one cadre's bar row, up to CROWDED rows
 CROWDED = 60  # beyond this many rows the panel stops growing and the rows get thinner
@@ -27,6 +29,7 @@ MAX_COLUMN_LABELS = 31  # columns beyond this get no value labels and thinned ti
 TITLE_CHARS = 40
 
 BAR = "#3b6fb6"
+LATE = "#f0a030"  # the late part of a day's reporting, stacked on the on-time part
 MUTED = "#9e9e9e"
 EXCELLENT_LINE, FAIR_LINE = "#2e7d32", "#c62828"
 _UNDERLAY = {"facecolor": "white", "edgecolor": "none", "pad": 0.4}  # keeps values off the lines
@@ -52,6 +55,8 @@ class ChartLabels:
     no_data: str  # beside a bar that has no figure
     excellent: str  # the 85 line
     fair: str  # the 60 line
+    on_time: str = "on time"  # the stacked parts of a day's reporting
+    late: str = "late"
 
 
 def reporting_chart(
@@ -60,8 +65,11 @@ def reporting_chart(
     rates: list[float | None],
     progress: list[tuple[str, int | None]],
     labels: ChartLabels,
+    *,
+    late: list[float | None] | None = None,
 ) -> bytes:
-    """Reporting rate (0–100) per working day above, latest progress (%) by cadre below."""
+    """Reporting rate (0–100) per working day above — on time and late stacked when `late`
+    (the late share of each day) is given — and the latest progress (%) by cadre below."""
     _same_length(days, rates)
     family = _family()
     rows, row_in, size = _rows(len(progress))
@@ -70,7 +78,7 @@ def reporting_chart(
     top, bottom = fig.subplots(2, 1, height_ratios=[top_in, bottom_in])
 
     ticks = [f"{day.month}/{day.day}" for day in days]
-    _columns(top, ticks, rates, labels, family, rotate=len(days) > 15)
+    _columns(top, ticks, rates, labels, family, rotate=len(days) > 15, late=late)
     top.set_title(labels.rate_panel, family=family, fontsize=11, loc="left")
     top.set_ylabel(labels.rate_axis, family=family, fontsize=9)
 
@@ -109,14 +117,16 @@ def composite_chart(
 
 
 def monthly_chart(
-    title: str, months: list[str], rates: list[float | None], labels: ChartLabels
+    title: str, months: list[str], rates: list[float | None], labels: ChartLabels, *,
+    late: list[float | None] | None = None,
 ) -> bytes:
-    """Reporting rate (0–100) by month, for the dossier."""
+    """Reporting rate (0–100) by month, on time and late stacked, for the dossier: narrow, so
+    its words stay legible on a phone."""
     _same_length(months, rates)
     family = _family()
-    fig = _figure(4.2, title, family)
+    fig = _figure(3.6, title, family, width=MONTHLY_WIDTH_IN)
     ax = fig.subplots()
-    _columns(ax, months, rates, labels, family, rotate=len(months) > 12)
+    _columns(ax, months, rates, labels, family, rotate=len(months) > 8, late=late)
     ax.set_ylabel(labels.rate_axis, family=family, fontsize=9)
     return _png(fig)
 
@@ -137,6 +147,10 @@ def _family() -> str:
                 fontManager.addfont(font.path)
             except Exception as exc:
                 raise ChartsUnavailable from exc
+            bold = fonts.bold_sibling(font)
+            if bold is not None:  # bold titles: matplotlib finds the weight only if registered
+                with contextlib.suppress(Exception):  # else titles stay regular
+                    fontManager.addfont(bold)
             faces = [e for e in fontManager.ttflist if Path(e.fname) == font.path]
             if not faces:
                 raise ChartsUnavailable
@@ -159,9 +173,9 @@ def _rows(count: int) -> tuple[int, float, float]:
     return rows, row_in, max(5.5, min(9.0, row_in * 72 * 0.62))
 
 
-def _figure(height_in: float, title: str, family: str) -> Figure:
-    """A titled figure WIDTH_IN wide, rendered by Agg (never pyplot: charts run in threads)."""
-    fig = Figure(figsize=(WIDTH_IN, round(height_in, 2)), dpi=DPI, layout="constrained")
+def _figure(height_in: float, title: str, family: str, *, width: float = WIDTH_IN) -> Figure:
+    """A titled figure (WIDTH_IN wide), rendered by Agg (never pyplot: charts run in threads)."""
+    fig = Figure(figsize=(width, round(height_in, 2)), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(_short(title, TITLE_CHARS), family=family, fontsize=13, fontweight="bold")
     return fig
@@ -180,16 +194,25 @@ def _columns(
     family: str,
     *,
     rotate: bool,
+    late: list[float | None] | None = None,
 ) -> None:
-    """Vertical 0–100 bars, with their values while they fit; `no_data` where a rate is None."""
+    """Vertical 0–100 bars, with their values while they fit; `no_data` where a rate is None.
+    With `late`, each bar stacks its on-time part (blue) under its late part (orange)."""
     positions = range(len(ticks))
     small = 7 if len(ticks) > 12 else 8
-    for x, rate in zip(positions, rates, strict=True):
+    shares = late if late is not None else [None] * len(rates)
+    for x, rate, part in zip(positions, rates, shares, strict=True):
         if rate is None:
             ax.text(x, 2, labels.no_data, rotation=90, ha="center", va="bottom", color=MUTED,
                     family=family, fontsize=small)
             continue
-        ax.bar(x, min(max(rate, 0.0), 100.0), width=0.7, color=BAR, zorder=2)
+        whole = min(max(rate, 0.0), 100.0)
+        behind = min(max(part or 0.0, 0.0), whole)
+        ax.bar(x, whole - behind, width=0.7, color=BAR, zorder=2,
+               label=labels.on_time if x == 0 and late is not None else None)
+        if late is not None:
+            ax.bar(x, behind, bottom=whole - behind, width=0.7, color=LATE, zorder=2,
+                   label=labels.late if x == 0 else None)
         if len(ticks) <= MAX_COLUMN_LABELS:
             ax.text(x, min(max(rate, 0.0), 100.0) + 1.5, f"{rate:.0f}", ha="center",
                     va="bottom", family=family, fontsize=small)
@@ -198,6 +221,9 @@ def _columns(
                   ha="right" if rotate else "center")
     ax.set_xlim(-0.6, max(len(ticks), 1) - 0.4)
     ax.set_ylim(0, 112)
+    if late is not None and any(r is not None for r in rates):
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
+                  prop={"family": family, "size": 8})  # above the bars, beside the title
     ax.set_yticks(range(0, 101, 20))
     _style(ax, family, "y")
     if not ticks:

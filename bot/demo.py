@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import demo_assessment
-from core.common.calendar import is_workday
-from core.reporting.posts import ReportMessage
+from bot import demo_assessment, demo_text
+from bot.demo_clock import StoryClock
+from core.reporting import recaps
+from core.reporting.posts import Clock, ReportMessage
 from core.reporting.reports import record
 from storage import projects as projects_q
 from storage.tables import Chat, Domain, Leave, Membership, Milestone, Person, Project
@@ -24,7 +25,7 @@ TG_BASE = 9100000000
 #  milestones as (days from today, text, done))
 PROJECTS = (
     (0, "城南快速路二期", "县交通运输局", "城南快速路二期·一线工作群", 42, (
-        (-40, "完成征地拆迁交地", True),
+        (-33, "完成征地拆迁交地", True),
         (-6, "主线桥梁桩基全部完成", False),
         (35, "主线路基贯通", False))),
     (0, "县人民医院新院区", "县卫生健康局", "人民医院新院区建设专班", 55, (
@@ -63,82 +64,80 @@ CADRES = (
 )
 EXAMINER = ("徐卫东", "县委组织部考核办主任", TG_BASE + 901)
 ADMIN = ("钱晓峰", "县委组织部干部科科员", TG_BASE + 902)
-LEAVE_CADRE = 8  # 黄伟: 出差 for a few of the reported days
-
-DONE = (
-    ("桥梁桩基完成{n}根", "K3+200段路基填筑{n}米", "组织管线迁改协调会", "沥青拌合站调试到位",
-     "雨污水管道铺设{n}米"),
-    ("住院楼浇筑第{n}层楼板", "医疗专项设备选型论证", "幕墙样板段验收",
-     "组织参建单位安全检查", "门诊楼二次结构砌筑完成{n}%"),
-    ("改厕{n}户", "清理房前屋后垃圾{n}处", "召开村民议事会", "拆除危旧杂房{n}间",
-     "污水管网开挖{n}米"),
-    ("土地平整{n}亩", "新建机耕路{n}米", "灌溉渠道衬砌{n}米", "开展土壤取样检测",
-     "与施工单位核对工程量"),
-    ("梳理一件事事项清单{n}项", "窗口办件{n}件零差评", "系统联调测试通过",
-     "开展窗口人员业务培训", "走访企业{n}家收集诉求"),
+# How each cadre reports, so the boards tell them apart: (days after the story's start they
+# joined, chance of missing a working day, chance of reporting late, chance of answering a
+# weekly or monthly prompt). Most joined when the district started; 周涛 and the second 王磊 later.
+HABITS = (
+    (0, 0.03, 0.05, 0.9), (0, 0.08, 0.10, 0.7), (0, 0.05, 0.25, 0.6), (0, 0.12, 0.08, 0.5),
+    (0, 0.06, 0.10, 0.8), (10, 0.35, 0.30, 0.2), (0, 0.02, 0.03, 1.0), (0, 0.05, 0.12, 0.8),
+    (0, 0.10, 0.15, 0.5), (0, 0.04, 0.06, 0.9), (7, 0.15, 0.10, 0.5), (0, 0.03, 0.05, 0.9),
+    (0, 0.20, 0.25, 0.4),
 )
-PROBLEMS = (
-    "部分管线产权单位迁改进度滞后", "连续阴雨影响室外作业", "个别农户对方案有意见，需再做工作",
-    "钢材价格上涨，施工单位资金压力大", "跨部门数据接口尚未打通", "用地指标审批仍在省厅流转",
-)
-PLANS = (
-    "明日继续推进现场施工，盯紧安全", "协调供电公司落实临时用电", "组织监理开展质量巡查",
-    "走访农户做好政策解释", "对接财政局落实资金拨付", "整理本周进度材料上报专班",
-)
-INTROS = ("", "", "今天在现场盯了一整天。", "上午开协调会，下午到一线查看。", "按专班部署推进。")
+# (cadre index, kind, reason, working days away, how far into the story it starts (0–1))
+LEAVES = ((8, "出差", "赴市里参加乡村振兴专题培训", 3, 0.35),
+          (4, "请假", "家中有事请假一天", 1, 0.7))
+LEAVE_CADRE = 8  # 黄伟: 出差 for a few working days
+def seed(session: Session, *, tz: ZoneInfo, today: date | None = None,
+         now: datetime | None = None, minimum: int = 5, min_comments: int = 5
+         ) -> dict[str, int]:
+    """Seed the demo district; if it is already there, change nothing and return zeros.
 
-
-def seed(session: Session, *, tz: ZoneInfo, today: date | None = None, minimum: int = 5,
-         min_comments: int = 5) -> dict[str, int]:
-    """Seed the demo district; if it is already there, change nothing and return zeros."""
+    The story runs from six weeks before now to yesterday; `today` (08:00 that day) or `now`
+    pin the clock for tests, else it is the wall clock.
+    """
     counts = {"domains": 0, "projects": 0, "cadres": 0, "reports": 0, "milestones": 0}
     if any(projects_q.domain_by_name(session, name=name) for name in DOMAINS) or any(
             projects_q.project_by_name(session, name=row[1]) for row in PROJECTS):
         return counts
-    today = today or datetime.now(tz).date()
+    if now is None:
+        now = (datetime.combine(today, time(8), tzinfo=tz) if today is not None
+               else datetime.now(tz))
+    story = StoryClock(now=now, tz=tz)
     rng = random.Random(2026)
-    joined = _at(today - timedelta(days=21), time(9, 30), tz)
-    domains = [Domain(name=name) for name in DOMAINS]
-    session.add_all(domains)
-    session.flush()
-    projects, chats = _projects(session, domains, tz, joined)
-    cadres = _cadres(session, projects, joined)
-    examiner = _staff(session)
+    with story.dated(session, story.at(story.start - timedelta(days=2), time(10))):
+        domains = [Domain(name=name) for name in DOMAINS]
+        session.add_all(domains)
+        session.flush()
+        projects, chats = _projects(session, domains, story)
+        cadres = _cadres(session, projects, story)
+        examiner = _staff(session)
     leaders = {p: person for person, (_, _, p, role) in zip(cadres, CADRES, strict=True)
                if role == "负责人"}
-    milestones = _milestones(session, projects, leaders, today, tz)
-    days = [today - timedelta(days=n) for n in range(14, 0, -1)]
-    days = [day for day in days if is_workday(day)]
-    leave = _leave(session, cadres[LEAVE_CADRE], days)
-    reports = _reports(session, rng, cadres, projects, chats, days, leave, tz)
+    milestones = _milestones(session, projects, leaders, story)
+    away = _leave(session, cadres, story)
+    reports = _reports(session, rng, cadres, projects, chats, away, story)
+    answers = _recaps(session, rng, cadres, projects, chats, story)
     more = demo_assessment.seed(session, projects=projects, cadres=cadres, examiner=examiner,
-                                today=today, tz=tz, minimum=minimum, min_comments=min_comments)
+                                story=story, joined=[joined_on(i, story) for i in
+                                                     range(len(CADRES))],
+                                minimum=minimum, min_comments=min_comments)
     return {"domains": len(domains), "projects": len(projects), "cadres": len(cadres),
-            "reports": reports, "milestones": milestones, **more}
+            "reports": reports, "recaps": answers, "milestones": milestones, **more}
 
 
-def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time as aware UTC."""
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+def joined_on(index: int, story: StoryClock) -> date:
+    """The (working) day cadre `index` joined the project."""
+    return story.workday_on_or_after(story.day(HABITS[index][0]))
 
 
-def _projects(session: Session, domains: list[Domain], tz: ZoneInfo, joined: datetime
+def _projects(session: Session, domains: list[Domain], story: StoryClock
               ) -> tuple[list[Project], list[Chat]]:
     projects, chats = [], []
+    bound = story.at(story.start - timedelta(days=1), time(17))
     for i, (domain, name, unit, title, *_rest) in enumerate(PROJECTS):
         project = Project(domain_id=domains[domain].id, name=name, unit=unit,
                           join_token=secrets.token_urlsafe(12))
         session.add(project)
         session.flush()
         chat = Chat(id=CHAT_BASE - i - 1, title=title, type="supergroup", project_id=project.id,
-                    bound_at=joined, tz=tz.key)
+                    bound_at=bound, tz=story.tz.key)
         session.add(chat)
         projects.append(project)
         chats.append(chat)
     return projects, chats
 
 
-def _cadres(session: Session, projects: list[Project], joined: datetime) -> list[Person]:
+def _cadres(session: Session, projects: list[Project], story: StoryClock) -> list[Person]:
     people = []
     for i, (name, post, project, role) in enumerate(CADRES):
         person = Person(tg_id=TG_BASE + i + 1, name=name, post=post, display=name,
@@ -146,7 +145,7 @@ def _cadres(session: Session, projects: list[Project], joined: datetime) -> list
         session.add(person)
         session.flush()
         session.add(Membership(person_id=person.id, project_id=projects[project].id, role=role,
-                               joined_at=joined))
+                               joined_at=story.at(joined_on(i, story), time(9, 30))))
         people.append(person)
     return people
 
@@ -162,69 +161,103 @@ def _staff(session: Session) -> Person:
 
 
 def _milestones(session: Session, projects: list[Project], leaders: dict[int, Person],
-                today: date, tz: ZoneInfo) -> int:
+                story: StoryClock) -> int:
     count = 0
-    for i, (*_head, milestones) in enumerate(PROJECTS):
-        for offset, text, done in milestones:
-            due = today + timedelta(days=offset)
-            session.add(Milestone(
-                project_id=projects[i].id, due=due, text=text, person_id=leaders[i].id,
-                done_at=_at(due - timedelta(days=2), time(17), tz) if done else None))
-            count += 1
+    with story.dated(session, story.at(story.start, time(11))):
+        for i, (*_head, milestones) in enumerate(PROJECTS):
+            for offset, text, done in milestones:
+                due = story.today + timedelta(days=offset)
+                session.add(Milestone(
+                    project_id=projects[i].id, due=due, text=text, person_id=leaders[i].id,
+                    done_at=story.at(due - timedelta(days=2), time(17)) if done else None))
+                count += 1
     return count
 
 
-def _leave(session: Session, person: Person, days: list[date]) -> set[date]:
-    """A business trip over (up to) three working days a third of the way into the window."""
-    away = days[len(days) // 3:len(days) // 3 + 3]
-    if not away:
-        return set()
-    session.add(Leave(person_id=person.id, start=away[0], end=away[-1], kind="出差",
-                      reason="赴市里参加乡村振兴专题培训"))
-    return set(away)
+def _leave(session: Session, cadres: list[Person], story: StoryClock) -> dict[int, set[date]]:
+    """A business trip and a day off, each asked for two days before it starts."""
+    found: dict[int, set[date]] = {}
+    days = story.workdays(story.start, story.ago(1))
+    for index, kind, reason, length, where in LEAVES:
+        away = days[int(len(days) * where):int(len(days) * where) + length]
+        if not away:
+            continue
+        with story.dated(session, story.at(away[0] - timedelta(days=2), time(10))):
+            session.add(Leave(person_id=cadres[index].id, start=away[0], end=away[-1],
+                              kind=kind, reason=reason))
+        found[index] = set(away)
+    return found
 
 
 def _reports(session: Session, rng: random.Random, cadres: list[Person],
-             projects: list[Project], chats: list[Chat], days: list[date], leave: set[date],
-             tz: ZoneInfo) -> int:
+             projects: list[Project], chats: list[Chat], away: dict[int, set[date]],
+             story: StoryClock) -> int:
+    """Each cadre's reports from the day they joined to yesterday, with their habits' gaps and
+    late ones: after the 18:00 nudge, or back-filled (/daily 日期) the next working day."""
     count = 0
     message_ids = {chat.id: 100 for chat in chats}
     for i, person in enumerate(cadres):
         p = CADRES[i][2]
-        progress = PROJECTS[p][4] + rng.randint(-5, 5)
-        skips = 0.1 if i % 3 == 2 else 0.0  # some cadres miss a few days
-        for day in days:
-            if (i == LEAVE_CADRE and day in leave) or rng.random() < skips:
+        _joined, missing, late, _answers = HABITS[i]
+        progress = PROJECTS[p][4] - 8 + rng.randint(-3, 3)
+        chat = chats[p]
+        days = story.workdays(joined_on(i, story), story.ago(1))
+        for n, day in enumerate(days):
+            if day in away.get(i, set()) or rng.random() < missing:
                 continue
-            progress = min(100, progress + rng.randint(1, 3))
-            chat = chats[p]
+            progress = min(100, progress + rng.randint(0, 2))
+            backfill = None
+            if rng.random() < late:
+                later = days[n + 1] if n + 1 < len(days) else None
+                if later is not None and rng.random() < 0.4:
+                    backfill, posted = day, story.at(later, time(8, rng.randint(30, 59)))
+                else:
+                    posted = story.at(day, time(rng.randint(18, 21), rng.randint(5, 59)))
+            else:
+                posted = story.at(day, time(rng.randint(15, 17), rng.randint(0, 59)))
             message_ids[chat.id] += rng.randint(3, 12)
+            text = demo_text.report(rng, p, progress, busy=missing < 0.2)
             msg = ReportMessage(chat_id=chat.id, message_id=message_ids[chat.id],
-                                posted_at=_at(day, _clock(rng), tz),
-                                text=_text(rng, p, progress))
-            record(session, person=person, project=projects[p], msg=msg, tz=tz,
-                   nudge_time=chat.daily_time)
+                                posted_at=posted,
+                                text=text if backfill is None else f"{day.isoformat()} {text}")
+            record(session, person=person, project=projects[p], msg=msg, tz=story.tz,
+                   nudge_time=chat.daily_time, backfill=backfill, today=story.today)
             count += 1
     return count
 
 
-def _clock(rng: random.Random) -> time:
-    """Mostly late afternoon, before 18:00; about one in eight after it (late)."""
-    if rng.random() < 0.12:
-        return time(rng.randint(18, 21), rng.randint(0, 59))
-    return time(rng.randint(15, 17), rng.randint(0, 59))
+def _recaps(session: Session, rng: random.Random, cadres: list[Person],
+               projects: list[Project], chats: list[Chat], story: StoryClock) -> int:
+    """周/月梳理 answers to the weekly and monthly prompts (the last working day of each)."""
+    count = 0
+    message_ids = {chat.id: 5000 for chat in chats}
+    asked = recaps_asked(story)
+    for i, person in enumerate(cadres):
+        p = CADRES[i][2]
+        for kind, day in asked:
+            if day < joined_on(i, story) or rng.random() >= HABITS[i][3]:
+                continue
+            focus = rng.choice(demo_text.DONE[p]).format(n=rng.randint(10, 50))
+            text = demo_text.recap(rng, kind, focus)
+            message_ids[chats[p].id] += rng.randint(2, 9)
+            msg = ReportMessage(chat_id=chats[p].id, message_id=message_ids[chats[p].id],
+                                posted_at=story.at(day, time(rng.randint(16, 20),
+                                                             rng.randint(0, 59))), text=text)
+            recaps.record(session, person, projects[p], msg,
+                          Clock(story.tz, chats[p].daily_time), kind=kind)
+            count += 1
+    return count
 
 
-def _text(rng: random.Random, project: int, progress: int) -> str:
-    lines = ["#每日动态"]
-    intro = rng.choice(INTROS)
-    if intro:
-        lines.append(intro)
-    lines.append(f"进度：{progress}%")
-    for item in rng.sample(DONE[project], rng.randint(1, 2)):
-        lines.append("完成：" + item.format(n=rng.randint(3, 60)))
-    if rng.random() < 0.3:
-        lines.append("问题：" + rng.choice(PROBLEMS))
-    if rng.random() < 0.85:
-        lines.append("计划：" + rng.choice(PLANS))
-    return "\n".join(lines)
+def recaps_asked(story: StoryClock) -> list[tuple[str, date]]:
+    """(kind, day) of every weekly and monthly prompt from the story's start to yesterday."""
+    found = []
+    days = story.workdays(story.start, story.ago(1))
+    for n, day in enumerate(days):
+        following = days[n + 1] if n + 1 < len(days) else story.workday_on_or_after(
+            story.today)
+        if following.isocalendar()[:2] != day.isocalendar()[:2]:
+            found.append(("weekly", day))
+        if following.month != day.month:
+            found.append(("monthly", day))
+    return found

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from bot import charts, fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
+from core.assessment import board_digest
 from core.documents import dossier_sheets, export_sheets, export_view, period_report
 from core.documents.xlsx import workbook_bytes, write_workbook
 from storage.tables import Period, Project
@@ -45,7 +46,7 @@ class Documents:
     def _chart_labels(self) -> charts.ChartLabels:
         return charts.ChartLabels(**{name: self._t(f"chart_{name}") for name in (
             "rate_panel", "progress_panel", "rate_axis", "progress_axis", "composite_axis",
-            "no_data", "excellent", "fair")})
+            "no_data", "excellent", "fair", "on_time", "late")})
 
     # --- charts ----------------------------------------------------------------------------
 
@@ -53,14 +54,18 @@ class Documents:
         """Reporting rate per working day, and the latest progress by cadre."""
         days = [d for d, _done, _due in view.daily]
         rates = [100.0 * done / due if due else None for _d, done, due in view.daily]
+        late = [100.0 * view.late.get(d, 0) / due if due else None for d, _done, due in view.daily]
         progress = [(c.person.name, c.progress) for c in view.cadres]
         return charts.reporting_chart(self._t("chart_summary_title", view=view), days, rates,
-                                      progress, self._chart_labels())
+                                      progress, self._chart_labels(), late=late)
 
     def composite_chart(self, view: Any) -> bytes:
         """The composite by cadre, with the 优秀 and 一般 lines."""
+        apart = board_digest.distinctions(view.rows)  # namesakes told apart, as on the board
         return charts.composite_chart(self._t("chart_composite_title", view=view),
-                                      [r.person.name for r in view.rows],
+                                      [self._t("chart_name", name=r.person.name,
+                                               extra=apart.get(r.person.id, ""))
+                                       for r in view.rows],
                                       [r.score.composite for r in view.rows],
                                       self._chart_labels())
 
@@ -77,9 +82,11 @@ class Documents:
         return self._t("dossier_name", person=view.person)
 
     def dossier_html(self, view: Any) -> bytes:
+        late = [100.0 * sum(1 for r in m.reports if not r.on_time) / m.workdays
+                if m.workdays else None for m in view.months]
         chart = self._png(lambda: charts.monthly_chart(
             self._t("chart_monthly_title", person=view.person), [m.month for m in view.months],
-            [m.rate for m in view.months], self._chart_labels()))
+            [m.rate for m in view.months], self._chart_labels(), late=late))
         return self.renderer.document("dossier", view=view, chart=chart).encode()
 
     def dossier_xlsx(self, view: Any) -> bytes:
@@ -93,6 +100,16 @@ class Documents:
                   "trail": self._map("trail"), "yes": self._t("yes"), "no": self._t("no"),
                   "hidden": self._t("hidden")}
         return workbook_bytes(dossier_sheets.sheets(view, labels))
+
+    # --- the whole board (/scores, /ranking past a screenful) -------------------------------
+
+    def board_name(self, view: Any) -> str:
+        return self._t("board_name", view=view)
+
+    def board_html(self, view: Any) -> bytes:
+        """Every cadre of the board, with each part and its figures, as one HTML page."""
+        return self.renderer.document("board", view=view,
+                                      apart=board_digest.distinctions(view.rows)).encode()
 
     # --- export ----------------------------------------------------------------------------
 

@@ -84,6 +84,17 @@ def cjk_font() -> CjkFont | None:
     return None
 
 
+def bold_sibling(font: CjkFont) -> Path | None:
+    """The bold weight of the font's family, shipped as a file of its own (fonts-noto-cjk:
+    NotoSansCJK-Regular.ttc beside NotoSansCJK-Bold.ttc), or None."""
+    name = font.path.name
+    for regular in ("Regular", "regular", "Medium"):
+        if regular in name:
+            found = font.path.with_name(name.replace(regular, "Bold"))
+            return found if found.is_file() else None
+    return None
+
+
 def _fontconfig_candidates() -> list[_Candidate]:
     """Faces fontconfig says cover Simplified Chinese (none without `fc-list`)."""
     binary = shutil.which("fc-list")

@@ -55,7 +55,9 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
         scope.throttle_user = context.user.id  # SPEC §11: at most once per person per day
     if isinstance(error, Ambiguous):  # a button per person; the press re-runs the command
         secret = context.settings.frontline_secret
-        rows = [[InlineKeyboardButton(f"{p.name}（{p.post or p.tg_id}）",
+        where = error.params["projects"]
+        rows = [[InlineKeyboardButton(context.text("errors.ambiguous_button", person=p,
+                                                   projects=where.get(p.id, [])),
                                       callback_data=sign(secret, "who", p.tg_id))]
                 for p in error.params["candidates"] if p.tg_id]
         context.reply(error.key, markup=InlineKeyboardMarkup(rows), quote=True, **params)

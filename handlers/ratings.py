@@ -79,8 +79,10 @@ async def ratings(update: Update, context: Ctx) -> None:
         found = [views.for_project(context.session, context.actor, project, token,
                                           today=today, thresholds=thresholds(context))
                  for project in projects_for(context, None)]
-    for view in found:
-        context.reply_long("ratings.view", view=view)
+    if args or len(found) == 1:
+        context.reply_long("ratings.view", view=found[0])
+    elif found:  # every project in one answer; `/ratings 项目` for aspects and comments
+        context.reply_long("ratings.views", views=found)
 
 
 def _is_window(context: Ctx, word: str) -> bool:

@@ -11,7 +11,8 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core.common.errors import UsageError
 from core.org import leave, people
-from core.review import screens
+from core.review import examiner_day, screens
+from core.review.review_day import review_moment
 from core.review.windows import TOKEN as WINDOW
 from handlers import files
 from handlers.args import parse_date, projects_for, thresholds
@@ -31,14 +32,25 @@ async def summary(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     settings = context.settings
-    for project in found:
-        view = screens.summary(context.session, context.actor, project, window,
-                              now=datetime.now(UTC), default_tz=settings.frontline_tz,
-                              admins=settings.frontline_admins, thresholds=thresholds(context))
-        context.reply_long("review.summary", view=view)
-        if view.charted:
-            files.chart(context, "summary.png",
-                        partial(context.services.documents.summary_chart, view))
+
+    def views_at(now: datetime) -> list[screens.SummaryView]:
+        return [screens.summary(context.session, context.actor, project, window, now=now,
+                                default_tz=settings.frontline_tz,
+                                admins=settings.frontline_admins,
+                                thresholds=thresholds(context)) for project in found]
+
+    views, fallback = views_at(datetime.now(UTC)), None
+    moment, last = review_moment(datetime.now(UTC), settings.tz)
+    if window is None and last is not None and not any(c.reports for v in views
+                                                       for c in v.cadres):
+        views, fallback = views_at(moment), last  # a quiet non-working day: the last working one
+    if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
+        context.reply_long("review.summary_all", views=views, fallback=fallback)
+    else:
+        context.reply_long("review.summary", view=views[0], fallback=fallback)
+    if len(views) == 1 and views[0].charted:
+        files.chart(context, "summary.png",
+                    partial(context.services.documents.summary_chart, views[0]))
 
 
 async def missing(update: Update, context: Ctx) -> None:
@@ -50,15 +62,23 @@ async def missing(update: Update, context: Ctx) -> None:
     found = projects_for(context, args[0] if args else None)
     if not found:
         raise UsageError("errors.no_projects")
-    for project in found:
-        view = screens.missing(context.session, context.actor, project, now=datetime.now(UTC),
-                              default_tz=context.settings.frontline_tz,
-                              admins=context.settings.frontline_admins)
-        context.reply_long("review.missing", view=view)
+    now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
+    views = [screens.missing(context.session, context.actor, project, now=now,
+                            default_tz=context.settings.frontline_tz,
+                            admins=context.settings.frontline_admins) for project in found]
+    context.reply_long("review.missing_all", views=views, fallback=fallback)
 
 
 async def my(update: Update, context: Ctx) -> None:
-    """/my: my recent reports and streak."""
+    """/my: a cadre's recent reports and streak; an examiner's day over their projects."""
+    actor = context.actor
+    if (actor.is_examiner or actor.is_admin) and not actor.is_cadre:
+        now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
+        view = examiner_day.examiner_day(context.session, actor, day=now.astimezone(
+            context.settings.tz).date(), today=context.today(),
+            admins=context.settings.frontline_admins)
+        context.reply_long("review.examiner_day", view=view, fallback=fallback)
+        return
     context.reply("review.my", view=screens.my(context.session, context.actor,
                                               now=datetime.now(UTC),
                                               default_tz=context.settings.frontline_tz,

@@ -5,6 +5,7 @@ Public modules are listed in `__all__`; modules starting with `_` are used only 
 this package."""
 
 __all__ = [
+    "board_digest",
     "boards",
     "cadre_view",
     "judgement",

@@ -40,6 +40,8 @@ class CadreBrief:
     stages: list[StageEntry] = field(default_factory=list)
     trail: list[tuple[Trail, Person | None]] = field(default_factory=list)
     today: date | None = None
+    place: int | None = None  # on the project's board (1-based), with `ranked` cadres on it
+    ranked: int = 0
 
     @property
     def done_milestones(self) -> list[tuple[Milestone, Project]]:
@@ -81,6 +83,7 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
     end = scores.counted_until(period, today)
     rows = scores.compute(session, [projects[0]], period, today=today, grading=grading, tz=tz)
     history = figures_q.stages(session, person_ids=[person.id]).get(person.id, [])
+    place = next((n for n, r in enumerate(rows, start=1) if r.person.id == person.id), None)
     return CadreBrief(
         person=person, projects=projects, period=period, in_period=in_period,
         duties=cadre_records_q.milestones_of(session, person_id=person.id, project_ids=ids),
@@ -97,4 +100,5 @@ def brief(session: Session, actor: Actor, person: Person, *, today: date,
                          thresholds=grading.thresholds),
         notes=cadre_records_q.observations_of(session, person_id=person.id, limit=5),
         stage=stages.current(history), stages=history,
-        trail=cadre_records_q.trail_of(session, person_id=person.id, limit=8), today=today)
+        trail=cadre_records_q.trail_of(session, person_id=person.id, limit=8), today=today,
+        place=place, ranked=len(rows))

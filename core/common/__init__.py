@@ -10,4 +10,5 @@ __all__ = [
     "calendar",
     "deliveries",
     "errors",
+    "names",
 ]

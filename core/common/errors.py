@@ -23,5 +23,7 @@ class Refused(UserError):
 class Ambiguous(UserError):
     """A name matches several people; the user must pick one."""
 
-    def __init__(self, name: str, candidates: list[object]) -> None:
-        super().__init__("errors.ambiguous", name=name, candidates=candidates)
+    def __init__(self, name: str, candidates: list[object],
+                 projects: dict[int, list[str]] | None = None) -> None:
+        super().__init__("errors.ambiguous", name=name, candidates=candidates,
+                         projects=projects or {})

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from core.assessment import cadre_view, scores, stages
 from core.common.calendar import month_bounds, workdays
 from core.orders import rules
+from core.org import periods
 from core.org.roster import leave_days
 from core.ratings import anonymity
 from storage import cadre_records as cadre_records_q
@@ -122,7 +123,8 @@ def _ratings(session: Session, person: Person, projects: list[Project], grading:
     """Every released window of the cadre's own ratings, through the one gate (SPEC §6)."""
     found = ratings_q.person_releases(session, person_id=person.id)
     names = {p.id: p for p in projects}
-    return [(names[r.project_id], r.bucket, anonymity.disclose(
+    themes = {periods.period_bucket(p): p.theme for p in periods_q.listing(session)}
+    return [(names[r.project_id], themes.get(r.bucket, r.bucket), anonymity.disclose(
         anonymity.Release.from_json(r.stats), minimum=grading.thresholds.minimum,
         min_comments=grading.thresholds.min_comments)) for r in found if r.project_id in names]
 

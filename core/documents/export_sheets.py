@@ -52,8 +52,10 @@ def evaluation(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object
 
 
 def ledger(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:
+    """整改台账: every order of the scope, by number (ZG-2026-0001 first)."""
     today = view.today or view.end
-    for order, cadre, issuer, project, events in view.orders:
+    for order, cadre, issuer, project, events in sorted(view.orders,
+                                                        key=lambda o: o[0].number):
         yield [order.number, project.name, cadre.name, (issuer.name or issuer.display)
                if issuer else "", order.text, order.created_at.date(), order.deadline,
                labels["states"][order.state],

@@ -92,6 +92,9 @@ def closed_period(session: Session, actor: Actor, word: str | None) -> tuple[Per
     period = periods.find(session, word, status="closed") if word else None
     if period is None:
         found = periods_q.listing(session, status="closed")
+        running = periods_q.listing(session, status="open") if not found else []
+        if running:  # nothing closed yet: say which one is still running, not "no period"
+            raise UsageError("periods.not_closed", theme=running[0].theme)
         if not found:
             raise UsageError("periods.nothing", status="closed")
         period = found[0]

@@ -152,8 +152,9 @@ def resolve(session: Session, token: str | None, *, reply_to: UserInfo | None = 
             return ensure_person(session, UserInfo(id=int(token)))
         return _known(person, token)
     found = people_q.by_name(session, name=token)
-    if len(found) > 1:
-        raise Ambiguous(token, found)
+    if len(found) > 1:  # told apart by 职务 and 项目, never by their Telegram ids
+        raise Ambiguous(token, found, people_q.project_names_of(
+            session, person_ids=[p.id for p in found if p.id is not None]))
     return _known(found[0] if found else None, token)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from core.common import names
 from core.common.errors import Refused, UsageError
 from core.org.people import Actor
 from storage import people as people_q
@@ -60,7 +61,8 @@ def visible_projects(session: Session, actor: Actor) -> list[tuple[Project, str,
     """Projects this examiner or admin may see, with domain and cadre count."""
     actor.require_examiner()
     ids = None if actor.is_admin or not actor.examiner_projects else actor.examiner_projects
-    return projects_q.projects_with_counts(session, ids=ids)
+    return names.in_pinyin_order(projects_q.projects_with_counts(session, ids=ids),
+                                 lambda row: row[0].name)
 
 
 @dataclass
@@ -80,7 +82,9 @@ def show_project(session: Session, actor: Actor, name: str) -> ProjectView:
         project=project,
         domain=domain.name if domain else "",
         chats=projects_q.chats_of(session, project_id=project.id),
-        cadres=[(p, m.role) for p, m in people_q.members(session, project_id=project.id)],
+        cadres=[(p, m.role) for p, m in names.leaders_first(
+            people_q.members(session, project_id=project.id), lambda pm: pm[1].role,
+            lambda pm: pm[0].name)],
         milestones=projects_q.milestones(session, project_id=project.id),
     )
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta, tzinfo
 
 from sqlmodel import Session
 
+from core.common import names
 from storage import people as people_q
 from storage import reports as reports_q
 from storage.tables import Person
@@ -14,9 +15,11 @@ from storage.tables import Person
 
 def reporters(session: Session, project_id: int, admins: frozenset[int], tz: tzinfo
               ) -> list[tuple[Person, date]]:
-    """The project's active cadres with their local join day, less examiners and admins."""
-    return [(p, m.joined_at.astimezone(tz).date())
-            for p, m in people_q.members(session, project_id=project_id)
+    """The project's active cadres with their local join day, less examiners and admins; its
+    负责人 first, then by pinyin."""
+    members = names.leaders_first(people_q.members(session, project_id=project_id),
+                                  lambda pm: pm[1].role, lambda pm: pm[0].name)
+    return [(p, m.joined_at.astimezone(tz).date()) for p, m in members
             if not (p.is_admin or p.is_examiner or p.tg_id in admins)]
 
 

@@ -112,7 +112,7 @@ def _fit(
     size = start
     while True:
         face = faces.at(size)
-        lines = _wrap(draw, face, text, width)
+        lines = _balanced(draw, face, text, width)
         if len(lines) <= max_lines or size <= smallest:
             break
         size = max(smallest, int(size * 0.9))
@@ -148,6 +148,82 @@ def _wrap(
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def _balanced(
+    draw: ImageDraw.ImageDraw, face: ImageFont.FreeTypeFont, text: str, width: int
+) -> list[str]:
+    """As many lines as greedy wrapping needs, broken where a reader would: at a phrase end
+    (· ， 、 space), else after a word that ends a name (区 期 局 …), with lines of even
+    length and never a lone character on a line. Text is measured before it is drawn."""
+    greedy = _wrap(draw, face, text, width)
+    tokens = _TOKEN.findall(text)
+    if len(greedy) < 2 or len(tokens) > _DP_TOKENS:
+        return greedy
+    advance = [face.getlength(t) for t in tokens]
+    best = _breaks(tokens, advance, width, len(greedy))
+    if best is None:
+        return greedy
+    lines, start = [], 0
+    for end in [*best, len(tokens)]:  # a separator at a break is dropped, as in print
+        lines.append("".join(tokens[start:end]).strip().strip("·").strip())
+        start = end
+    if any(_width(draw, face, line) > width for line in lines):
+        return greedy
+    return lines
+
+
+_DP_TOKENS = 120  # longer texts keep greedy wrapping (they are cut to two lines anyway)
+_PHRASE_END = set("·，、,;；：:）)") | {" "}
+_WORD_END = set("区期部局院村镇县市委办站组所队段程班心路线桥厅处科室群")
+_LONE = 1  # a line with no more visible characters than this is never made
+
+
+def _breaks(tokens: list[str], advance: list[float], width: int, count: int
+            ) -> list[int] | None:
+    """Token indexes where lines `count` lines should start (after the first), or None."""
+    n = len(tokens)
+    prefix = [0.0]
+    for a in advance:
+        prefix.append(prefix[-1] + a)
+
+    def visible(i: int, j: int) -> int:
+        return len("".join(tokens[i:j]).replace(" ", ""))
+
+    def line_cost(i: int, j: int, last: bool) -> float | None:
+        used = prefix[j] - prefix[i]
+        if used > width or visible(i, j) <= _LONE:
+            return None
+        ragged = ((width - used) / width) ** 2 if not last else 0.0
+        end = tokens[j - 1] if j > i else ""
+        follow = tokens[j] if j < n else ""
+        if last or end[-1:] in _PHRASE_END or follow[:1] in _PHRASE_END:
+            penalty = 0.0
+        elif end[-1:] in _WORD_END:
+            penalty = 0.3
+        else:
+            penalty = 1.0
+        return ragged + penalty
+
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(count + 1)]
+    back = [[-1] * (n + 1) for _ in range(count + 1)]
+    cost[0][0] = 0.0
+    for lines in range(1, count + 1):
+        for j in range(1, n + 1):
+            for i in range(j):
+                if cost[lines - 1][i] == inf:
+                    continue
+                c = line_cost(i, j, last=(lines == count and j == n))
+                if c is not None and cost[lines - 1][i] + c < cost[lines][j]:
+                    cost[lines][j], back[lines][j] = cost[lines - 1][i] + c, i
+    if cost[count][n] == inf:
+        return None
+    starts, j = [], n
+    for lines in range(count, 0, -1):
+        j = back[lines][j]
+        starts.append(j)
+    return sorted(starts)[1:]
 
 
 def _width(draw: ImageDraw.ImageDraw, face: ImageFont.FreeTypeFont, text: str) -> int:

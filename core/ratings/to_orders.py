@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from core.common import names
 from core.common.errors import UsageError
 from core.orders import orders, rules
 from core.org.people import Actor
@@ -33,7 +34,8 @@ def rating(session: Session, actor: Actor, rating_id: int) -> Rating:
 def candidates(session: Session, found: Rating) -> list[Person]:
     """Who may answer for a project-wide 差评: the project's 负责人 first."""
     members = people_q.members(session, project_id=found.project_id)
-    return [p for p, m in sorted(members, key=lambda pm: (pm[1].role != "负责人", pm[0].name))]
+    return [p for p, _m in names.leaders_first(members, lambda pm: pm[1].role,
+                                                lambda pm: pm[0].name)]
 
 
 def convert(session: Session, actor: Actor, rating_id: int, text: str, *, today: date,

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from core.common import names
 from core.common.errors import UsageError
 from core.org import periods
 from core.org.people import Actor
@@ -99,7 +100,9 @@ def for_project(session: Session, actor: Actor, project: Project, token: str | N
         return RatingsView(project, chosen, None,
                            [(person, _disclose(releases, (project.id, person.id, chosen.bucket),
                                                thresholds))], thresholds)
-    cadres = [p for p, _m in people_q.members(session, project_id=project.id)]
+    cadres = [p for p, _m in names.leaders_first(
+        people_q.members(session, project_id=project.id), lambda pm: pm[1].role,
+        lambda pm: pm[0].name)]
     whole = _disclose(releases, (project.id, None, chosen.bucket), thresholds)
     return RatingsView(project, chosen, whole,
                        [(p, _disclose(releases, (project.id, p.id, chosen.bucket), thresholds))

@@ -6,8 +6,10 @@ Public modules are listed in `__all__`; modules starting with `_` are used only 
 this package."""
 
 __all__ = [
+    "examiner_day",
     "examiner_digest",
     "prompts",
+    "review_day",
     "schedule",
     "screens",
     "windows",

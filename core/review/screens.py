@@ -66,6 +66,7 @@ class SummaryView:
     today: date
     ratings: views.RatingsView | None = None
     daily: list[tuple[date, int, int]] = field(default_factory=list)  # day, reported, expected
+    late: dict[date, int] = field(default_factory=dict)  # day → of the reported, how many late
 
     @property
     def charted(self) -> bool:
@@ -98,6 +99,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                                   end=window.end)
     leave = leave_days(session, people, window.start, window.end)
     daily = {day: [0, 0] for day in days}  # reported, expected
+    late: dict[date, int] = {}
     for person in people:
         line = lines[person.id]
         for day in days:
@@ -115,6 +117,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                 line.on_time += 1
             else:
                 line.late += 1
+                late[day] = late.get(day, 0) + 1
     ratings = None
     if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
@@ -125,7 +128,8 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
                        today=today, ratings=ratings,
-                       daily=[(day, done, due) for day, (done, due) in daily.items()])
+                       daily=[(day, done, due) for day, (done, due) in daily.items()],
+                       late=late)
 
 
 def _window(session: Session, project: Project, token: str | None, today: date) -> Window:

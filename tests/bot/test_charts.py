@@ -9,13 +9,16 @@ import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from PIL import Image
+from matplotlib.font_manager import FontProperties, fontManager
+from PIL import Image, ImageColor
 
 from bot import charts, fonts
 from bot.charts import (
     DPI,
+    MONTHLY_WIDTH_IN,
     WIDTH_IN,
     ChartLabels,
     ChartsUnavailable,
@@ -60,12 +63,12 @@ def no_glyph_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not bad
 
 
-def _png(data: bytes) -> Image.Image:
+def _png(data: bytes, width: float = WIDTH_IN) -> Image.Image:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(io.BytesIO(data))
     image.load()
     assert image.format == "PNG"
-    assert image.width == WIDTH_IN * DPI
+    assert image.width == width * DPI
     return image
 
 
@@ -85,7 +88,7 @@ def test_composite_chart_draws_chinese_without_missing_glyphs(no_glyph_warnings:
 
 def test_monthly_chart_draws_chinese_without_missing_glyphs(no_glyph_warnings: None) -> None:
     months = [f"2026年{m}月" for m in range(1, 13)]
-    _png(monthly_chart("张伟 · 月度报送率", months, [None, *range(80, 91)], LABELS))
+    _png(monthly_chart("张伟 · 月度报送率", months, [None, *range(80, 91)], LABELS), MONTHLY_WIDTH_IN)
 
 
 def test_the_glyph_check_would_catch_a_font_without_chinese(monkeypatch) -> None:
@@ -107,7 +110,7 @@ def test_one_day_one_cadre_and_empty_series_render(no_glyph_warnings: None) -> N
     _png(reporting_chart("城南", DAYS[:1], [100.0], [("张伟", 60)], LABELS))
     _png(reporting_chart("城南", [], [], [], LABELS))
     _png(composite_chart("城南", [], [], LABELS))
-    _png(monthly_chart("张伟", [], [], LABELS))
+    _png(monthly_chart("张伟", [], [], LABELS), MONTHLY_WIDTH_IN)
 
 
 def test_a_long_period_of_working_days_renders(no_glyph_warnings: None) -> None:
@@ -118,7 +121,7 @@ def test_a_long_period_of_working_days_renders(no_glyph_warnings: None) -> None:
 def test_none_values_render(no_glyph_warnings: None) -> None:
     _png(reporting_chart("城南", DAYS[:5], [None] * 5, [("张伟", None), ("王芳", None)], LABELS))
     _png(composite_chart("城南", ["张伟", "王芳"], [None, None], LABELS))
-    _png(monthly_chart("张伟", ["2026-10", "2026-11"], [None, None], LABELS))
+    _png(monthly_chart("张伟", ["2026-10", "2026-11"], [None, None], LABELS), MONTHLY_WIDTH_IN)
 
 
 def test_output_size_depends_only_on_the_shape_of_the_data() -> None:
@@ -161,3 +164,26 @@ def test_charts_render_from_worker_threads_as_they_do_alone() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda job: job(), jobs))
     assert together == alone
+
+
+def test_a_day_stacks_its_late_reports_on_the_on_time_ones(no_glyph_warnings: None) -> None:
+    late = [0.0, 20.0, None, 50.0, 0.0][: len(DAYS[:5])]
+    image = _png(reporting_chart("城南", DAYS[:5], [100.0, 80.0, None, 100.0, 60.0],
+                                 [("张伟", 60)], LABELS, late=late))
+    colours = {c for _n, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    orange = ImageColor.getrgb(charts.LATE)
+    assert orange in colours and ImageColor.getrgb(charts.BAR) in colours
+    plain = _png(reporting_chart("城南", DAYS[:5], [100.0, 80.0, None, 100.0, 60.0],
+                                 [("张伟", 60)], LABELS))
+    assert orange not in {c for _n, c in plain.convert("RGB").getcolors(maxcolors=1 << 20)}
+
+
+def test_titles_are_drawn_in_the_cjk_fonts_bold_weight() -> None:
+    font = fonts.cjk_font()
+    bold = fonts.bold_sibling(font) if font else None
+    if bold is None:
+        pytest.skip("this CJK font ships no bold file")
+    monthly_chart("张伟 · 月度报送率", ["2026-11"], [90.0], LABELS, late=[10.0])
+    found = fontManager.findfont(FontProperties(family=charts._family(), weight="bold"),
+                                 fallback_to_default=False)
+    assert Path(found) == bold

@@ -244,12 +244,17 @@ async def test_scores_show_every_part_with_the_figures_it_came_from(harness) -> 
     text = harness.texts(ADMIN.id)[-2]
     # 实绩 0.6×50 + 0.4×90 = 66; 状态 0.8×90 + 0.2×0 = 72; 考核组 80 + 3 = 83; 评价 none:
     # (30×66 + 20×72 + 25×83) / 75 = 73.3
-    for line in ("张三</b>（城南快速路） 综合 73.3 · 良好",
+    for line in ("张三</b>（城南快速路） 综合 73.3 / 100 · 良好",
                  "实绩 66.0（权重 40%）：节点按期 1/2，完成事项 18 条",
                  "状态 72.0（权重 27%）：报送 18/20 个工作日，周/月梳理 0/4",
                  "评价 无数据：评价不足，暂不计入",
                  "考核组 83.0（权重 33%）：评定均分 80.0（1 位考察员），纪实积分 +3",
-                 "王五</b>（城南快速路） 综合 0.0 · 一般"):
+                 "王五</b>（城南快速路） 综合 0.0 / 100 · 一般",
+                 # each part's rule, with the board's own figures (from its foot)
+                 "· 状态 = 报送率 × 80% + 周/月梳理回复率 × 20%",
+                 "实绩 = 节点按期完成率 × 60% + 完成事项 × 40%（记满 20 条为 100）",
+                 "例：张三 节点 1/2，完成事项 18 条 → 66.0",
+                 "例：张三 80.0 +3 → 83.0"):
         assert line in text, line
 
 
@@ -312,7 +317,7 @@ def graded_cadres(h, project: str, grades: dict[str, int]) -> None:
 
 
 def grade_of(text: str, name: str) -> str:
-    found = re.search(rf"{name}</b>（[^）]*） 综合 [\d.]+ · (\S+)", text)
+    found = re.search(rf"{name}</b>（[^）]*） 综合 [\d.]+ / 100 · (\S+)", text)
     assert found, (name, text)
     return found[1]
 

@@ -309,8 +309,10 @@ async def test_two_people_with_one_name_get_a_choice_that_reruns_the_command(har
     await harness.feed(message_update(command))
     [question] = harness.request.sent()
     assert "有 2 位「张三」" in question.text
+    assert "张三（校长 · 北区学校）" in question.text
+    assert str(namesake.id) not in question.text and str(CADRE.id) not in question.text
     buttons = [b[0] for b in question.params["reply_markup"]["inline_keyboard"]]
-    assert [b["text"] for b in buttons] == ["张三（职务0）", "张三（校长）"]
+    assert [b["text"] for b in buttons] == ["张三 · 职务0 · 城南快速路", "张三 · 校长 · 北区学校"]
     asked = make_message(private(ADMIN), harness.runtime.app.bot.bot, question.text,
                          reply_to=command)
     await harness.feed(button_press(ADMIN, asked, buttons[1]["callback_data"]))

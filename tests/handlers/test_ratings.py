@@ -44,7 +44,7 @@ async def test_four_ratings_are_not_shown_and_the_fifth_shows_five(harness) -> N
     await crowd(harness, token, 4)
     assert own(await ratings(harness)) == NOT_ENOUGH
     await crowd(harness, token, 1)
-    assert own(await ratings(harness)).startswith("共 5 条，平均 4.00（非常满意 0 · 满意 5 ·")
+    assert own(await ratings(harness)).startswith("共 5 条，平均 4.00 / 5（非常满意 0 · 满意 5 ·")
 
 
 async def test_with_anon_min_three_the_third_rating_shows_three(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +95,7 @@ async def test_dimensions_are_shown_when_each_has_enough(tmp_path) -> None:  # t
     async with bot_with(f"sqlite:///{tmp_path}/f.db", frontline_anon_min=3) as h:
         token = await project_link(h)
         await crowd(h, token, 6, dims=(5, 4, 3, 2))
-        assert "分项：服务意识 5.00 · 担当作为 4.00 · 解决问题 3.00 · 廉洁自律 2.00" \
+        assert "分项（满分 5）：服务意识 5.00 · 担当作为 4.00 · 解决问题 3.00 · 廉洁自律 2.00" \
             in await ratings(h)
 
 

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.fonts import MISSING_FONT_PACKAGE, CjkFont, cjk_font
-from core.ratings.poster import HEIGHT, MARGIN, WIDTH, _wrap, build_poster
+from core.ratings.poster import HEIGHT, MARGIN, WIDTH, _balanced, _wrap, build_poster
 
 LINK = "https://t.me/frontline_bot?start=r_AbC-123_xyz"
 LONG = "城南快速路二期工程暨G15沈海高速城南互通立交改扩建及配套道路管网迁改与征地拆迁安置房建设项目" * 3
@@ -98,3 +98,32 @@ def test_wrapping_keeps_latin_words_whole_and_every_line_within_the_width(font: 
         assert draw.textbbox((0, 0), line, font=face)[2] <= 700
     words = {w for line in lines for w in line.split() if w.isascii()}
     assert words <= set(text.split())
+
+
+@pytest.mark.parametrize("title", [
+    "城南快速路二期工程建设指挥部服务评价",  # greedy wrapping left 价 alone on a line
+    "县人民医院新院区建设专班 · 赵国栋",
+    "一件事一次办改革政务服务中心窗口服务评价表",
+])
+def test_no_line_is_left_with_a_lone_character(font: CjkFont, title: str) -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    for size in (120, 100, 80):
+        face = ImageFont.truetype(str(font.path), size, index=font.index)
+        lines = _balanced(draw, face, title, WIDTH - 2 * MARGIN)
+        assert "".join(lines).replace(" ", "").replace("·", "") == \
+            title.replace(" ", "").replace("·", "")
+        assert all(len(line.strip()) > 1 for line in lines), lines
+        assert not any(line.startswith("·") or line.endswith("·") for line in lines), lines
+        assert all(draw.textbbox((0, 0), line, font=face)[2] <= WIDTH - 2 * MARGIN
+                   for line in lines)
+        if len(lines) > 1:  # no stub: a line is at least a quarter of the longest
+            assert min(map(len, lines)) * 4 >= max(map(len, lines)), lines
+
+
+def test_a_break_falls_at_a_phrase_boundary_when_one_is_near(font: CjkFont) -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    for size, text, first in ((100, "县人民医院新院区建设专班 · 赵国栋", "县人民医院新院区建设专班"),
+                              (80, "请扫码评价我们的服务 · 匿名 · 三步完成", "请扫码评价我们的服务 · 匿名"),
+                              (120, "城南快速路二期工程建设指挥部服务评价", "城南快速路二期工程")):
+        face = ImageFont.truetype(str(font.path), size, index=font.index)
+        assert _balanced(draw, face, text, WIDTH - 2 * MARGIN)[0] == first

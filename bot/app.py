@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot import gc_tuning
 from bot.dashboard import ledger_files, set_menu_buttons, web_app
 from bot.documents import Documents
 from bot.fonts import cjk_font
@@ -134,6 +135,7 @@ async def run_polling(settings: Settings, db: Database) -> None:
         except TelegramError as exc:  # getUpdates says Conflict while one is set, and retries
             log.warning("deleteWebhook failed: %s", exc.message)
         await set_menus(runtime.app, settings.frontline_admins)
+        gc_tuning.tune()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -184,6 +186,7 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("frontline scheduler running on %s", db.safe_url)
+        gc_tuning.tune()
         await run_loop(runtime.runner, stop)
 
 

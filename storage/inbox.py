@@ -85,6 +85,13 @@ def mark_done(session: Session, *, update_id: int, holder: str | None = None) ->
         raise ClaimLost(update_id)
 
 
+def mark_all_done(session: Session, *, update_ids: list[int]) -> None:
+    """mark_done for many rows in one executemany (a group commit's successful updates)."""
+    if update_ids:
+        at = utcnow()
+        session.connection().execute(_MARK_DONE, [{"uid": u, "at": at} for u in update_ids])
+
+
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:
     """Count a failed attempt; the row is parked as dead after max_attempts. Returns the status."""
     row = session.get(Inbox, update_id)

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -169,6 +169,9 @@ def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None) -> o
     if value is None:
         return None
     if isinstance(value, str):
+        text = clean_text(value)
+        if not looks_like_formula(text) and text not in ERROR_CODES:
+            return text  # plain text: openpyxl writes a str as text, no cell object needed
         return _text(ws, value)
     if isinstance(value, float) and not math.isfinite(value):
         return None

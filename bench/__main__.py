@@ -8,11 +8,15 @@ import importlib.util
 import logging
 import sys
 
-SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export", "dashboard")
+from bot import gc_tuning
+
+SUITES = ("reports", "broadcast", "query", "ratings", "scores", "export", "idle", "dashboard",
+          "webhook")
 
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
+    gc_tuning.tune()  # as `frontline run` does: the echo baselines run under it too
     logging.getLogger("alembic").setLevel(logging.ERROR)
     names = sys.argv[1:] or [n for n in SUITES if importlib.util.find_spec(f"bench.{n}")]
     unknown = [n for n in names if n not in SUITES]

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from bench.query_data import TZ, Shape, chat_id, load_sqlite, name
+from bot import gc_tuning
 from bot.app import Runtime
 from bot.documents import Documents
 from core.assessment import scores
@@ -46,6 +47,8 @@ from tests.auxil.offline import OfflineRequest
 from tests.conftest import ADMIN_ID, make_settings
 
 CADRES = int(os.environ.get("BENCH_EXPORT_CADRES", "2000"))
+GROWTH = int(os.environ.get("BENCH_EXPORT_GROWTH", str(5 * CADRES)))  # peak memory again here
+TIME_GOAL, MEMORY_GOAL, FLAT_GOAL = 40, 10, 1.5
 PROJECTS = 20
 DAYS = 91  # three months of working days back from today
 RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
@@ -59,10 +62,15 @@ def _shape(today: date) -> Shape:
     return Shape("export", CADRES, PROJECTS, round(CADRES * len(days) * 0.9), days)
 
 
+def _grown(shape: Shape, cadres: int) -> Shape:
+    return Shape("export", cadres, PROJECTS, round(cadres * len(shape.days) * 0.9), shape.days)
+
+
 def _seed(db: Database, shape: Shape, today: date) -> None:
     """One domain of PROJECTS projects, its cadres, a period over them, grades, notes, orders."""
     joined = datetime.combine(shape.days[0] - timedelta(days=30), datetime.min.time(), UTC)
-    examiner = CADRES + 1
+    cadres = shape.cadres
+    examiner = cadres + 1
     with db.session() as s:
         s.execute(insert(Domain), [{"id": 1, "name": DOMAIN}])
         s.execute(insert(Project), [
@@ -73,22 +81,22 @@ def _seed(db: Database, shape: Shape, today: date) -> None:
              "bound_at": joined, "tz": TZ.key} for p in range(PROJECTS)])
         s.execute(insert(Person), [
             {"id": c + 1, "tg_id": 5_000_000 + c, "name": name(c), "post": "科员",
-             "reachable": True} for c in range(CADRES)]
+             "reachable": True} for c in range(cadres)]
             + [{"id": examiner, "tg_id": 4_000_000, "name": "考察员", "is_examiner": True}])
         s.execute(insert(Membership), [
             {"id": c + 1, "person_id": c + 1, "project_id": shape.project_of(c) + 1,
-             "joined_at": joined} for c in range(CADRES)])
+             "joined_at": joined} for c in range(cadres)])
         s.execute(insert(Period), [{"id": 1, "theme": THEME, "start": shape.days[0],
                                     "end": today + timedelta(days=30)}])
         s.execute(insert(PeriodProject), [{"period_id": 1, "project_id": p + 1}
                                           for p in range(PROJECTS)])
         s.execute(insert(Grade), [{"period_id": 1, "person_id": c + 1, "examiner_id": examiner,
-                                   "score": 50 + c % 50} for c in range(CADRES)])
+                                   "score": 50 + c % 50} for c in range(cadres)])
         s.execute(insert(Observation), [
             {"person_id": c + 1, "examiner_id": examiner, "points": c % 7 - 3,
              "text": f"现场走访第{c}次", "at": joined + timedelta(days=40)}
-            for c in range(0, CADRES, 5)])
-        orders = range(0, CADRES, ORDER_EVERY)
+            for c in range(0, cadres, 5)])
+        orders = range(0, cadres, ORDER_EVERY)
         s.execute(insert(Rectification), [
             {"id": i + 1, "number": f"ZG-2026-{i + 1:04d}",
              "project_id": shape.project_of(c) + 1, "person_id": c + 1, "issuer_id": examiner,
@@ -175,7 +183,8 @@ def _mb(n: float) -> str:
 
 
 async def run() -> None:
-    """Build the domain, time /export through the bot and the csv writing, print the ratios."""
+    """Build the domain, time /export through the bot and the csv writing, print the ratios;
+    then the peak memory of /export again on a domain GROWTH cadres large."""
     today = datetime.now(TZ).date()
     shape = _shape(today)
     print(f"export: /export {DOMAIN} {THEME}: {CADRES:,} cadres in {PROJECTS} projects, "
@@ -192,6 +201,7 @@ async def run() -> None:
         request = OfflineRequest()
         async with Runtime(settings, db, request=request) as runtime:
             runtime.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            gc_tuning.tune()  # as `frontline run` does once started
             await _through_bot(runtime, request)  # warm-up: caches, the admin's person row
             times, data = [], b""
             for _ in range(RUNS):
@@ -221,9 +231,32 @@ async def run() -> None:
     print(f"  xlsx writing alone       {xlsx_s:6.2f} s   peak {_mb(xlsx_peak):>9}")
     print(f"  csv module, same rows    {csv_s:6.2f} s   peak {_mb(csv_peak):>9}   "
           f"file {_mb(len(csv_bytes))}")
-    print(f"  ratio /export : csv      time {bot_s / csv_s:5.1f}×   "
-          f"memory {bot_peak / csv_peak:5.1f}×")
+    print(f"  ratio /export : csv      time {bot_s / csv_s:5.1f}× (goal ≤ {TIME_GOAL})   "
+          f"memory {bot_peak / csv_peak:5.1f}× (goal ≤ {MEMORY_GOAL})")
     print(f"  ratio xlsx : csv         time {xlsx_s / csv_s:5.1f}×   "
           f"memory {xlsx_peak / csv_peak:5.1f}×")
     print(f"  build {built:.0f} s", flush=True)
+    if GROWTH > CADRES:
+        grown_peak = await _peak_at(_grown(shape, GROWTH), today)
+        print(f"  peak memory of /export at {CADRES:,} cadres {_mb(bot_peak)}, at {GROWTH:,} "
+              f"{_mb(grown_peak)}: {grown_peak / bot_peak:.1f}× (goal ≤ {FLAT_GOAL}, flat)",
+              flush=True)
+
+
+async def _peak_at(shape: Shape, today: date) -> int:
+    """Peak memory of one /export through the bot on a domain of that shape."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/export.db"
+        db = Database(url)
+        migrate.upgrade(db)
+        _seed(db, shape, today)
+        load_sqlite(db.engine.url.database or "", shape)
+        request = OfflineRequest()
+        async with Runtime(make_settings(url), db, request=request) as runtime:
+            runtime.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            gc_tuning.tune()
+            await _through_bot(runtime, request)  # warm-up, as above
+            peak = await _peak_async(lambda: _through_bot(runtime, request))
+        db.dispose()
+    return peak
 

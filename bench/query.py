@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, event, text
 
 from bench.query_data import CADRES, PROJECT, TZ, Shape, load_postgresql, load_sqlite, name, seed
 from bench.query_data import shapes as make_shapes
+from bot import gc_tuning
 from bot.app import Runtime
 from core.common.calendar import workdays
 from core.review.windows import parse_window
@@ -73,6 +74,7 @@ class _Bot:
     async def __aenter__(self) -> _Bot:
         await self.runtime.__aenter__()
         self.runtime.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+        gc_tuning.tune()  # as `frontline run` does once started
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -8,14 +8,17 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import wraps
 
 from telegram import Update, User
 
 import handlers.rating_flow as flow_handlers
+from bench import profile, reports
+from bot import gc_tuning
 from bot.app import Runtime
 from core.ratings import rater_keys
+from handlers import keyboards
 from scheduler.limits import Limits
 from storage import migrate
 from storage.db import Database
@@ -32,10 +35,11 @@ from tests.conftest import ADMIN_ID, make_settings
 
 N = int(os.environ.get("BENCH_RATERS", "1000"))
 BATCH = 100  # getUpdates returns up to 100 updates at a time
+GOAL = 0.25
 LEVELS = ["5", "4", "5", "4", "3", "5", "4", "5", "4", "2"]  # one 差评 in ten
 # HMACs of the rater (dedupe, flood, flow, the inbox's chat key) and Fernet (inbox, 回访).
 CRYPTO = {"hmac": ("_mac", "pseudonym"), "fernet": ("seal", "unseal")}
-BUTTONS = ("sign", "verify")  # signed button data (HMAC too), counted apart
+BUTTONS = ((keyboards, "sign"), (flow_handlers, "verify"))  # signed buttons (HMAC), apart
 
 
 @contextmanager
@@ -60,8 +64,8 @@ def _timed(spent: dict[str, float]):  # type: ignore[no-untyped-def]
     for bucket, names in CRYPTO.items():
         for name in names:
             wrap(rater_keys, name, bucket)
-    for name in BUTTONS:
-        wrap(flow_handlers, name, "buttons")
+    for owner, name in BUTTONS:
+        wrap(owner, name, "buttons")
     try:
         yield
     finally:
@@ -72,9 +76,9 @@ def _timed(spent: dict[str, float]):  # type: ignore[no-untyped-def]
 class Crowd:
     """The raters, and what the bot last showed each of them."""
 
-    def __init__(self, rt: Runtime, request: OfflineRequest) -> None:
+    def __init__(self, rt: Runtime, request: OfflineRequest, n: int = N) -> None:
         self.rt, self.request = rt, request
-        self.users = [make_user(6_000_000_000 + i, f"服务对象{i}") for i in range(N)]
+        self.users = [make_user(6_000_000_000 + i, f"服务对象{i}") for i in range(n)]
         self.seen = 0
         self.shown: dict[int, dict] = {}
 
@@ -118,8 +122,9 @@ async def _setup(rt: Runtime, request: OfflineRequest) -> str:
     return text.split("start=r_", 1)[1].split()[0]
 
 
-async def run() -> None:
-    spent: dict[str, float] = defaultdict(float)
+async def _flow(n: int, spent: dict[str, float], sampler: profile.Sampler | None = None
+                ) -> tuple[float, int]:
+    """n raters through the steps; seconds taken and how many updates that was."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         db = Database(url)
@@ -127,8 +132,9 @@ async def run() -> None:
         request = OfflineRequest()
         async with Runtime(make_settings(url), db, request=request) as rt:
             rt.sender.limits = Limits(overall=10**9, per_group=10**9, chat_gap=0.0)
+            gc_tuning.tune()  # as `frontline run` does once started
             token = await _setup(rt, request)
-            crowd = Crowd(rt, request)
+            crowd = Crowd(rt, request, n)
             crowd.seen = len(request.calls)
             steps: list[Callable[[int, User], Update]] = [
                 lambda i, u: message_update(make_message(private(u), u, f"/start r_{token}")),
@@ -141,18 +147,33 @@ async def run() -> None:
                 lambda i, u: message_update(make_message(private(u), u, f"第{i}位：办事顺利")),
                 lambda i, u: crowd.press(u, "完成"),
             ]
-            with _timed(spent):
+            with _timed(spent), sampler or nullcontext():
                 start = time.perf_counter()
                 for make in steps:
                     await crowd.step(make)
                 elapsed = time.perf_counter() - start
             done = sum(1 for p in crowd.shown.values() if "感谢您的评价" in p.get("text", ""))
         db.dispose()
-    assert done == N, f"only {done} of {N} raters finished"
-    crypto = spent["hmac"] + spent["fernet"]
-    print(f"ratings: {N} raters × {len(steps)} updates (start, who, overall, one dimension, "
+    assert done == n, f"only {done} of {n} raters finished"
+    return elapsed, n * len(steps)
+
+
+async def run() -> None:
+    group = make_group()
+    cadres = [make_user(2000 + i, f"干部{i}") for i in range(20)]
+    echo = await reports._echo(reports._updates(group, cadres))  # the same baseline as reports
+    spent: dict[str, float] = defaultdict(float)
+    elapsed, updates = await _flow(N, spent)
+    ratio = (updates / elapsed) / (reports.N / echo)
+    print(f"ratings: {N} raters × {updates // N} updates (start, who, overall, one dimension, "
           f"skip the rest, 写一句评价, the comment, 完成) — {N / elapsed:,.0f} ratings/s, "
-          f"{N * len(steps) / elapsed:,.0f} updates/s")
+          f"{updates / elapsed:,.0f} updates/s; bare PTB echo {reports.N / echo:,.0f}/s; "
+          f"ratio {ratio:.2f} (goal ≥ {GOAL})")
+    crypto = spent["hmac"] + spent["fernet"]
     print(f"ratings: crypto {crypto / elapsed:.1%} of the time (HMAC {spent['hmac'] * 1000:,.0f} "
           f"ms, Fernet {spent['fernet'] * 1000:,.0f} ms of {elapsed * 1000:,.0f} ms); "
           f"button signatures another {spent['buttons'] / elapsed:.1%}")
+    sampler = profile.Sampler()
+    sampled = max(100, N // 5)
+    _elapsed, updates = await _flow(sampled, defaultdict(float), sampler)
+    print(sampler.line(f"ratings ({sampled} raters)", updates), flush=True)

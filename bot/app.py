@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot import gc_tuning
 from bot.dashboard import ledger_files, set_menu_buttons, web_app
 from bot.documents import Documents
 from bot.fonts import cjk_font
@@ -26,6 +28,8 @@ from scheduler.flusher import Flusher
 from scheduler.loop import run_loop
 from scheduler.runner import Runner
 from scheduler.sender import Sender
+from scheduler.shared_limits import SharedPace
+from storage import migrate
 from storage.db import Database
 from web.serve import serve
 
@@ -55,8 +59,10 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     return app
 
 
-def build_sender(app: Application, db: Database) -> Sender:
-    """The rate-limited sender, recording blocked users and migrated chats."""
+def build_sender(app: Application, db: Database, *, shared: SharedPace | None = None,
+                 bulk: bool = False) -> Sender:
+    """The rate-limited sender, recording blocked users and migrated chats; with `shared`,
+    paced together with every other worker (bulk: the ledger's sends, held to ~30/s)."""
 
     def unreachable(chat_id: int | None) -> Awaitable[None] | None:
         if chat_id is None or chat_id < 0:
@@ -67,7 +73,8 @@ def build_sender(app: Application, db: Database) -> Sender:
         return asyncio.to_thread(_in_session, db,
                                  lambda s: chats.migrate(s, old_id=old, new_id=new))
 
-    return Sender(app.bot, on_unreachable=unreachable, on_migrated=migrated)
+    return Sender(app.bot, on_unreachable=unreachable, on_migrated=migrated, shared=shared,
+                  bulk=bulk)
 
 
 def _in_session(db: Database, work: Callable) -> None:
@@ -76,14 +83,19 @@ def _in_session(db: Database, work: Callable) -> None:
 
 
 class Runtime:
-    """One running bot: the Application, its inbox and sender."""
+    """One running bot: the Application, its inbox and sender.
+
+    `shared`: one of several workers, so sends are paced through the database.
+    """
 
     def __init__(self, settings: Settings, db: Database, *,
-                 request: BaseRequest | None = None) -> None:
+                 request: BaseRequest | None = None, shared: bool = False) -> None:
         self.settings, self.db = settings, db
         self.app = build_app(settings, db, request=request)
-        self.sender = build_sender(self.app, db)
-        self.runner = build_runner(settings, db, self.sender)
+        pace = SharedPace(db) if shared else None
+        self.sender = build_sender(self.app, db, shared=pace)
+        ledger = build_sender(self.app, db, shared=pace, bulk=True) if shared else self.sender
+        self.runner = build_runner(settings, db, ledger)
         self.flusher = Flusher(self.runner)
         self.inbox = Inbox(self.app, db, self.sender, on_planned=self.flusher.kick)
 
@@ -97,8 +109,19 @@ class Runtime:
         await self.flusher.settle()
         await self.sender.drain(timeout=timeout)
 
+    def ready(self) -> bool:
+        """Whether the database answers and its schema is the code's (GET /readyz)."""
+        try:
+            return migrate.current(self.db) == migrate.head()
+        except Exception:
+            return False
+
     async def __aexit__(self, *exc: object) -> None:
         await self.settle(timeout=5.0)  # acknowledgements are not worth a slow stop
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the Application (nothing waited for: see settle)."""
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -107,7 +130,12 @@ class Runtime:
 async def run_polling(settings: Settings, db: Database) -> None:
     """`frontline run`: poll, process through the inbox, until SIGINT/SIGTERM."""
     async with Runtime(settings, db) as runtime:
+        try:  # polling and a webhook exclude each other; switching back needs nothing by hand
+            await runtime.app.bot.delete_webhook()
+        except TelegramError as exc:  # getUpdates says Conflict while one is set, and retries
+            log.warning("deleteWebhook failed: %s", exc.message)
         await set_menus(runtime.app, settings.frontline_admins)
+        gc_tuning.tune()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -158,6 +186,7 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("frontline scheduler running on %s", db.safe_url)
+        gc_tuning.tune()
         await run_loop(runtime.runner, stop)
 
 

@@ -47,6 +47,20 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhook(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.webhook import run_webhook
+
+    settings.require_bot()
+    settings.require_webhook()
+    listen = args.listen or settings.frontline_web_listen
+    settings.listen_address(listen)
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    asyncio.run(run_webhook(settings, db, listen))
+    log.info("webhook worker exiting")
+    return 0
+
+
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     migrate.upgrade(db)
@@ -164,6 +178,7 @@ def cmd_webapp_link(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "run": (cmd_run, "run the bot (polling) with its scheduler"),
+    "webhook": (cmd_webhook, "run a webhook worker (several behind a load balancer)"),
     "migrate": (cmd_migrate, "apply database migrations"),
     "demo": (cmd_demo, "seed a realistic sample district into the database"),
     "scheduler": (cmd_scheduler, "run the scheduler loop alone"),
@@ -186,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
             run = actions.add_parser("run", help="run one job's due work")
             run.add_argument("job")
             run.add_argument("--at", help="ISO datetime (default: now; no offset = FRONTLINE_TZ)")
+        elif name == "webhook":
+            command.add_argument("--listen", metavar="HOST:PORT",
+                                 help="where to listen (default FRONTLINE_WEB_LISTEN, "
+                                      "127.0.0.1:8080)")
         elif name == "import":
             command.add_argument("file", help="the .xlsx or .csv to import")
         elif name == "export":

@@ -9,10 +9,13 @@ import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot import group_commit
+from bot.group_commit import Group, unit
 from core.common.errors import UserError
 from core.org.chats import first_hint_today
 from core.ratings import rater_keys as keys
@@ -33,6 +36,15 @@ class _Abort(Exception):
     """The handler failed: roll the update's transaction back."""
 
 
+def _mark_done(session: Session, update_id: int, holder: str | None, group: Group | None
+               ) -> None:
+    """The update succeeded: its row is done in this transaction (a group marks all at once)."""
+    if group is None:
+        inbox_q.mark_done(session, update_id=update_id, holder=holder)
+    else:
+        group.mark_done(update_id)
+
+
 def _chat_id(update: dict) -> int | None:
     """The chat an update belongs to, read from Telegram's JSON."""
     for value in update.values():
@@ -41,6 +53,13 @@ def _chat_id(update: dict) -> int | None:
             if chat:
                 return chat.get("id")
     return None
+
+
+def is_update(value: object) -> bool:
+    """Whether Telegram's JSON looks like an Update: an update_id and one object beside it."""
+    return (isinstance(value, dict) and type(value.get("update_id")) is int
+            and 0 <= value["update_id"] < 2**63
+            and any(isinstance(v, dict) for k, v in value.items() if k != "update_id"))
 
 
 SEALED = "sealed:"  # a payload encrypted at rest (private chats: raters must leave no trace)
@@ -68,6 +87,15 @@ class Inbox:
         with self.db.session() as session:
             return inbox_q.add(session, rows=[self._row(u) for u in raw])
 
+    def receive(self, update: object) -> bool:
+        """Commit one update Telegram posted to the webhook; False for a repeated update_id.
+
+        Raises ValueError for a body that is not an update.
+        """
+        if not is_update(update):
+            raise ValueError("not a Telegram update")
+        return self.store([update]) == 1  # type: ignore[list-item]
+
     def _row(self, update: dict) -> dict:
         chat_id = _chat_id(update)
         payload = json.dumps(update, ensure_ascii=False)
@@ -90,22 +118,45 @@ class Inbox:
                 rows = inbox_q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
             if not rows:
                 return handled
-            for row in rows:
-                await self.process_one(row.update_id, row.payload)
-                handled += 1
+            await group_commit.process(self, [(row.update_id, row.payload) for row in rows])
+            handled += len(rows)
 
-    async def process_one(self, update_id: int, payload: str) -> None:
-        """Handle one update in one transaction; its replies go out after the commit."""
+    async def process_one(self, update_id: int, payload: str, *, holder: str | None = None,
+                          group: Group | None = None) -> None:
+        """Handle one update in one transaction (or a savepoint of the group's); its replies go
+        out after the commit.
+
+        `holder` is the webhook worker holding the row's claim (None when polling): the row
+        is marked done only while that claim still holds.
+        """
         sealed = payload.startswith(SEALED)
+        update = self._read(update_id, payload, sealed=sealed, group=group)
+        if update is None:
+            return
+        scope, failure = await self._handle(update, update_id, holder, group)
+        if failure is not None and not self._settle(update, update_id, scope, failure,
+                                                    sealed=sealed, holder=holder, group=group):
+            return
+        if scope is not None:
+            scope.outgoing = self._one_answer(update, scope)
+        self._after_commit(scope, group)
+
+    def _read(self, update_id: int, payload: str, *, sealed: bool, group: Group | None
+              ) -> Update | None:
+        """The stored update as PTB's object; an unreadable one counts as a failed attempt."""
         try:
-            update = Update.de_json(self._open(payload), self.app.bot)
+            return Update.de_json(self._open(payload), self.app.bot)
         except Exception as exc:
             log.error("update %s cannot be read: %s", update_id, describe(exc))
-            self._fail(update_id, exc, sealed=sealed)
-            return
+            self._fail(update_id, exc, sealed=sealed, group=group)
+            return None
+
+    async def _handle(self, update: Update, update_id: int, holder: str | None,
+                      group: Group | None) -> tuple[UpdateScope | None, Exception | None]:
+        """Run the handlers in one unit of work, committed with the row marked done (or not)."""
         scope = None
         try:
-            with self.db.session() as session:
+            with unit(self.db, group) as session:
                 scope = UpdateScope(session=session)
                 token = CURRENT.set(scope)
                 try:
@@ -114,36 +165,64 @@ class Inbox:
                     CURRENT.reset(token)
                 if scope.error is not None:
                     raise _Abort
-                inbox_q.mark_done(session, update_id=update_id)
+                _mark_done(session, update_id, holder, group)
         except Exception as exc:
-            error = scope.error if scope and scope.error else exc
-            if isinstance(error, UserError):
-                with self.db.session() as session:
-                    inbox_q.mark_done(session, update_id=update_id)
-                    if scope and scope.throttle_user and not first_hint_today(
-                            session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
-                            today=self.app.bot_data.today()):
-                        scope.outgoing = []
+            return scope, exc
+        return scope, None
+
+    def _settle(self, update: Update, update_id: int, scope: UpdateScope | None,
+                failure: Exception, *, sealed: bool, holder: str | None, group: Group | None
+                ) -> bool:
+        """Record a rolled-back attempt; True when its (possibly changed) replies still go."""
+        if isinstance(failure, inbox_q.ClaimLost):
+            log.warning("update %s was taken over by another worker", update_id)
+            return False
+        error = scope.error if scope and scope.error else failure
+        if isinstance(error, UserError):  # a refusal: done, its one line is the reply
+            return self._refused(update_id, scope, holder, group)
+        if not isinstance(failure, _Abort):
+            if sealed:  # a private chat may be a rater's: never their id in a log
+                log.error("update %s failed: %s", update_id, describe(failure))
             else:
-                if not isinstance(exc, _Abort):
-                    if sealed:  # a private chat may be a rater's: never their id in a log
-                        log.error("update %s failed: %s", update_id, describe(exc))
-                    else:
-                        log.exception("update %s failed", update_id)
-                if self._fail(update_id, error, sealed=sealed) != "dead":
-                    return  # tried again on the next pass; replies wait for success
-                scope.outgoing = self._internal_error(update, scope) if scope else []
+                log.error("update %s failed", update_id, exc_info=failure)
+        if self._fail(update_id, error, sealed=sealed, group=group) != "dead":
+            return False  # tried again on the next pass; replies wait for success
         if scope is not None:
-            scope.outgoing = self._one_answer(update, scope)
-        if scope is not None and scope.outgoing:
+            scope.outgoing = self._internal_error(update, scope)
+        return True
+
+    def _refused(self, update_id: int, scope: UpdateScope | None, holder: str | None,
+                 group: Group | None) -> bool:
+        """Mark a refused update done; a stranger's hint goes at most once a day."""
+        try:
+            with unit(self.db, group) as session:
+                _mark_done(session, update_id, holder, group)
+                if scope and scope.throttle_user and not first_hint_today(
+                        session, user_id=keys.pseudonym(self.secret, scope.throttle_user),
+                        today=self.app.bot_data.today()):
+                    scope.outgoing = []
+        except inbox_q.ClaimLost:
+            return False
+        return True
+
+    def _after_commit(self, scope: UpdateScope | None, group: Group | None) -> None:
+        """Queue the replies, and flush triggered messages the update planned (in a group,
+        both wait for the group's one commit)."""
+        if scope is None:
+            return
+        if group is not None:
+            group.outgoing += scope.outgoing
+            group.planned = group.planned or (scope.planned and scope.error is None)
+            return
+        if scope.outgoing:
             self.sender.submit(scope.outgoing)
-        if scope is not None and scope.planned and scope.error is None and self.on_planned:
+        if scope.planned and scope.error is None and self.on_planned:
             self.on_planned()
 
-    def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False
-              ) -> str:
+    def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False,
+              group: Group | None = None) -> str:
         """Count a failed attempt; for private chats the error is kept without its message."""
-        with self.db.session() as session:
+        with unit(self.db, group) as session:
             return inbox_q.mark_failed(session, update_id=update_id,
                                  error=describe(error) if sealed else repr(error),
                                  max_attempts=MAX_ATTEMPTS)

@@ -44,17 +44,29 @@ class Renderer:
 
     def __init__(self, lang: str = "zh", tz: str = "Asia/Shanghai") -> None:
         self.lang, self.tz = lang, ZoneInfo(tz)
+        # Templates are part of the release: compiled once, never stat()ed again per render.
         self.env = Environment(loader=FileSystemLoader(TEMPLATES),
                                autoescape=select_autoescape(default=True, default_for_string=True),
-                               trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
+                               trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+                               auto_reload=False)
         self.env.filters.update(date=partial(_date, tz=self.tz), mdate=_mdate, mention=_mention)
+        self._macros: dict[str, tuple[Any, frozenset[str] | None]] = {}
+
+    def _macro(self, key: str) -> tuple[Any, frozenset[str] | None]:
+        """The key's macro and the arguments it declares (None: it takes any), looked up once."""
+        found = self._macros.get(key)
+        if found is None:
+            module, _, name = key.partition(".")
+            macro = getattr(self.env.get_template(f"{self.lang}/{module}.j2").module, name)
+            found = (macro, None if macro.catch_kwargs else frozenset(macro.arguments))
+            self._macros[key] = found
+        return found
 
     def text(self, key: str, **view: Any) -> str:
         """The macro's output with the view's fields it declares."""
-        module, _, name = key.partition(".")
-        macro = getattr(self.env.get_template(f"{self.lang}/{module}.j2").module, name)
-        if not macro.catch_kwargs:
-            view = {k: v for k, v in view.items() if k in macro.arguments}
+        macro, declared = self._macro(key)
+        if declared is not None:
+            view = {k: v for k, v in view.items() if k in declared}
         return str(macro(**view)).strip()
 
     def document(self, name: str, **view: Any) -> str:
@@ -138,10 +150,13 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
     if size(text) <= limit:
         return [text]
     parts: list[list[tuple[str, bool]]] = [[]]  # lines of each part: (line, is a heading)
+    used: int | None = 0  # the last part's size, kept as lines are added (None: measure it)
     for line in text.split("\n"):
         current = parts[-1]
-        used = _size(current)
-        if size(line) > limit:  # cut: the first piece fills what is left of this part
+        if used is None:
+            used = _size(current)
+        length = size(line)
+        if length > limit:  # cut: the first piece fills what is left of this part
             room = limit - used - 1 if current else limit
             if room <= 64 and current:
                 parts.append(_carry(current, 64))
@@ -149,9 +164,12 @@ def split(text: str, limit: int = LIMIT) -> list[str]:
             pieces = _cut_line(line, room, limit)
             parts[-1].append((pieces[0], False))
             parts.extend([(piece, False)] for piece in pieces[1:])
-        elif current and used + 1 + size(line) > limit:
-            parts.append([*_carry(current, limit - 1 - size(line)), (line, _is_heading(line))])
+            used = None
+        elif current and used + 1 + length > limit:
+            parts.append([*_carry(current, limit - 1 - length), (line, _is_heading(line))])
+            used = None
         else:
+            used = used + 1 + length if current else length
             current.append((line, _is_heading(line)))
     return [joined for part in parts
             if (joined := "\n".join(line for line, _h in part).strip("\n"))]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from functools import cached_property
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -38,7 +41,8 @@ class Settings(BaseSettings):
     frontline_scheduler: Literal["on", "off"] = "on"
     frontline_poll_timeout: int = Field(25, ge=0, le=50)
     frontline_webapp_url: str = ""  # the dashboard's public https URL (SPEC §12); "" = off
-    frontline_web_listen: str = "127.0.0.1:8080"
+    frontline_webhook_url: str = ""  # the public https URL Telegram posts updates to
+    frontline_web_listen: str = "127.0.0.1:8080"  # the HTTP side: webhook workers, the dashboard
 
     @field_validator("frontline_admins", mode="before")
     @classmethod
@@ -115,6 +119,34 @@ class Settings(BaseSettings):
         if secret.lower() in PLACEHOLDERS or "<" in secret or len(secret) < 16:
             raise ConfigError("FRONTLINE_SECRET is missing, a placeholder or shorter than 16 "
                               "characters: set a long random value in .env")
+
+    def require_webhook(self) -> None:
+        """Refuse a webhook URL Telegram would not post to (one line naming the setting)."""
+        parsed = urlsplit(self.frontline_webhook_url.strip())
+        if parsed.scheme != "https" or not parsed.hostname:
+            raise ConfigError("FRONTLINE_WEBHOOK_URL must be the public https URL Telegram posts "
+                              "to (https://bot.example.org/telegram)")
+        self.listen_address(self.frontline_web_listen)
+
+    @staticmethod
+    def listen_address(value: str) -> tuple[str, int]:
+        """HOST:PORT as (host, port); a bad one is refused with one line."""
+        host, _, port = value.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"FRONTLINE_WEB_LISTEN {value!r} is not HOST:PORT "
+                              "(127.0.0.1:8080)")
+        return host.strip("[]"), int(port)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts to: the path of FRONTLINE_WEBHOOK_URL."""
+        return urlsplit(self.frontline_webhook_url.strip()).path or "/"
+
+    @cached_property
+    def webhook_token(self) -> str:
+        """setWebhook's secret_token, derived from FRONTLINE_SECRET (64 characters of [0-9a-f])."""
+        return hmac.new(self.frontline_secret.encode(), b"frontline webhook secret_token",
+                        hashlib.sha256).hexdigest()
 
     @property
     def bot_base_url(self) -> str:

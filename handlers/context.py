@@ -161,6 +161,10 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         return scope.chat  # type: ignore[return-value]
 
     def tz(self) -> ZoneInfo:
+        """The group's timezone (/schedule tz); a private chat has the bot's, read no row."""
+        tg_chat = self.tg_update.effective_chat if self.tg_update else None
+        if tg_chat is not None and tg_chat.type == "private":
+            return self.settings.tz
         chat = self.chat_row
         return ZoneInfo(chat.tz) if chat else self.settings.tz
 

@@ -21,10 +21,12 @@ from telegram.error import (
 )
 
 from scheduler.limits import Limits, where
+from scheduler.shared_limits import SharedPace
 
 log = logging.getLogger(__name__)
 
 SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
+SKIPPED = "skipped"  # an acknowledgement over the group's budget
 MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
 
 
@@ -51,9 +53,12 @@ class Sender:
 
     def __init__(self, bot: Bot, *, limits: Limits | None = None, max_retries: int = 5,
                  on_unreachable: Hook | None = None, on_migrated: Hook | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 shared: SharedPace | None = None, bulk: bool = False) -> None:
         self.bot = bot
         self.limits = limits or Limits()
+        # Several workers: the database books every send (bulk = the ledger's, held to 30/s).
+        self.shared, self.bulk = shared, bulk
         self.max_retries = max_retries
         self.on_unreachable, self.on_migrated = on_unreachable, on_migrated
         self.sleep = sleep
@@ -61,18 +66,34 @@ class Sender:
         self._acks: dict[int | None, deque[Call]] = defaultdict(deque)  # after replies
         self._tasks: dict[int | None, asyncio.Task] = {}
 
-    async def _pace(self, chat_id: int | None) -> None:
+    async def _pace(self, chat_id: int | None, *, droppable: bool = False) -> bool:
+        """Wait until a send to chat_id respects every limit; False: a droppable one is not
+        worth waiting for."""
+        if self.shared is not None:
+            try:
+                delay = await asyncio.to_thread(self.shared.reserve, chat_id, bulk=self.bulk,
+                                                droppable=droppable)
+            except Exception:  # the database is away: this process's own bookkeeping
+                log.warning("shared send pace unavailable; pacing locally")
+            else:
+                if delay is None:
+                    return False
+                await self.sleep(delay)
+                self.limits.record(chat_id)
+                return True
         while (delay := self.limits.wait(chat_id)) > 0:
             await self.sleep(delay)
         self.limits.record(chat_id)
+        return True
 
-    async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None
-                   ) -> Result:
+    async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
+                   *, droppable: bool = False) -> Result:
         """Make one Bot API call, waiting out limits and 429s; never raises."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
-        for _attempt in range(self.max_retries + 1):
-            await self._pace(chat_id)
+        for attempt in range(self.max_retries + 1):
+            if not await self._pace(chat_id, droppable=droppable and attempt == 0):
+                return Result(SKIPPED)
             try:
                 value = await getattr(self.bot, method)(**kwargs)
                 return Result(UNCERTAIN if timed_out else SENT, value)
@@ -133,7 +154,8 @@ class Sender:
                 if getattr(item, "build", None) is not None:
                     await self._send_file(item)
                     continue
-                result = await self.call(item.method, item.kwargs, item.chat_id)
+                result = await self.call(item.method, item.kwargs, item.chat_id,
+                                         droppable=item.ack)
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
                     await self.call("send_message", {"chat_id": item.chat_id,
                                                      "text": item.fallback,

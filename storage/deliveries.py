@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import ColumnElement, and_, delete, exists, literal, or_, update
 from sqlmodel import Session, func, select
 
 from storage.tables import Delivery, Lease, utcnow
@@ -17,14 +17,23 @@ def plan(session: Session, *, rows: list[dict]) -> int:
     return insert_ignore(session, Delivery, rows)
 
 
+ALIVE = "alive:"  # a worker's heartbeat lease: "alive:<holder>"
+
+
+def _lapsed(now: datetime) -> ColumnElement[bool]:
+    """A claim whose time is up, or whose holder's heartbeat stopped (a killed worker)."""
+    dead = exists().where(Lease.name == literal(ALIVE) + Delivery.claimed_by,
+                          Lease.expires_at < now)
+    return and_(Delivery.status == "claimed", or_(Delivery.claim_expires_at < now, dead))
+
+
 def claim(session: Session, *, job: str, target: str, period_key: str, holder: str,
           until: datetime, now: datetime) -> int | None:
     """Take a pending delivery, or one whose claim expired; its id, or None if not ours."""
     stmt = (update(Delivery)
             .where(Delivery.job == job, Delivery.target == target,
                    Delivery.period_key == period_key,
-                   or_(Delivery.status == "pending",
-                       and_(Delivery.status == "claimed", Delivery.claim_expires_at < now)))
+                   or_(Delivery.status == "pending", _lapsed(now)))
             .values(status="claimed", claimed_by=holder, claim_expires_at=until,
                     attempts=Delivery.attempts + 1)
             .returning(Delivery.id)
@@ -53,8 +62,7 @@ def due(session: Session, *, now: datetime, limit: int = 500) -> list[Delivery]:
     stmt = (select(Delivery)
             .where(Delivery.payload.is_not(None),  # type: ignore[union-attr]
                    Delivery.due_at <= now,  # type: ignore[operator]
-                   or_(Delivery.status == "pending",
-                       and_(Delivery.status == "claimed", Delivery.claim_expires_at < now)))
+                   or_(Delivery.status == "pending", _lapsed(now)))
             .order_by(Delivery.due_at, Delivery.id).limit(limit))
     return list(session.exec(stmt))
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import Row, Select, String, func, type_coerce
 from sqlmodel import Session, select
 
 from storage.tables import (
@@ -21,6 +22,13 @@ from storage.tables import (
     ScoreSnapshot,
     StageEntry,
 )
+
+
+def _rows(session: Session, stmt: Select) -> Sequence[Row]:
+    """A column query's rows through Core: no ORM row processing (a domain's figures run to
+    100,000 rows); pending changes are flushed first, as the ORM would."""
+    session.flush()
+    return session.connection().execute(stmt).all()
 
 
 def roster(session: Session, *, project_ids: list[int]
@@ -40,7 +48,7 @@ def milestones_due(session: Session, *, person_ids: list[int], start: date, end:
     stmt = (select(Milestone.person_id, Milestone.due, Milestone.done_at)
             .where(Milestone.person_id.in_(person_ids),  # type: ignore[union-attr]
                    Milestone.due >= start, Milestone.due <= end))
-    return list(session.exec(stmt).all())  # type: ignore[arg-type]
+    return list(_rows(session, stmt))  # type: ignore[arg-type]
 
 
 def done_items(session: Session, *, project_ids: list[int], start: date, end: date
@@ -52,7 +60,27 @@ def done_items(session: Session, *, project_ids: list[int], start: date, end: da
                    DailyReport.local_date >= start, DailyReport.local_date <= end,
                    ReportItem.kind == "done")
             .group_by(DailyReport.person_id))
-    return dict(session.exec(stmt).all())  # type: ignore[arg-type]
+    return dict(_rows(session, stmt))  # type: ignore[arg-type]
+
+
+def reported_days(session: Session, *, project_ids: list[int], days: list[date]
+                  ) -> Iterator[tuple[int, date]]:
+    """(person_id, day) for each working day someone reported (any of these projects), streamed
+    from the cursor: a domain's quarter is never a list in memory."""
+    if not days:
+        return
+    # A domain's quarter is 100,000 pairs: the day comes as the database gives it (SQLite's
+    # ISO text, looked up among the wanted days; PostgreSQL's date), not parsed row by row.
+    stmt = (select(DailyReport.person_id, type_coerce(DailyReport.local_date, String))
+            .distinct()
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
+    wanted: dict[object, date] = {d: d for d in days}
+    wanted.update((d.isoformat(), d) for d in days)
+    session.flush()
+    for pid, day in session.connection().execute(stmt):
+        if (found := wanted.get(day)) is not None:
+            yield pid, found
 
 
 def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]
@@ -64,14 +92,14 @@ def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]
             .where(Recap.project_id.in_(project_ids),  # type: ignore[attr-defined]
                    Recap.period_key.in_(keys))  # type: ignore[attr-defined]
             .group_by(Recap.person_id))
-    return dict(session.exec(stmt).all())  # type: ignore[arg-type]
+    return dict(_rows(session, stmt))  # type: ignore[arg-type]
 
 
 def grades(session: Session, *, period_id: int) -> dict[int, tuple[float, int]]:
     """person_id → (average grade, how many examiners graded) in the period."""
     stmt = (select(Grade.person_id, func.avg(Grade.score), func.count(Grade.id))
             .where(Grade.period_id == period_id).group_by(Grade.person_id))
-    return {pid: (float(avg), int(n)) for pid, avg, n in session.exec(stmt).all()}
+    return {pid: (float(avg), int(n)) for pid, avg, n in _rows(session, stmt)}
 
 
 def note_points(session: Session, *, person_ids: list[int], start: datetime, end: datetime
@@ -81,7 +109,7 @@ def note_points(session: Session, *, person_ids: list[int], start: datetime, end
             .where(Observation.person_id.in_(person_ids),  # type: ignore[attr-defined]
                    Observation.at >= start, Observation.at < end)
             .group_by(Observation.person_id))
-    return {pid: int(total or 0) for pid, total in session.exec(stmt).all()}
+    return {pid: int(total or 0) for pid, total in _rows(session, stmt)}
 
 
 def weights(session: Session) -> dict[int, DomainWeights]:
@@ -110,4 +138,21 @@ def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int
     stmt = (select(DailyReport.project_id, DailyReport.person_id, func.max(DailyReport.local_date))
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn)  # type: ignore[attr-defined]
             .group_by(DailyReport.project_id, DailyReport.person_id))
-    return {(pr, pe): day for pr, pe, day in session.exec(stmt).all()}
+    return {(pr, pe): day for pr, pe, day in _rows(session, stmt)}
+
+
+def reported_in(session: Session, *, project_ids: list[int], days: list[date]
+                ) -> dict[tuple[int, int], int]:
+    """(project_id, person_id) → how many of these days they reported (each day once)."""
+    if not days:
+        return {}
+    stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
+            .distinct()
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
+    wanted: set[date] = set(days)
+    found: dict[tuple[int, int], int] = {}
+    for project_id, person_id, day in _rows(session, stmt):
+        if day in wanted:
+            found[(project_id, person_id)] = found.get((project_id, person_id), 0) + 1
+    return found

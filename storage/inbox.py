@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import Integer, and_, bindparam, delete, exists, func, or_, update
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
@@ -17,19 +17,79 @@ def add(session: Session, *, rows: list[dict]) -> int:
 
 
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Inbox]:
-    """Rows still to process, oldest first."""
-    stmt = (select(Inbox).where(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
+    """Rows still to process, oldest first (a webhook worker's lapsed claims included)."""
+    stmt = (select(Inbox).where(or_(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
+                                    and_(Inbox.status == "claimed",
+                                         Inbox.claim_expires_at < utcnow())),  # type: ignore[operator]
                                 Inbox.attempts < max_attempts)
             .order_by(Inbox.update_id).limit(limit))
     return list(session.exec(stmt))
+
+
+_T = Inbox.__table__  # type: ignore[attr-defined]
+_EARLIER = _T.alias("earlier")
+OPEN = ("pending", "failed", "claimed")
+
+
+def claim(session: Session, *, holder: str, now: datetime, until: datetime, limit: int,
+          max_attempts: int) -> list[tuple[int, str]]:
+    """Claim the oldest processable rows for `holder`: (update_id, payload), oldest first.
+
+    A row is processable when it is pending, failed, or claimed by someone whose claim
+    lapsed, and no earlier row of its chat is still open: one chat's updates go one at a
+    time, in update_id order. On PostgreSQL rows another worker is claiming are skipped
+    (FOR UPDATE SKIP LOCKED); SQLite writers are serialized anyway (BEGIN IMMEDIATE).
+    """
+    lapsed = and_(_T.c.status == "claimed", _T.c.claim_expires_at < now)
+    blocked = exists().where(_EARLIER.c.chat_id == _T.c.chat_id,
+                             _EARLIER.c.update_id < _T.c.update_id,
+                             _EARLIER.c.status.in_(OPEN))
+    candidates = (select(_T.c.update_id)
+                  .where(or_(_T.c.status.in_(("pending", "failed")), lapsed),
+                         _T.c.attempts < max_attempts, ~blocked)
+                  .order_by(_T.c.update_id).limit(limit)
+                  .with_for_update(skip_locked=True, of=_T))
+    stmt = (update(_T).where(_T.c.update_id.in_(candidates.scalar_subquery()))
+            .values(status="claimed", claimed_by=holder, claim_expires_at=until,
+                    attempts=_T.c.attempts + (_T.c.status == "claimed").cast(Integer))
+            .returning(_T.c.update_id, _T.c.payload))
+    return sorted((row[0], row[1]) for row in session.connection().execute(stmt))
+
+
+def release(session: Session, *, holder: str) -> int:
+    """Give back the rows `holder` claimed but did not finish (a worker stopping)."""
+    stmt = (update(_T).where(_T.c.claimed_by == holder, _T.c.status == "claimed")
+            .values(status="pending", claimed_by=None, claim_expires_at=None))
+    return session.connection().execute(stmt).rowcount or 0
 
 
 _MARK_DONE = (update(Inbox.__table__).where(Inbox.__table__.c.update_id == bindparam("uid"))
               .values(status="done", processed_at=bindparam("at"), payload=""))
 
 
-def mark_done(session: Session, *, update_id: int) -> None:
-    session.connection().execute(_MARK_DONE, {"uid": update_id, "at": utcnow()})
+_MARK_CLAIMED_DONE = _MARK_DONE.where(Inbox.__table__.c.claimed_by == bindparam("holder"))
+
+
+class ClaimLost(Exception):
+    """Another worker took this update over (our claim lapsed): roll back our work."""
+
+
+def mark_done(session: Session, *, update_id: int, holder: str | None = None) -> None:
+    """Mark an update processed; with `holder`, only while that worker still holds it."""
+    if holder is None:
+        session.connection().execute(_MARK_DONE, {"uid": update_id, "at": utcnow()})
+        return
+    result = session.connection().execute(_MARK_CLAIMED_DONE,
+                                           {"uid": update_id, "at": utcnow(), "holder": holder})
+    if not result.rowcount:
+        raise ClaimLost(update_id)
+
+
+def mark_all_done(session: Session, *, update_ids: list[int]) -> None:
+    """mark_done for many rows in one executemany (a group commit's successful updates)."""
+    if update_ids:
+        at = utcnow()
+        session.connection().execute(_MARK_DONE, [{"uid": u, "at": at} for u in update_ids])
 
 
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:

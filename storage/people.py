@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
 from storage.tables import ExaminerProject, Membership, Pending, Person, Project
 
+# Built once (its cache key too): the actor of every update is loaded with it.
+_WITH_PROJECTS = (select(Person, Membership.project_id)
+                  .join(Membership, (Membership.person_id == Person.id) & Membership.active,
+                        isouter=True)
+                  .where(Person.tg_id == bindparam("tg_id")))
+
 
 def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:
     """A person by Telegram id and their active projects' ids, in one query."""
-    stmt = (select(Person, Membership.project_id)
-            .join(Membership, (Membership.person_id == Person.id) & Membership.active,
-                  isouter=True)
-            .where(Person.tg_id == tg_id))
-    rows = session.exec(stmt).all()
+    rows = session.execute(_WITH_PROJECTS, {"tg_id": tg_id}).all()
     if not rows:
         return None, []
     return rows[0][0], [pid for _p, pid in rows if pid is not None]
 
 
+_BY_TG = select(Person).where(Person.tg_id == bindparam("tg_id"))
+
+
 def by_tg(session: Session, *, tg_id: int) -> Person | None:
-    return session.exec(select(Person).where(Person.tg_id == tg_id)).first()
+    return session.execute(_BY_TG, {"tg_id": tg_id}).scalars().first()
+
+
+_SET_REACHABLE = (update(Person.__table__)  # type: ignore[attr-defined]
+                  .where(Person.__table__.c.tg_id == bindparam("who"),  # type: ignore[attr-defined]
+                         Person.__table__.c.reachable.is_(False))  # type: ignore[attr-defined]
+                  .values(reachable=True))
+
+
+def set_reachable(session: Session, *, tg_id: int) -> None:
+    """Mark the person with this Telegram id reachable, if there is one and they were not."""
+    session.connection().execute(_SET_REACHABLE, {"who": tg_id})
 
 
 def by_username(session: Session, *, username: str) -> Person | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from storage.tables import Chat, Domain, Membership, Milestone, Project
@@ -77,12 +77,20 @@ def projects_without_group(session: Session) -> list[int]:
     return list(session.exec(stmt))
 
 
+_CHAT_WITH_PROJECT = (select(Chat, Project)
+                      .join(Project, Project.id == Chat.project_id, isouter=True)
+                      .where(Chat.id == bindparam("chat_id")))
+
+
 def chat_with_project(session: Session, *, chat_id: int) -> Chat | None:
-    """A chat and its bound project in one query; `session.get(Project, …)` then needs none."""
-    stmt = (select(Chat, Project).join(Project, Project.id == Chat.project_id, isouter=True)
-            .where(Chat.id == chat_id))
-    row = session.exec(stmt).first()
-    return row[0] if row else None
+    """A chat and its bound project in one query; `session.get(Project, …)` then needs none
+    (the project is held for the session's life: the identity map alone would let it go)."""
+    row = session.execute(_CHAT_WITH_PROJECT, {"chat_id": chat_id}).first()
+    if row is None:
+        return None
+    if row[1] is not None:
+        session.info.setdefault("held", []).append(row[1])
+    return row[0]
 
 
 def open_milestones(session: Session) -> list[Milestone]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, select
 
 from storage.tables import (
@@ -138,8 +138,19 @@ def drop_contact(session: Session, *, contact_id: int) -> None:
     session.execute(delete(RatingContact).where(RatingContact.id == contact_id))  # type: ignore[arg-type]
 
 
+_P, _C = Project.__table__, Person.__table__  # type: ignore[attr-defined]
+_TARGET = (select(*[c.label(f"p_{c.name}") for c in _P.c], *[c.label(f"c_{c.name}") for c in _C.c])
+           .select_from(_P.outerjoin(_C, _C.c.id == bindparam("person_id")))
+           .where(_P.c.id == bindparam("project_id")))
+
+
 def target_names(session: Session, *, project_id: int, person_id: int | None
                  ) -> tuple[Project, Person | None]:
-    project = session.get(Project, project_id)
-    assert project is not None
-    return project, session.get(Person, person_id) if person_id else None
+    """A link's project and cadre to show, read in one Core statement (a rater's every step
+    shows them): transient copies, not objects of the session (nothing writes to them)."""
+    row = session.connection().execute(_TARGET, {"project_id": project_id,
+                                                 "person_id": person_id}).one()._mapping
+    project = Project(**{c.name: row[f"p_{c.name}"] for c in _P.c})
+    if not person_id or row["c_id"] is None:
+        return project, None
+    return project, Person(**{c.name: row[f"c_{c.name}"] for c in _C.c})

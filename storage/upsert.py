@@ -9,14 +9,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 
+@cache
+def _insert_ignore(table: Any, dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(table)  # type: ignore[attr-defined]
+            .on_conflict_do_nothing().execution_options(preserve_rowcount=True))
+
+
 def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> int:
-    """Insert rows, skipping those that hit a unique key; returns how many were new."""
+    """Insert rows, skipping those that hit a unique key; returns how many were new.
+
+    One statement built once per table (executemany): a batch of any length compiles nothing.
+    """
     if not rows:
         return 0
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = (dialect.insert(model).values(rows)  # type: ignore[attr-defined]
-            .on_conflict_do_nothing().execution_options(preserve_rowcount=True))
-    return session.execute(stmt).rowcount or 0
+    session.flush()  # as the ORM statement did: pending objects go first
+    connection = session.connection()
+    stmt = _insert_ignore(model.__table__, connection.dialect.name)  # type: ignore[attr-defined]
+    return connection.execute(stmt, rows).rowcount or 0
 
 
 @cache

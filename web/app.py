@@ -1,4 +1,5 @@
-"""The one ASGI app: Starlette with the routes its parts give it."""
+"""The one ASGI app: Starlette with health checks, the webhook (in webhook workers) and the
+routes other parts give it (the dashboard)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from collections.abc import Sequence
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from web import health, webhook
+from web.runtime import Runtime
 
-def create_app(*, routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """A Starlette app serving these routes (webhook, health, dashboard)."""
-    return Starlette(routes=list(routes))
+
+def create_app(runtime: Runtime | None = None, *, routes: Sequence[BaseRoute] = (),
+               on_stored: webhook.Stored | None = None) -> Starlette:
+    """With a runtime: health checks and the webhook at its URL's path (when set); then `routes`."""
+    served = list(routes)
+    if runtime is not None:
+        served = [*health.routes(), *webhook.routes(runtime, on_stored), *served]
+    app = Starlette(routes=served)
+    app.state.runtime = runtime
+    return app

@@ -29,6 +29,7 @@ SHEET_NAME_MAX = 31
 A4 = 9  # the paper size code of A4 in a workbook's page setup
 
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl's
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # as openpyxl's
 
 
 @cache
@@ -190,6 +191,9 @@ def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None) -> o
     if value is None:
         return None
     if isinstance(value, str):
+        text = clean_text(value)
+        if not looks_like_formula(text) and text not in ERROR_CODES:
+            return text  # plain text: openpyxl writes a str as text, no cell object needed
         return _text(ws, value)
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -271,11 +271,9 @@ def revoke(session: Session, actor: Actor, role: str, person: Person,
 
 
 def mark_reachable(session: Session, user: UserInfo) -> None:
-    """A private message makes a known person reachable for DMs again."""
-    person = people_q.by_tg(session, tg_id=user.id)
-    if person is not None and not person.reachable:
-        person.reachable = True
-        session.add(person)
+    """A private message makes a known person reachable for DMs again (one UPDATE, no load:
+    every private update, a rater's too, passes here first)."""
+    people_q.set_reachable(session, tg_id=user.id)
 
 
 def mark_unreachable(session: Session, tg_id: int) -> None:

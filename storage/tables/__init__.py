@@ -35,7 +35,7 @@ from storage.tables.ratings import (
     RatingRelease,
 )
 from storage.tables.reporting import DailyReport, Recap, ReportItem
-from storage.tables.runtime import Delivery, HintLog, Inbox, Lease, Pending
+from storage.tables.runtime import Delivery, HintLog, Inbox, Lease, Pace, Pending
 
 __all__ = [
     "Chat",
@@ -53,6 +53,7 @@ __all__ = [
     "Milestone",
     "Observation",
     "OrderCounter",
+    "Pace",
     "Pending",
     "Period",
     "PeriodProject",

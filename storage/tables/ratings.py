@@ -31,7 +31,9 @@ class RatingLink(SQLModel, table=True):
 class Rating(SQLModel, table=True):
     """One rater's rating of a target in a window (bucket), dated to the day only."""
 
-    __table_args__ = (Index("ix_rating_target_bucket", "project_id", "person_id", "bucket"),)
+    # covering for the window's counts by kind and level, read at every rating (anonymity)
+    __table_args__ = (Index("ix_rating_target_bucket_level", "project_id", "person_id", "bucket",
+                            "kind", "overall"),)
     id: int | None = Field(default=None, primary_key=True)
     link_id: int | None = Field(default=None, foreign_key="rating_link.id")
     project_id: int = Field(foreign_key="project.id")

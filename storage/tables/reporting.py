@@ -16,7 +16,9 @@ class DailyReport(SQLModel, table=True):
     __tablename__ = "daily_report"
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
-        Index("ix_daily_report_project_date", "project_id", "local_date"),
+        # covering: a scope's reported days, their status, its 完成 lines from the index alone
+        Index("ix_daily_report_project_date_person", "project_id", "local_date", "person_id",
+              "withdrawn", "on_time"),
         Index("ix_daily_report_person_date", "person_id", "local_date"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -1,5 +1,5 @@
-"""The bot's own machinery: the inbox of updates, the Delivery ledger, the scheduler lease,
-questions awaiting an answer, and the once-a-day hint log."""
+"""The bot's own machinery: the inbox of updates, the Delivery ledger, the scheduler lease, the
+shared send pace, questions awaiting an answer, and the once-a-day hint log."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ class Inbox(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     processed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)  # webhook workers (SPEC §9)
+    claim_expires_at: datetime | None = None
+
+    __table_args__ = (Index("ix_inbox_chat_update", "chat_id", "update_id"),)
 
 
 class Delivery(SQLModel, table=True):
@@ -54,6 +58,13 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     holder: str = Field(max_length=64)
     expires_at: datetime
+
+
+class Pace(SQLModel, table=True):
+    """Recent send times of one limit key (the bot, a chat), shared by every webhook worker."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    times: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Pending(SQLModel, table=True):

@@ -1,0 +1,121 @@
+"""`frontline webhook`: one ASGI worker (Starlette on uvicorn) beside any number of others."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import uuid
+from collections.abc import Iterator
+
+import uvicorn
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.app import Runtime, extra_tasks
+from bot.dashboard import deps
+from bot.menus import set_menus
+from bot.settings import ConfigError, Settings
+from bot.workers import InboxWorker
+from scheduler.liveness import heartbeat
+from storage.db import Database
+from web import dashboard
+from web.app import create_app
+
+log = logging.getLogger(__name__)
+
+SERVER_GRACE = 2  # seconds for requests in flight when stopping
+DRAIN = 5.5  # seconds for the whole drain: SIGTERM to exit stays within 10 s
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: SIGTERM drains the whole worker (below)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _dashboard_routes(settings: Settings, db: Database, runtime: Runtime,
+                      loop: asyncio.AbstractEventLoop) -> list:
+    """Every worker serves the dashboard too (SPEC §9, §12) when FRONTLINE_WEBAPP_URL is set;
+    its routes run on the HTTP thread, so the ledger is kicked on the bot's loop."""
+    if not settings.frontline_webapp_url:
+        return []
+    kick = lambda: loop.call_soon_threadsafe(runtime.flusher.kick)  # noqa: E731
+    return dashboard.routes(deps(settings, db, kick))
+
+
+async def set_webhook(runtime: Runtime) -> None:
+    """Point Telegram at FRONTLINE_WEBHOOK_URL; every worker does it, harmlessly."""
+    settings = runtime.settings
+    try:
+        await runtime.app.bot.set_webhook(settings.frontline_webhook_url.strip(),
+                                          secret_token=settings.webhook_token,
+                                          allowed_updates=Update.ALL_TYPES, max_connections=40)
+    except TelegramError as exc:  # e.g. a URL Telegram cannot reach: one line, then stop
+        raise ConfigError(f"FRONTLINE_WEBHOOK_URL: Telegram refused setWebhook: {exc.message}"
+                          ) from None
+
+
+async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
+    """Serve the webhook (and health checks) until SIGTERM/SIGINT, then drain and return."""
+    host, port = settings.listen_address(listen)
+    holder = f"worker-{uuid.uuid4().hex[:12]}"
+    runtime = await Runtime(settings, db, shared=True).__aenter__()
+    runtime.runner.holder = holder
+    worker = InboxWorker(runtime.inbox, holder)
+    loop = asyncio.get_running_loop()
+    web = create_app(runtime, on_stored=lambda: loop.call_soon_threadsafe(worker.kick),
+                     routes=_dashboard_routes(settings, db, runtime, loop))
+    web.state.bot_loop = loop  # routes run on the HTTP thread's loop; the bot's is this one
+    server = _Server(uvicorn.Config(
+        web, host=host, port=port, lifespan="off", loop="asyncio", access_log=False,
+        log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    # HTTP on its own thread and event loop: requests are answered (stored, 200) while this
+    # loop runs handlers, which hold it for milliseconds at a time.
+    serving = asyncio.create_task(asyncio.to_thread(server.run), name="http")
+    tasks: list[asyncio.Task] = []
+    try:
+        await set_webhook(runtime)
+        await set_menus(runtime.app, settings.frontline_admins)
+        tasks = [asyncio.create_task(worker.run(stop), name="inbox"),
+                 asyncio.create_task(heartbeat(db, holder, stop), name="heartbeat"),
+                 *extra_tasks(runtime, stop)]
+        log.info("frontline webhook worker %s on %s:%d, database %s", holder, host, port,
+                 db.safe_url)
+        await asyncio.wait([asyncio.create_task(stop.wait()), serving],
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.set()
+        await _drain(runtime, server, serving, tasks)
+        await runtime.close()
+    log.info("frontline webhook worker stopped")
+
+
+async def _drain(runtime: Runtime, server: uvicorn.Server, serving: asyncio.Task,
+                 tasks: list[asyncio.Task]) -> None:
+    """Within DRAIN seconds: stop taking requests (those in flight are stored), finish the
+    updates in hand and give the rest back, let the scheduler settle, send queued replies.
+    Whatever is left past the deadline is safe: stored rows and ledger claims are taken over."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    steps: list[str] = []
+    server.should_exit = True
+    try:
+        async with asyncio.timeout(DRAIN):
+            for step, work in (("requests", lambda: asyncio.gather(serving)),
+                               ("updates and scheduler", lambda: asyncio.gather(*tasks)),
+                               ("replies", runtime.settle)):
+                with contextlib.suppress(Exception):
+                    await work()
+                steps.append(f"{step} {loop.time() - started:.1f}s")
+    except TimeoutError:
+        log.warning("drain took over %.0f s: stopping with work left to other workers", DRAIN)
+    for task in (serving, *tasks):
+        task.cancel()
+    log.info("drained (%s)", ", ".join(steps) or "nothing finished")

@@ -1,0 +1,105 @@
+"""Group commit: a batch of updates in one transaction keeps each update's own outcome, sends
+nothing before the commit, and falls back to one by one when the batch cannot commit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot import group_commit
+from handlers import reports as report_handlers
+from storage import inbox
+from storage.tables import DailyReport, Inbox
+from tests.auxil.cast import CADRE, GROUP, setup_project
+from tests.auxil.factories import make_message, message_update
+
+
+def _stored(h) -> list[str]:
+    with h.db.session(write=False) as s:
+        return [r.text for r in s.exec(select(DailyReport).order_by(DailyReport.id))]
+
+
+def _statuses(h, updates) -> list[tuple[str, int]]:
+    with h.db.session(write=False) as s:
+        return [(row.status, row.attempts) for row in
+                (s.get(Inbox, u.update_id) for u in updates)]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+async def test_one_failing_update_in_a_group_fails_alone(harness, db_url, monkeypatch) -> None:
+    await setup_project(harness)
+    original = report_handlers.reports.record
+
+    def record_or_crash(*args, **kwargs):
+        recorded = original(*args, **kwargs)  # written first: the write must not survive
+        if "坏" in kwargs["msg"].text:
+            raise RuntimeError("boom")
+        return recorded
+
+    monkeypatch.setattr(report_handlers.reports, "record", record_or_crash)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条{'坏' if i == 2 else ''}"))
+               for i in range(5)]
+    harness.runtime.inbox.store(updates)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    assert _stored(harness) == [f"#日报 第{i}条" for i in (0, 1, 3, 4)]
+    assert _statuses(harness, updates) == [("done", 0)] * 2 + [("dead", 3)] + [("done", 0)] * 2
+    reacted = [c.params["message_id"] for c in harness.request.calls
+               if c.method == "setMessageReaction"]
+    assert sorted(int(m) for m in reacted) == sorted(
+        u.message.message_id for i, u in enumerate(updates) if i != 2)
+
+
+async def test_a_refusal_in_a_group_is_answered_and_done(harness) -> None:
+    await setup_project(harness)
+    updates = [message_update(make_message(GROUP, CADRE, "#日报 第一条")),
+               message_update(make_message(GROUP, CADRE, "/undo")),  # not a reply: refused
+               message_update(make_message(GROUP, CADRE, "#日报 第二条"))]
+    harness.runtime.inbox.store(updates)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    assert _stored(harness) == ["#日报 第一条", "#日报 第二条"]
+    assert _statuses(harness, updates) == [("done", 0)] * 3
+    assert len(harness.texts(GROUP.id)) == 1  # the one line of the refusal
+
+
+async def test_replies_are_submitted_once_the_whole_group_committed(harness, monkeypatch
+                                                                   ) -> None:
+    await setup_project(harness)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(3)]
+    harness.runtime.inbox.store(updates)
+    submitted: list[tuple[int, list[tuple[str, int]]]] = []
+    sender = harness.runtime.sender
+    original = sender.submit
+
+    def watching(outgoing):
+        submitted.append((len(outgoing), _statuses(harness, updates)))  # what is committed
+        return original(outgoing)
+
+    monkeypatch.setattr(sender, "submit", watching)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    assert submitted == [(3, [("done", 0)] * 3)]  # one submission, after the one commit
+    assert len(harness.request.sent("setMessageReaction")) == 3
+
+
+async def test_a_group_that_cannot_commit_is_processed_one_by_one(harness, monkeypatch) -> None:
+    await setup_project(harness)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(4)]
+    harness.runtime.inbox.store(updates)
+    calls = {"n": 0}
+    original = inbox.mark_all_done
+
+    def fail_once(session, *, update_ids):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("the disk is full")
+        return original(session, update_ids=update_ids)
+
+    monkeypatch.setattr(group_commit.inbox_q, "mark_all_done", fail_once)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    assert calls["n"] == 1  # one group tried; then each update in its own transaction
+    assert _stored(harness) == [f"#日报 第{i}条" for i in range(4)]  # once each, not twice
+    assert _statuses(harness, updates) == [("done", 0)] * 4
+    assert len(harness.request.sent("setMessageReaction")) == 4  # one 👌 each

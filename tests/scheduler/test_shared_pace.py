@@ -1,0 +1,60 @@
+"""The shared send pace (SQLite and PostgreSQL): every worker books through the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.shared_limits import SharedPace, _earliest
+from storage.db import Database
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def paces(db: Database, n: int = 3) -> tuple[list[SharedPace], Clock]:
+    clock = Clock()
+    return [SharedPace(db, clock=clock, margin=0.0) for _ in range(n)], clock
+
+
+def test_the_ledger_stays_within_30_per_second_across_workers(db: Database) -> None:
+    workers, _clock = paces(db)
+    waits = [workers[i % 3].reserve(1000 + i, bulk=True) for i in range(90)]
+    assert waits[:30] == [0.0] * 30
+    assert all(0.99 < w <= 1.0 for w in waits[30:60])
+    assert all(1.99 < w <= 2.0 for w in waits[60:])
+
+
+def test_replies_are_not_held_to_the_bots_30_per_second(db: Database) -> None:
+    workers, _clock = paces(db)
+    assert [workers[i % 3].reserve(1000 + i, bulk=False) for i in range(60)] == [0.0] * 60
+
+
+def test_one_chat_gets_one_message_a_second_whichever_worker_sends(db: Database) -> None:
+    workers, _clock = paces(db)
+    assert [w.reserve(42, bulk=False) for w in workers] == [0.0, 1.0, 2.0]
+
+
+def test_a_group_gets_20_a_minute_and_acknowledgements_over_it_are_dropped(db: Database) -> None:
+    workers, clock = paces(db)
+    for n in range(20):
+        clock.now = 1_000_000.0 + 1.5 * n  # spaced past the per-chat second
+        assert workers[n % 3].reserve(-100, bulk=False) == 0.0
+    clock.now += 1.5
+    assert workers[0].reserve(-100, bulk=False, droppable=True) is None
+    # Not droppable: booked when the window's first send leaves it (1,000,000 + 60).
+    assert workers[1].reserve(-100, bulk=False) == pytest.approx(30.0)
+    clock.now += 61
+    assert workers[2].reserve(-100, bulk=False, droppable=True) == 0.0
+    assert workers[0].reserve(-100, bulk=False, droppable=True) == 1.0  # full no more
+
+
+def test_earliest_finds_the_first_free_moment_among_future_bookings() -> None:
+    booked = [10.0, 10.2, 12.0]
+    assert _earliest(booked, 9.0, count=2, window=1.0) == 9.0
+    assert _earliest(booked, 10.1, count=2, window=1.0) == 11.0
+    assert _earliest(booked, 11.5, count=2, window=1.0) == 11.5

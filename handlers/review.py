@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from core.common.errors import UsageError
 from core.org import leave, people
-from core.review import examiner_day, screens
+from core.review import examiner_day, review_day, screens
 from core.review.review_day import review_moment
 from core.review.windows import TOKEN as WINDOW
 from handlers import files
@@ -32,18 +32,10 @@ async def summary(update: Update, context: Ctx) -> None:
     if not found:
         raise UsageError("errors.no_projects")
     settings = context.settings
-
-    def views_at(now: datetime) -> list[screens.SummaryView]:
-        return [screens.summary(context.session, context.actor, project, window, now=now,
-                                default_tz=settings.frontline_tz,
-                                admins=settings.frontline_admins,
-                                thresholds=thresholds(context)) for project in found]
-
-    views, fallback = views_at(datetime.now(UTC)), None
-    moment, last = review_moment(datetime.now(UTC), settings.tz)
-    if window is None and last is not None and not any(c.reports for v in views
-                                                       for c in v.cadres):
-        views, fallback = views_at(moment), last  # a quiet non-working day: the last working one
+    views, fallback = review_day.summaries(
+        context.session, context.actor, found, window, now=datetime.now(UTC), tz=settings.tz,
+        default_tz=settings.frontline_tz, admins=settings.frontline_admins,
+        thresholds=thresholds(context))
     if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
         context.reply_long("review.summary_all", views=views, fallback=fallback)
     else:

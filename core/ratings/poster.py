@@ -183,32 +183,34 @@ _WORD_END = set("区期部局院村镇县市委办站组所队段程班心路线
 _LONE = 1  # a line with no more visible characters than this is never made
 
 
+class _Lines:
+    """The cost of setting tokens[i:j] as one line of a block `width` wide."""
+
+    def __init__(self, tokens: list[str], advance: list[float], width: int) -> None:
+        self.tokens, self.width = tokens, width
+        self.prefix = [0.0]
+        for a in advance:
+            self.prefix.append(self.prefix[-1] + a)
+
+    def cost(self, i: int, j: int, last: bool) -> float | None:
+        """Raggedness plus where it breaks (phrase end 0, word end 0.3, elsewhere 1); None for
+        a line that does not fit or would leave a character alone."""
+        used = self.prefix[j] - self.prefix[i]
+        if used > self.width or len("".join(self.tokens[i:j]).replace(" ", "")) <= _LONE:
+            return None
+        ragged = ((self.width - used) / self.width) ** 2 if not last else 0.0
+        end = self.tokens[j - 1] if j > i else ""
+        follow = self.tokens[j] if j < len(self.tokens) else ""
+        if last or end[-1:] in _PHRASE_END or follow[:1] in _PHRASE_END:
+            return ragged
+        return ragged + (0.3 if end[-1:] in _WORD_END else 1.0)
+
+
 def _breaks(tokens: list[str], advance: list[float], width: int, count: int
             ) -> list[int] | None:
-    """Token indexes where lines `count` lines should start (after the first), or None."""
-    n = len(tokens)
-    prefix = [0.0]
-    for a in advance:
-        prefix.append(prefix[-1] + a)
-
-    def visible(i: int, j: int) -> int:
-        return len("".join(tokens[i:j]).replace(" ", ""))
-
-    def line_cost(i: int, j: int, last: bool) -> float | None:
-        used = prefix[j] - prefix[i]
-        if used > width or visible(i, j) <= _LONE:
-            return None
-        ragged = ((width - used) / width) ** 2 if not last else 0.0
-        end = tokens[j - 1] if j > i else ""
-        follow = tokens[j] if j < n else ""
-        if last or end[-1:] in _PHRASE_END or follow[:1] in _PHRASE_END:
-            penalty = 0.0
-        elif end[-1:] in _WORD_END:
-            penalty = 0.3
-        else:
-            penalty = 1.0
-        return ragged + penalty
-
+    """Token indexes where `count` lines should start (after the first), or None: the
+    cheapest split by dynamic programming over (lines so far, tokens so far)."""
+    n, lines_of = len(tokens), _Lines(tokens, advance, width)
     inf = float("inf")
     cost = [[inf] * (n + 1) for _ in range(count + 1)]
     back = [[-1] * (n + 1) for _ in range(count + 1)]
@@ -218,7 +220,7 @@ def _breaks(tokens: list[str], advance: list[float], width: int, count: int
             for i in range(j):
                 if cost[lines - 1][i] == inf:
                     continue
-                c = line_cost(i, j, last=(lines == count and j == n))
+                c = lines_of.cost(i, j, last=(lines == count and j == n))
                 if c is not None and cost[lines - 1][i] + c < cost[lines][j]:
                     cost[lines][j], back[lines][j] = cost[lines - 1][i] + c, i
     if cost[count][n] == inf:

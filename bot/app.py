@@ -53,7 +53,7 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     services: Services = app.bot_data
     services.settings = settings
     services.renderer = Renderer(settings.frontline_lang, settings.frontline_tz)
-    services.font = cjk_font()
+    services.find_font = cjk_font  # looked up (and cached) at the first poster
     services.documents = Documents(services.renderer, db)
     register_all(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import subprocess
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,8 +37,12 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.app import run_polling
 
     settings.require_bot()
+    # the migration runs in a short-lived child (same settings, same lock): Alembic and its
+    # imports never weigh on the long-running bot
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], check=False)
+    if done.returncode:
+        return done.returncode
     db = Database(settings.database_url)
-    migrate.upgrade(db)
     asyncio.run(run_polling(settings, db))
     return 0
 

@@ -7,9 +7,10 @@ import base64
 import logging
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from bot import charts, fonts
+from bot import fonts
 from bot.fonts import MISSING_FONT_PACKAGE
 from bot.render import Renderer
 from core.assessment import board_digest
@@ -17,7 +18,16 @@ from core.documents import dossier_sheets, export_sheets, export_view, period_re
 from core.documents.xlsx import workbook_bytes, write_workbook
 from storage.tables import Period, Project
 
+if TYPE_CHECKING:
+    from bot import charts
+
 log = logging.getLogger(__name__)
+
+
+def _charts() -> ModuleType:
+    """bot.charts, imported where a chart is drawn: matplotlib never weighs on an idle bot."""
+    from bot import charts
+    return charts
 
 
 class Documents:
@@ -44,7 +54,7 @@ class Documents:
         return dict(item.split("=", 1) for item in self._t(key).split("|"))
 
     def _chart_labels(self) -> charts.ChartLabels:
-        return charts.ChartLabels(**{name: self._t(f"chart_{name}") for name in (
+        return _charts().ChartLabels(**{name: self._t(f"chart_{name}") for name in (
             "rate_panel", "progress_panel", "rate_axis", "progress_axis", "composite_axis",
             "no_data", "excellent", "fair", "on_time", "late")})
 
@@ -56,13 +66,13 @@ class Documents:
         rates = [100.0 * done / due if due else None for _d, done, due in view.daily]
         late = [100.0 * view.late.get(d, 0) / due if due else None for d, _done, due in view.daily]
         progress = [(c.person.name, c.progress) for c in view.cadres]
-        return charts.reporting_chart(self._t("chart_summary_title", view=view), days, rates,
+        return _charts().reporting_chart(self._t("chart_summary_title", view=view), days, rates,
                                       progress, self._chart_labels(), late=late)
 
     def composite_chart(self, view: Any) -> bytes:
         """The composite by cadre, with the 优秀 and 一般 lines."""
         apart = board_digest.distinctions(view.rows)  # namesakes told apart, as on the board
-        return charts.composite_chart(self._t("chart_composite_title", view=view),
+        return _charts().composite_chart(self._t("chart_composite_title", view=view),
                                       [self._t("chart_name", name=r.person.name,
                                                extra=apart.get(r.person.id, ""))
                                        for r in view.rows],
@@ -73,7 +83,7 @@ class Documents:
         """A chart as a data: URI for HTML, or None without a CJK font."""
         try:
             return "data:image/png;base64," + base64.b64encode(build()).decode()
-        except charts.ChartsUnavailable:
+        except _charts().ChartsUnavailable:
             return None
 
     # --- dossier ---------------------------------------------------------------------------
@@ -82,9 +92,8 @@ class Documents:
         return self._t("dossier_name", person=view.person)
 
     def dossier_html(self, view: Any) -> bytes:
-        late = [100.0 * sum(1 for r in m.reports if not r.on_time) / m.workdays
-                if m.workdays else None for m in view.months]
-        chart = self._png(lambda: charts.monthly_chart(
+        late = [100.0 * m.late / m.workdays if m.workdays else None for m in view.months]
+        chart = self._png(lambda: _charts().monthly_chart(
             self._t("chart_monthly_title", person=view.person), [m.month for m in view.months],
             [m.rate for m in view.months], self._chart_labels(), late=late))
         return self.renderer.document("dossier", view=view, chart=chart).encode()
@@ -127,6 +136,7 @@ class Documents:
         return {"title": self._t("export_title", scope=view.scope.name,
                                  period=view.period, end=view.end, in_period=view.in_period),
                 "achievements": self._list("export_achievements"),
+                "kinds": self._list("export_kinds"),
                 "diligence": self._list("export_diligence"),
                 "evaluation": self._list("export_evaluation"),
                 "ledger": self._list("export_ledger"), "states": self._map("states"),

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ImageFont
-
 MISSING_FONT_PACKAGE = "fonts-noto-cjk"
 
 FONT_DIRS = (
@@ -120,6 +118,7 @@ def _fontconfig_candidates() -> list[_Candidate]:
 
 def _scanned_candidates() -> list[_Candidate]:
     """Faces of font files with a CJK-sounding name in the usual font folders."""
+    from PIL import ImageFont  # imported when a font is looked for, never by an idle bot
     found = []
     for path in _font_files(Path(os.path.expanduser(d)) for d in FONT_DIRS):
         for index in range(_MAX_FACES):
@@ -147,6 +146,7 @@ def _font_files(dirs: Iterable[Path]) -> Iterator[Path]:
 
 def _verified(candidate: _Candidate) -> CjkFont | None:
     """Load the face with Pillow and check it draws real Chinese glyphs, not .notdef boxes."""
+    from PIL import ImageFont
     try:
         face = ImageFont.truetype(str(candidate.path), 48, index=candidate.index)
         notdef = bytes(face.getmask(_NOT_A_CHARACTER))

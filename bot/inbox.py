@@ -137,6 +137,8 @@ class Inbox:
         if failure is not None and not self._settle(update, update_id, scope, failure,
                                                     sealed=sealed, holder=holder, group=group):
             return
+        if scope is not None:
+            scope.outgoing = self._one_answer(update, scope)
         self._after_commit(scope, group)
 
     def _read(self, update_id: int, payload: str, *, sealed: bool, group: Group | None
@@ -234,6 +236,23 @@ class Inbox:
         return [Outgoing("send_message", {"chat_id": message.chat_id,
                                           "text": renderer.text("errors.internal"),
                                           "parse_mode": "HTML"}, chat_id=message.chat_id)]
+
+    def _one_answer(self, update: Update, scope: UpdateScope) -> list[Outgoing]:
+        """A button press is answered exactly once (SPEC §11), whatever happened to it: the
+        last answer queued wins (an error's line over a nested re-run's), a press nothing
+        answered gets a silent one, a press that failed for good gets the one line."""
+        query = update.callback_query
+        calls = scope.outgoing
+        if query is None:
+            return calls
+        answers = [o for o in calls if o.method == "answer_callback_query"]
+        rest = [o for o in calls if o.method != "answer_callback_query"]
+        if answers:
+            return [answers[-1], *rest]
+        kwargs: dict = {"callback_query_id": query.id}
+        if scope.error is not None and not isinstance(scope.error, UserError):
+            kwargs["text"] = self.app.bot_data.renderer.text("errors.internal")[:200]
+        return [Outgoing("answer_callback_query", kwargs), *rest]
 
     def prune(self) -> int:
         with self.db.session() as session:

@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
+from core.common import deadlines
 from core.common.errors import UsageError
 from core.org import people, projects
 from handlers import dashboard, dialogues
-from handlers.args import parse_date, replied_user
+from handlers.args import replied_user
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -141,7 +142,8 @@ async def milestone(update: Update, context: Ctx) -> None:
         person = people.resolve(context.session, words[-1])
         words = words[:-1]
     created = projects.add_milestone(context.session, context.actor, args[1],
-                                     parse_date(args[2]), " ".join(words), person,
+                                     deadlines.milestone_due(args[2], context.today()),
+                                     " ".join(words), person,
                                      today=context.today())
     context.reply("admin.milestone_added", milestone=created, person=person)
 

@@ -8,6 +8,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from core.assessment import boards, scores
+from core.common import deadlines
 from core.common.buttons import sign, verify
 from core.common.errors import UsageError
 from core.org import projects
@@ -32,12 +33,11 @@ def command_text(message: Message | None) -> str:
 
 
 def parse_date(value: str) -> date:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError("errors.bad_date", value=value) from None
+    """A date word (`2026-12-31`); a date that does not exist says so."""
+    day = deadlines.as_date(value)
+    if day is None:
+        raise UsageError("errors.bad_date", value=value)
+    return day
 
 
 def parse_days(value: str) -> int:
@@ -87,7 +87,8 @@ def file_post(context: Ctx, text: str, pipeline: posts.Pipeline, *, question: st
 def choose_project(context: Ctx, pipeline: posts.Pipeline) -> posts.Recorded:
     """A press on the project question of a private post: file it there."""
     query = context.tg_update.callback_query
-    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "")
+    _kind, pending_id, project_id = verify(context.settings.frontline_secret, query.data or "",
+                                           parts=3)
     outcome = posts.answer_choice(context.session, context.actor, int(pending_id),
                                   int(project_id), pipeline,
                                   default_tz=context.settings.frontline_tz)

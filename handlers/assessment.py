@@ -8,12 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from core.assessment import boards, judgement
+from core.common import deadlines
 from core.common.buttons import sign, verify
 from core.common.errors import UsageError
 from core.orders import orders
 from core.org import people, periods
 from handlers import files
-from handlers.args import command_text, grading, parse_date
+from handlers.args import command_text, grading
 from handlers.context import Ctx
 
 MSG = filters.UpdateType.MESSAGE
@@ -31,8 +32,8 @@ async def period(update: Update, context: Ctx) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
     if action == "open" and len(args) >= 4:
-        opened = periods.open_(context.session, context.actor, args[1], parse_date(args[2]),
-                               parse_date(args[3]), args[4:])
+        start, end = deadlines.period_dates(args[2], args[3], context.today())
+        opened = periods.open_(context.session, context.actor, args[1], start, end, args[4:])
         context.reply("periods.opened", view=opened)
     elif action == "list" and len(args) == 1:
         context.reply_long("periods.listing", rows=periods.listing(context.session,
@@ -58,7 +59,8 @@ async def period(update: Update, context: Ctx) -> None:
 
 async def open_review(update: Update, context: Ctx) -> None:
     """The "3+1" button: open the proposed 回头看 period over the same projects."""
-    _p, period_id = verify(context.settings.frontline_secret, update.callback_query.data or "")
+    _p, period_id = verify(context.settings.frontline_secret,
+                           update.callback_query.data or "", parts=2)
     opened = periods.open_review(context.session, context.actor, int(period_id),
                                  context.text("periods.review_theme"), today=context.today())
     query = update.callback_query

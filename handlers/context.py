@@ -88,8 +88,15 @@ class Services:
     def __init__(self) -> None:
         self.settings: Config
         self.renderer: Texts
-        self.font: Any = None  # the CJK font for posters and charts, None when there is none
+        # finds the CJK font for posters and charts (None when there is none), on first use:
+        # the lookup loads Pillow, which an idle bot never imports
+        self.find_font: Callable[[], Any] = lambda: None
         self.documents: Any = None  # builds charts, dossiers, exports (bot.documents)
+
+    @property
+    def font(self) -> Any:
+        """The CJK font for posters and charts, or None when there is none."""
+        return self.find_font()
 
     def today(self) -> date:
         """Today in FRONTLINE_TZ."""

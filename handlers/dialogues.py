@@ -38,7 +38,7 @@ def ask_project(context: Ctx, code: str) -> None:
 async def complete(update: Update, context: Ctx) -> None:
     """A press on a project or milestone: the command runs again with it."""
     _prefix, code, value = verify(context.settings.frontline_secret,
-                                  update.callback_query.data or "")
+                                  update.callback_query.data or "", parts=3)
     asked = _answered(update, context)
     word = value if code == "mdone" else projects.project_name(context.session, int(value))
     await _rerun(update, context, asked, COMPLETIONS[code].format(word))
@@ -46,7 +46,8 @@ async def complete(update: Update, context: Ctx) -> None:
 
 async def choose_person(update: Update, context: Ctx) -> None:
     """A press on "which 张三?": the command runs again naming that person by Telegram id."""
-    _prefix, tg_id = verify(context.settings.frontline_secret, update.callback_query.data or "")
+    _prefix, tg_id = verify(context.settings.frontline_secret,
+                            update.callback_query.data or "", parts=2)
     asked = _answered(update, context)
     await _rerun(update, context, asked,
                  people.name_to_id(context.session, asked.text or "", int(tg_id)))

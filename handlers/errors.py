@@ -6,7 +6,13 @@ import logging
 import traceback
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from core.common.buttons import sign
 from core.common.errors import Ambiguous, UsageError, UserError
@@ -101,7 +107,13 @@ async def unknown_command(update: Update, context: Ctx) -> None:
         raise UsageError("errors.unknown_command", command=word.split("@")[0])
 
 
+async def unknown_button(update: Update, context: Ctx) -> None:
+    """A press no handler knows (forged, or from a message of an earlier version): a toast."""
+    raise UsageError("errors.bad_button")
+
+
 def register(app: Application) -> None:
-    """Register last: the fallback only sees commands no other handler took."""
+    """Register last: the fallbacks only see commands and presses no other handler took."""
     app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))
     app.add_error_handler(on_error)

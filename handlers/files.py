@@ -50,7 +50,7 @@ def chart_button(context: Ctx, view: boards.ScoresView) -> InlineKeyboardMarkup:
 async def composite(update: Update, context: Ctx) -> None:
     """The chart button: re-computes the scores asked for and sends the chart."""
     _p, kind, ref, period_id = verify(context.settings.frontline_secret,
-                                      update.callback_query.data or "")
+                                      update.callback_query.data or "", parts=4)
     view = boards.view_by_ids(context.session, context.actor, kind, int(ref),
                                    int(period_id), today=context.today(),
                                    grading=grading(context), tz=context.tz())

@@ -19,7 +19,7 @@ AT_ONCE = ("pass", "ok")  # the others need a text: what was done, or why
 async def press(update: Update, context: Ctx) -> None:
     """Signed, bound to the order and the action; a stale state gets one line."""
     query = update.callback_query
-    _prefix, order_id, action = verify(context.settings.frontline_secret, query.data or "")
+    _prefix, order_id, action = verify(context.settings.frontline_secret, query.data or "", parts=3)
     if action not in ACTIONS:
         raise UsageError("errors.bad_button")
     order = orders.by_id(context.session, int(order_id))

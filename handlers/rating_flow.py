@@ -66,7 +66,7 @@ async def start(update: Update, context: Ctx, token: str) -> None:
 async def press(update: Update, context: Ctx) -> None:
     """A flow button: who you are, the level, a dimension, or the menu."""
     _p, nonce, step, value = verify(context.settings.frontline_secret,
-                                    update.callback_query.data or "")
+                                    update.callback_query.data or "", parts=4)
     if not step.isdigit():
         raise UsageError("errors.bad_button")
     found = flow.press(context.session, context.actor, cfg=settings(context), nonce=nonce,
@@ -89,7 +89,7 @@ async def comment(context: Ctx, text: str) -> bool:
 async def verdict(update: Update, context: Ctx) -> None:
     """The rater's 回访 answer: how the fix went (满意 / 基本满意 / 不满意)."""
     _p, order_id, value = verify(context.settings.frontline_secret,
-                                 update.callback_query.data or "")
+                                 update.callback_query.data or "", parts=3)
     order = to_orders.record_verdict(context.session, int(order_id), value)
     query = update.callback_query
     context.answer_button()

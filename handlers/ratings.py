@@ -95,6 +95,8 @@ def _is_window(context: Ctx, word: str) -> bool:
 async def to_order(update: Update, context: Ctx) -> None:
     """转为交办单 on a 差评 alert: a person link's cadre at once; else ask which cadre."""
     data = verify(context.settings.frontline_secret, update.callback_query.data or "")
+    if len(data) not in (2, 3):  # ra:<rating>[:<person>]
+        raise UsageError("errors.bad_button")
     rating_id = int(data[1])
     person_id = int(data[2]) if len(data) > 2 else None
     found = to_orders.rating(context.session, context.actor, rating_id)

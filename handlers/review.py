@@ -68,7 +68,7 @@ async def my(update: Update, context: Ctx) -> None:
         now, fallback = review_moment(datetime.now(UTC), context.settings.tz)
         view = examiner_day.examiner_day(context.session, actor, day=now.astimezone(
             context.settings.tz).date(), today=context.today(),
-            admins=context.settings.frontline_admins)
+            admins=context.settings.frontline_admins, tz=context.settings.tz)
         context.reply_long("review.examiner_day", view=view, fallback=fallback)
         return
     context.reply("review.my", view=screens.my(context.session, context.actor,

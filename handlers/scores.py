@@ -34,8 +34,7 @@ def _answer(context: Ctx, key: str, view: boards.ScoresView) -> None:
         mine = [p.name for p in view.scope.projects
                 if p.id in context.actor.examiner_projects]
         digest = board_digest.digest(view.rows, mine)
-    context.reply_long(key, view=view, apart=board_digest.distinctions(view.rows), digest=digest,
-                       full=board_digest.ITEMS_FOR_FULL)
+    context.reply_long(key, view=view, apart=board_digest.distinctions(view.rows), digest=digest)
     if digest is not None:
         documents = context.services.documents
         files.send(context, f"{documents.board_name(view)}.html",

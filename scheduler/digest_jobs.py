@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from sqlmodel import Session
 
 from core.review import examiner_digest
@@ -9,11 +11,11 @@ from core.review.schedule import Slot
 from scheduler.planned import Planned, Texts
 
 
-def plan(session: Session, slot: Slot, *, texts: Texts, admins: frozenset[int]
-         ) -> list[Planned]:
+def plan(session: Session, slot: Slot, *, texts: Texts, admins: frozenset[int],
+         tz: tzinfo = UTC) -> list[Planned]:
     """Each reachable examiner's digest of last week, keyed by examiner and ISO week."""
     planned = []
-    for digest in examiner_digest.digests(session, day=slot.day, admins=admins):
+    for digest in examiner_digest.digests(session, day=slot.day, admins=admins, tz=tz):
         examiner = digest.examiner
         if not (examiner.tg_id and examiner.reachable and digest.projects):
             continue

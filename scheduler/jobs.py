@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import Session
 
 from core.review import prompts
@@ -37,7 +39,8 @@ def plan(session: Session, chat: Chat, slot: Slot, *, admins: frozenset[int],
     if slot.job in ("order-reminders", "order-reviews"):
         return order_jobs.plan(session, chat, slot, texts=texts, secret=secret)
     if slot.job == "examiner-digest":
-        return digest_jobs.plan(session, slot, texts=texts, admins=admins)
+        return digest_jobs.plan(session, slot, texts=texts, admins=admins,
+                                tz=ZoneInfo(chat.tz))
     key = slot.period_key
     if slot.job == "daily-nudge":
         targets = prompts.nudge_targets(session, chat=chat, day=slot.day, admins=admins,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 
+from sqlalchemy import Integer, column, exists, values
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -90,3 +92,38 @@ def stars_between(session: Session, *, project_ids: list[int], start: date, end:
                    DailyReport.local_date >= start, DailyReport.local_date <= end)
             .order_by(DailyReport.local_date.desc()))
     return list(session.exec(stmt).all())
+
+
+def achievements(session: Session, *, order: list[int], project_ids: list[int], start: date,
+                 end: date) -> Iterator[tuple[int, date, str, bool]]:
+    """(person_id, day, text, starred) of these cadres' 完成 lines in the window, cadre by
+    cadre in the order given, then by day; streamed from the database in batches."""
+    if not order or not project_ids:
+        return iter(())
+    place = values(column("person_id", Integer), column("place", Integer), name="place").data(
+        [(pid, n) for n, pid in enumerate(order)]).cte("place")
+    starred = exists().where(Star.report_id == DailyReport.id)
+    stmt = (select(DailyReport.person_id, DailyReport.local_date, ReportItem.text, starred)
+            .join(ReportItem, ReportItem.report_id == DailyReport.id)
+            .join(place, place.c.person_id == DailyReport.person_id)
+            .where(DailyReport.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   ~DailyReport.withdrawn, ReportItem.kind == "done",  # type: ignore[arg-type]
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .order_by(place.c.place, DailyReport.local_date, DailyReport.posted_at,
+                      DailyReport.id, ReportItem.position)
+            .execution_options(yield_per=1000))
+    return iter(session.execute(stmt))  # type: ignore[arg-type]
+
+
+def milestones_met(session: Session, *, person_ids: list[int], project_ids: list[int],
+                   start: datetime, end: datetime) -> list[tuple[int, date, datetime, str]]:
+    """(person_id, due, done_at, text) of milestones on these cadres' 责任清单 done in
+    [start, end)."""
+    if not person_ids:
+        return []
+    stmt = (select(Milestone.person_id, Milestone.due, Milestone.done_at, Milestone.text)
+            .where(Milestone.person_id.in_(person_ids),  # type: ignore[union-attr]
+                   Milestone.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                   Milestone.done_at >= start, Milestone.done_at < end)  # type: ignore[operator]
+            .order_by(Milestone.done_at))
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]

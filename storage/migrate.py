@@ -7,14 +7,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from storage.db import Database
+
+if TYPE_CHECKING:  # Alembic is imported where a migration runs: `frontline run` migrates in
+    from alembic.config import Config  # a child process, so the bot never holds it
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class OutdatedSchema(Exception):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -36,11 +37,13 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(_config()).get_current_head() or ""
 
 
 def current(db: Database) -> str | None:
     """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -73,6 +76,7 @@ def _lock(db: Database) -> Iterator[Connection]:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema up to `revision`."""
+    from alembic import command
     with _lock(db) as conn:
         command.upgrade(_config(conn), revision)
         conn.commit()
@@ -81,6 +85,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 def downgrade(db: Database, revision: str) -> None:
     """Take the schema down to `revision` (used by the stairway test)."""
+    from alembic import command
     with _lock(db) as conn:
         command.downgrade(_config(conn), revision)
         conn.commit()
@@ -88,6 +93,7 @@ def downgrade(db: Database, revision: str) -> None:
 
 def revisions() -> list[str]:
     """All revisions, oldest first."""
+    from alembic.script import ScriptDirectory
     script = ScriptDirectory.from_config(_config())
     return [r.revision for r in reversed(list(script.walk_revisions()))]
 
@@ -100,5 +106,6 @@ def require_current(db: Database) -> None:
 
 def autogenerate(db: Database, message: str) -> None:
     """Write a new revision from the models (a developer's tool)."""
+    from alembic import command
     with _lock(db) as conn:
         command.revision(_config(conn), message=message, autogenerate=True)

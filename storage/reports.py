@@ -166,4 +166,3 @@ def leaves_between(session: Session, *, person_ids: list[int], start: date, end:
     stmt = select(Leave).where(Leave.person_id.in_(person_ids),  # type: ignore[attr-defined]
                                Leave.start <= end, Leave.end >= start)
     return list(session.exec(stmt))
-

@@ -94,15 +94,23 @@ class Harness:
     def __init__(self, runtime: Runtime, request: OfflineRequest) -> None:
         self.runtime, self.request = runtime, request
         self.db = runtime.db
+        self.presses: list[str] = []  # every callback query fed, by id
 
     async def feed(self, *updates) -> None:  # type: ignore[no-untyped-def]
         """Deliver updates as polling would: commit to the inbox, process, send replies."""
+        self.presses += [u.callback_query.id for u in updates
+                         if getattr(u, "callback_query", None) is not None]
         self.runtime.inbox.store(list(updates))
         await self.runtime.inbox.process_pending()
         await self.runtime.settle()
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return self.request.texts(chat_id)
+
+    def check_presses(self) -> None:
+        """SPEC §11: every button press the bot received was answered, exactly once."""
+        answers = self.request.answers
+        assert {q: answers.get(q, 0) for q in self.presses} == dict.fromkeys(self.presses, 1)
 
     def last(self, chat_id: int | None = None) -> str:
         texts = self.texts(chat_id)
@@ -121,5 +129,7 @@ async def harness(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Har
     offline = OfflineRequest()
     async with Runtime(settings, database, request=offline) as runtime:
         runtime.sender.limits = Limits(chat_gap=0.0)
-        yield Harness(runtime, offline)
+        harness = Harness(runtime, offline)
+        yield harness
     database.dispose()
+    harness.check_presses()

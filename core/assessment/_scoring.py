@@ -1,8 +1,13 @@
 """三维成像 scoring (SPEC §8): pure rules — figures and weights in, every part with its inputs out.
 
-实绩 achievements: milestones done on time / due in the period (60 %) and recorded 完成 items,
-capped at ITEMS_FOR_FULL (40 %); items alone when no milestone was due.
-状态 diligence (辛苦指数): reported working days / working days, leave excluded (80 %), and the
+实绩 achievements: milestones done on time / due in the period (60 %) and recorded 完成 items
+(40 %; items alone when no milestone was due). Items count per working day expected of the
+cadre in the period, against the reference pace: the median pace of the scope's cadres, kept
+within ITEMS_PACE_FLOOR–ITEMS_PACE_FULL per working day. At or above it the items' share is
+full, below it in proportion: one 完成 line each working day is always full, over a week as
+over a quarter, and a scope that records little does not make one line a full share.
+状态 diligence (辛苦指数): reported working days / working days expected (80 %; core.reporting.
+attendance: leave and days before joining excluded, a reported day always counted), and the
 weekly and monthly summaries answered / asked for (20 %; the days alone when none was asked).
 评价 ratings: the released mean overall level mapped 1→0 … 5→100, only over the threshold.
 考核组 examiners: the examiners' average grade plus the points of field notes, within 0–100.
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 
 PARTS = ("achievement", "diligence", "rating", "examiners")
 DEFAULT_WEIGHTS = (30, 20, 25, 25)
-ITEMS_FOR_FULL = 20  # recorded 完成 items that make the items' share of 实绩 full
+ITEMS_PACE_FULL = 1.0  # 完成 lines per working day that always make the items' share full
+ITEMS_PACE_FLOOR = 0.2  # the reference pace never drops below one line a week
 EXCELLENT_FLOOR, FAIR_BELOW = 85.0, 60.0
 EXCELLENT, GOOD, FAIR = "优秀", "良好", "一般"
 
@@ -41,8 +47,8 @@ class Figures:
     milestones_due: int = 0
     milestones_on_time: int = 0
     items: int = 0  # recorded 完成 lines
-    workdays: int = 0  # working days in the window, less leave and days before joining
-    reported: int = 0  # of those, days with a report
+    workdays: int = 0  # working days expected: reported ones, and missing since joining
+    reported: int = 0  # of those, days with a report (on time + late)
     recaps_due: int = 0  # weekly and monthly prompts in the window
     recaps: int = 0  # answered
     rating: float | None = None  # the disclosed score (0–100), None under the threshold
@@ -51,6 +57,19 @@ class Figures:
     grade: float | None = None  # the examiners' average grade
     graders: int = 0
     note_points: int = 0
+    on_time: int = 0  # reported days, on time
+    late: int = 0  # reported days, late (after the nudge time, or back-filled)
+    leave: int = 0  # working days on leave without a report (not expected)
+    items_reference: float = ITEMS_PACE_FULL  # the scope's reference pace (lines per day)
+
+    @property
+    def missing(self) -> int:
+        return self.workdays - self.reported
+
+    @property
+    def items_pace(self) -> float:
+        """Recorded 完成 lines per working day expected of the cadre."""
+        return self.items / max(1, self.workdays)
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,7 @@ def _ratio(part: int, whole: int) -> float:
 def part_values(f: Figures) -> dict[str, float | None]:
     """Each part on 0–100, or None when it has no data."""
     achievement = None
-    items = min(100.0, 100.0 * f.items / ITEMS_FOR_FULL)
+    items = min(100.0, 100.0 * f.items_pace / f.items_reference)
     if f.milestones_due:
         achievement = 0.6 * _ratio(f.milestones_on_time, f.milestones_due) + 0.4 * items
     elif f.reported or f.items:
@@ -91,6 +110,17 @@ def part_values(f: Figures) -> dict[str, float | None]:
         examiners = max(0.0, min(100.0, f.grade + f.note_points))
     return {"achievement": achievement, "diligence": diligence, "rating": f.rating,
             "examiners": examiners}
+
+
+def items_reference(paces: list[float]) -> float:
+    """The reference pace of 完成 lines: the median of the scope's cadres' paces (those
+    with expected days), kept within ITEMS_PACE_FLOOR and ITEMS_PACE_FULL."""
+    if not paces:
+        return ITEMS_PACE_FULL
+    ordered = sorted(paces)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return round(min(ITEMS_PACE_FULL, max(ITEMS_PACE_FLOOR, median)), 3)
 
 
 def score(f: Figures, weights: Weights) -> Score:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core.assessment._scoring import EXCELLENT, FAIR, GOOD, ITEMS_FOR_FULL
+from core.assessment._scoring import EXCELLENT, FAIR, GOOD
 from core.assessment.scores import CadreScore
 
-__all__ = ["ITEMS_FOR_FULL", "SCREENFUL", "Digest", "Standing", "digest", "distinctions",
-           "is_big"]  # ITEMS_FOR_FULL: for the rules the board states under itself
+__all__ = ["SCREENFUL", "Digest", "Standing", "digest", "distinctions", "is_big"]
 
 SCREENFUL = 30  # more cadres than this and the chat gets the digest, the file the whole board
 HEAD, TAIL = 10, 5

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.assessment import _scoring
-from core.common.calendar import last_workday, month_bounds, week_bounds, workdays
+from core.common.calendar import last_workday, month_bounds, week_bounds
 from core.org import periods
-from core.org.roster import leave_days
 from core.ratings import anonymity
+from core.reporting import attendance
 from core.reporting.recaps import period_key
 from storage import figures as figures_q
 from storage import people as people_q
@@ -76,11 +76,8 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
         _p, mine, since = people.get(person.id, (person, [], joined))
         people[person.id] = (person, [*mine, project], min(since, joined))
     ids = list(people)
-    days = workdays(period.start, end)
-    reported: dict[int, set[date]] = {}
-    for pid, day in figures_q.reported_days(session, project_ids=project_ids, days=days):
-        reported.setdefault(pid, set()).add(day)
-    away = leave_days(session, [p for p, _ps, _j in people.values()], period.start, end)
+    days = attendance.records(session, {pid: joined for pid, (_p, _m, joined) in people.items()},
+                              project_ids=project_ids, start=period.start, end=end)
     milestones: dict[int, list[tuple[date, datetime | None]]] = {}
     for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids, start=period.start,
                                               end=end):
@@ -96,8 +93,10 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     releases = ratings_q.releases_of_projects(session, project_ids=project_ids, buckets=[bucket])
     weights = figures_q.weights(session)
     rows = []
+    reference = _scoring.items_reference([items.get(pid, 0) / record.expected
+                                          for pid, record in days.items() if record.expected])
     for pid, (person, mine, joined) in people.items():
-        counted = [d for d in days if d >= joined and d not in away.get(pid, set())]
+        record = days[pid]
         rating, count, scope = _rating(releases, person, mine, bucket, grading)
         due = milestones.get(pid, [])
         grade, graders = graded.get(pid, (None, 0))
@@ -105,8 +104,9 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
             milestones_due=len(due),
             milestones_on_time=sum(1 for d, done in due
                                    if done is not None and done.astimezone(tz).date() <= d),
-            items=items.get(pid, 0), workdays=len(counted),
-            reported=len(reported.get(pid, set()) & set(counted)),
+            items=items.get(pid, 0), workdays=record.expected, reported=record.reported,
+            on_time=record.on_time, late=record.late, leave=record.leave,
+            items_reference=reference,
             recaps_due=sum(1 for asked in keys.values() if asked >= joined),
             recaps=answered.get(pid, 0),
             rating=rating, rating_count=count, rating_scope=scope, grade=grade,
@@ -122,6 +122,23 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     for row in rows:
         row.grade = found[row.person.id]
     return rank(rows)
+
+
+def day_records(session: Session, projects: list[Project], period: Period, *, end: date,
+                tz: ZoneInfo) -> dict[int, attendance.DayRecord]:
+    """The scope's cadres' working-day records in the period (two statements)."""
+    return attendance.records(session, joined_days(session, [p.id for p in projects], tz),
+                              project_ids=[p.id for p in projects], start=period.start, end=end)
+
+
+def joined_days(session: Session, project_ids: list[int], tz: ZoneInfo) -> dict[int, date]:
+    """The scope's cadres (not examiners or admins) → the first day they joined one of it."""
+    found: dict[int, date] = {}
+    for person, member, _project in figures_q.roster(session, project_ids=project_ids):
+        if not (person.is_admin or person.is_examiner):
+            joined = member.joined_at.astimezone(tz).date()
+            found[person.id] = min(found.get(person.id, joined), joined)
+    return found
 
 
 def _rating(releases: dict, person: Person, projects: list[Project], bucket: str,

@@ -8,6 +8,7 @@ __all__ = [
     "answers",
     "buttons",
     "calendar",
+    "deadlines",
     "deliveries",
     "errors",
     "names",

@@ -20,10 +20,14 @@ def sign(secret: str, *parts: object) -> str:
     return data
 
 
-def verify(secret: str, data: str) -> list[str]:
-    """The parts of signed data, or UsageError for forged data."""
+def verify(secret: str, data: str, parts: int | None = None) -> list[str]:
+    """The parts of signed data, or UsageError for forged data (or, given `parts`, data of
+    another shape: a button of an earlier version)."""
     body, _, sig = data.rpartition(":")
     good = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()[:SIG_LEN]
     if not body or not hmac.compare_digest(sig.encode(), good.encode()):
         raise UsageError("errors.bad_button")
-    return body.split(":")
+    found = body.split(":")
+    if parts is not None and len(found) != parts:
+        raise UsageError("errors.bad_button")
+    return found

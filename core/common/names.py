@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from pypinyin import Style, lazy_pinyin
-
 LEADER = "负责人"  # the membership role listed first
 T = TypeVar("T")
 
 
 def pinyin_key(name: str | None) -> tuple[list[str], str]:
     """Sort key: the syllables with tones (陈 chen2 before 刘 liu2), then the name itself."""
+    # pypinyin's dictionaries (~55 MB) load at the first sort, not in a bot only started
+    from pypinyin import Style, lazy_pinyin
     text = name or ""
     return lazy_pinyin(text, style=Style.TONE3, errors="default"), text
 

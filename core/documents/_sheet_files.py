@@ -10,11 +10,13 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from io import BytesIO, StringIO
 from pathlib import PurePath
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from typing import TYPE_CHECKING
 
 from core.common.errors import UsageError
+
+if TYPE_CHECKING:  # openpyxl is imported where a file is read, never by an idle bot
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED = 50 * 1024 * 1024  # zip-bomb guard: the declared size of every entry, summed
@@ -67,6 +69,7 @@ def _xlsx_lines(data: bytes) -> Lines:
     if sum(e.file_size for e in entries) > MAX_UNPACKED or len(entries) > MAX_ENTRIES:
         raise ImportRefused("imports.too_big_unpacked", limit_mb=MAX_UNPACKED // (1024 * 1024))
     try:
+        from openpyxl import load_workbook  # imported where a file is read
         wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
         sheets = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")]
         ws = next((ws for ws in sheets if ws.title == PREFERRED_SHEET), sheets[0])

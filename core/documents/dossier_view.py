@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.assessment import cadre_view, scores, stages
-from core.common.calendar import month_bounds, workdays
+from core.common.calendar import month_bounds
 from core.orders import rules
 from core.org import periods
-from core.org.roster import leave_days
 from core.ratings import anonymity
+from core.reporting import attendance
 from storage import cadre_records as cadre_records_q
 from storage import figures as figures_q
 from storage import orders as orders_q
@@ -43,6 +43,7 @@ class MonthLine:
     workdays: int
     reported: int
     reports: list[DailyReport] = field(default_factory=list)
+    late: int = 0  # of the reported days, late ones (the one record)
 
     @property
     def rate(self) -> float | None:
@@ -84,7 +85,7 @@ def build(session: Session, actor, person: Person, *, today: date,  # type: igno
                                 start=HISTORY_START, end=today, project_ids=ids),
         problems=cadre_records_q.items_of(session, person_id=person.id, kind="problem",
                             start=HISTORY_START, end=today, project_ids=ids),
-        months=_months(session, person, reports, today),
+        months=_months(session, person, ids, reports, today, tz),
         ratings=_ratings(session, person, projects, grading),
         orders=_orders(session, person, ids),
         notes=cadre_records_q.observations_of(session, person_id=person.id),
@@ -93,24 +94,30 @@ def build(session: Session, actor, person: Person, *, today: date,  # type: igno
         trail=cadre_records_q.trail_of(session, person_id=person.id))
 
 
-def _months(session: Session, person: Person, reports: list[DailyReport], today: date
-            ) -> list[MonthLine]:
-    """Reports month by month, with working days reported / working days (leave excluded)."""
-    if not reports:
+def _months(session: Session, person: Person, project_ids: list[int],
+            reports: list[DailyReport], today: date, tz: ZoneInfo) -> list[MonthLine]:
+    """Reports month by month since the first report or joining, with the working days
+    reported / expected (the one record: core.reporting.attendance)."""
+    joined = scores.joined_days(session, project_ids, tz).get(person.id)
+    starts = [d for d in (reports[0].local_date if reports else None, joined) if d]
+    if not starts:
         return []
-    first = reports[0].local_date.replace(day=1)
-    away = leave_days(session, [person], first, today).get(person.id, set())
+    first = min(starts).replace(day=1)
+    joined = joined or first
+    by_day = attendance.daily(session, {person.id: joined}, project_ids=project_ids,
+                              start=first, end=today)
     by_month: dict[str, list[DailyReport]] = defaultdict(list)
     for report in reports:
         by_month[report.local_date.strftime("%Y-%m")].append(report)
+    records: dict[str, attendance.DayRecord] = defaultdict(attendance.DayRecord)
+    for day, record in by_day.items():
+        records[day.strftime("%Y-%m")] += record
     lines, day = [], first
     while day <= today:
-        start, end = month_bounds(day)
-        days = {d for d in workdays(start, min(end, today)) if d not in away}
-        mine = by_month.get(day.strftime("%Y-%m"), [])
-        lines.append(MonthLine(day.strftime("%Y-%m"), len(days),
-                               len({r.local_date for r in mine} & days), mine))
-        day = _next_month(start)
+        month = day.strftime("%Y-%m")
+        lines.append(MonthLine(month, records[month].expected, records[month].reported,
+                               by_month.get(month, []), records[month].late))
+        day = _next_month(month_bounds(day)[0])
     return lines
 
 

@@ -25,13 +25,42 @@ def _cadre(row: Any) -> list[object]:
     return [row.person.name, row.person.post, "、".join(row.projects)]
 
 
-def achievements(view: ExportView) -> Iterator[list[object]]:
+def achievements(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:
+    """One row per achievement — the cadre's 完成 lines with their dates (先进典型 marked) and
+    milestones met — cadre columns repeated; the cadre's counts on their first row only (a
+    cadre without any: one row of counts). The lines stream from the database."""
+    done, milestone = labels["kinds"]
+    lines = _Cursor(view.achievements())
     for row in view.rows:
-        f = row.score.figures
-        yield [*_cadre(row), f.milestones_due, f.milestones_on_time,
-               f.milestones_on_time / f.milestones_due if f.milestones_due else None,
-               f.items, view.stars.get(row.person.id, 0), view.progress.get(row.person.id),
-               _part(row, "achievement")]
+        pid, f = row.person.id, row.score.figures
+        counts = [f.milestones_due, f.milestones_on_time,
+                  f.milestones_on_time / f.milestones_due if f.milestones_due else None,
+                  f.items, view.stars.get(pid, 0), view.progress.get(pid),
+                  _part(row, "achievement")]
+        found = sorted([*((day, 0, done, text, None, labels["yes"] if starred else None)
+                          for _p, day, text, starred in lines.take(pid)),
+                        *((day, 1, milestone, text, due, None)
+                          for day, due, text in view.milestones.get(pid, []))],
+                       key=lambda line: line[:2])
+        if not found:
+            yield [*_cadre(row), None, None, None, None, None, *counts]
+        for n, (day, _order, kind, text, due, star) in enumerate(found):
+            yield [*_cadre(row), day, kind, text, due, star,
+                   *(counts if n == 0 else [None] * len(counts))]
+
+
+class _Cursor:
+    """Takes a stream ordered cadre by cadre one cadre at a time."""
+
+    def __init__(self, rows: Iterator[tuple[int, Any, str, bool]]) -> None:
+        self.rows, self.head = rows, next(rows, None)
+
+    def take(self, person_id: int) -> list[tuple[int, Any, str, bool]]:
+        found = []
+        while self.head is not None and self.head[0] == person_id:
+            found.append(self.head)
+            self.head = next(self.rows, None)
+        return found
 
 
 def diligence(view: ExportView) -> Iterator[list[object]]:
@@ -69,8 +98,8 @@ def sheets(view: ExportView, labels: dict[str, Any]) -> list[Sheet]:
     """The four sheets, each with a title row naming scope and period, a frozen header."""
     title = labels["title"]
     return [
-        Sheet(NAMES[0], title, labels["achievements"], achievements(view),
-              number_formats={5: PERCENT}),
+        Sheet(NAMES[0], title, labels["achievements"], achievements(view, labels),
+              number_formats={10: PERCENT}),
         Sheet(NAMES[1], title, labels["diligence"], diligence(view),
               number_formats={9: PERCENT}),
         Sheet(NAMES[2], title, labels["evaluation"], evaluation(view, labels)),

@@ -3,18 +3,19 @@ scope and a period; every figure from the scores' SQL aggregates, ratings throug
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from core.assessment import boards, cadre_view, scores, stages
-from core.common.calendar import workdays
 from core.common.errors import UsageError
 from core.org.people import Actor
-from core.org.roster import leave_days
+from core.reporting.attendance import DayRecord
 from storage import cadre_records as cadre_records_q
 from storage import figures as figures_q
 from storage import orders as orders_q
@@ -23,22 +24,12 @@ from storage.tables import Period, Person, Project, Rectification
 
 
 @dataclass
-class DayCounts:
-    """A cadre's working days in the window: on time, late, missing, on leave."""
-
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-    leave: int = 0
-
-
-@dataclass
 class ExportView:
     scope: boards.Scope
     period: Period
     end: date
     rows: list[scores.CadreScore]
-    days: dict[int, DayCounts]
+    days: dict[int, DayRecord]  # the record the scores were counted from
     progress: dict[int, int]
     stars: Counter
     orders: list[tuple[Rectification, Person, Person | None, Project, int]]  # …, events
@@ -46,6 +37,10 @@ class ExportView:
     in_period: bool = True
     today: date | None = None
     notes: dict = field(default_factory=dict)
+    # (person_id, day, text, starred) of the 完成 lines, cadre by cadre in `rows` order, then
+    # by day: read anew, streamed, each time the workbook is written
+    achievements: Callable[[], Iterator[tuple[int, date, str, bool]]] = lambda: iter(())
+    milestones: dict[int, list[tuple[date, date, str]]] = field(default_factory=dict)  # met
 
 
 def check(session: Session, actor: Actor, word: str | None, period_word: str | None, *,
@@ -77,7 +72,7 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
     history = figures_q.stages(session, person_ids=[r.person.id for r in rows])
     for row in rows:  # the 三期管理 column of 履职评价单
         row.stage = stages.current(history.get(row.person.id, []))
-    days = _days(session, ids, rows, period.start, end)
+    days = _days(session, rows, chosen.projects, period, tz)
     progress = reports_q.latest_progress_of_projects(session, project_ids=ids,
                                                      start=period.start, end=end)
     stars = Counter(report.person_id for report, _p in cadre_records_q.stars_between(
@@ -86,28 +81,41 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
                                                                "closed", "cancelled"),
                              limit=100_000)
     events = orders_q.event_counts(session, order_ids=[o.id for o, *_r in found])
+    order = [r.person.id for r in rows]
+    met: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
+    for pid, due, done_at, text in cadre_records_q.milestones_met(
+            session, person_ids=order, project_ids=ids,
+            start=datetime.combine(period.start, time(), tz),
+            end=datetime.combine(end + timedelta(days=1), time(), tz)):
+        met[pid].append((done_at.astimezone(tz).date(), due, text))
     return ExportView(chosen, period, end, rows, days, progress, stars,
                       [(o, c, i, p, events.get(o.id, 0)) for o, c, i, p in found],
-                      frozen=period.status == "closed", in_period=in_period, today=today)
+                      frozen=period.status == "closed", in_period=in_period, today=today,
+                      achievements=_streamed(session.get_bind(), order, ids, period.start,
+                                             end),
+                      milestones=dict(met))
 
 
-def _days(session: Session, project_ids: list[int], rows: list[scores.CadreScore],
-          start: date, end: date) -> dict[int, DayCounts]:
-    """On time / late / on leave per cadre over the window's working days; missing is what
-    the score counted (working days since joining, less leave) not reported."""
-    status = reports_q.day_status_of_projects(session, project_ids=project_ids, start=start,
-                                              end=end)
-    away = leave_days(session, [r.person for r in rows], start, end)
-    days = workdays(start, end)
-    found = {}
-    for row in rows:
-        pid, counts = row.person.id, DayCounts()
-        for day in days:
-            if day in away.get(pid, set()):
-                counts.leave += 1
-            elif (pid, day) in status:
-                counts.on_time += status[(pid, day)]
-                counts.late += not status[(pid, day)]
-        counts.missing = max(0, row.score.figures.workdays - row.score.figures.reported)
-        found[pid] = counts
-    return found
+def _streamed(engine: Any, order: list[int], project_ids: list[int], start: date, end: date
+              ) -> Callable[[], Iterator[tuple[int, date, str, bool]]]:
+    """The 完成 lines as a source read in its own session while the sheet is written, so
+    the export's memory stays flat however many lines there are."""
+
+    def rows() -> Iterator[tuple[int, date, str, bool]]:
+        with Session(engine) as session:
+            yield from cadre_records_q.achievements(session, order=order,
+                                                    project_ids=project_ids, start=start,
+                                                    end=end)
+
+    return rows
+
+
+def _days(session: Session, rows: list[scores.CadreScore], projects: list[Project],
+          period: Period, tz: ZoneInfo) -> dict[int, DayRecord]:
+    """Each cadre's working-day record, as the score counted it (frozen with a closed
+    period); scores frozen before the record was kept whole are counted again."""
+    found = {r.person.id: DayRecord(f.on_time, f.late, f.missing, f.leave)
+             for r in rows if (f := r.score.figures).on_time + f.late == f.reported}
+    if len(found) < len(rows):
+        found = scores.day_records(session, projects, period, end=period.end, tz=tz) | found
+    return {r.person.id: found.get(r.person.id, DayRecord()) for r in rows}

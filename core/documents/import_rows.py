@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from openpyxl.utils import get_column_letter
-
 from core.documents._import_template import ID_DIGITS, LIMITS, MAX_ROWS, REQUIRED, template_workbook
 from core.documents._sheet_files import MAX_BYTES, Formula, ImportRefused, Lines, read_rows
 
@@ -143,6 +141,7 @@ def _refuse_formulas(line: int, values: Sequence[object], names: dict[int, str])
     """Refuse the file at its first formula, naming the row and the column."""
     for i, value in enumerate(values):
         if isinstance(value, Formula):
+            from openpyxl.utils import get_column_letter
             column = names.get(i) or get_column_letter(i + 1)
             raise ImportRefused("imports.formula", line=line, column=column, value=str(value)[:40])
 

@@ -9,17 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # openpyxl is imported where a file is built, never by an idle bot
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -27,10 +26,17 @@ WIDTH_SAMPLE = 200
 WIDTH_MIN = 6
 WIDTH_MAX = 60
 SHEET_NAME_MAX = 31
+A4 = 9  # the paper size code of A4 in a workbook's page setup
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl's
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # as openpyxl's
+
+
+@cache
+def _styles() -> tuple[Font, Font, PatternFill]:
+    """The title font, the header font and the header fill."""
+    from openpyxl.styles import Font, PatternFill
+    return Font(bold=True, size=14), Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
 # A spreadsheet program may read these leading characters as the start of a formula.
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@＝＋－＠]")
@@ -50,6 +56,7 @@ class Sheet:
 
 def write_workbook(sheets: Iterable[Sheet], target: str | Path | BinaryIO) -> None:
     """Write the sheets, in order, to a path or a binary file object."""
+    from openpyxl import Workbook
     wb = Workbook(write_only=True)
     count = 0
     for sheet in sheets:
@@ -94,6 +101,8 @@ def _sheet_name(name: str) -> str:
 
 def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     """Fit the columns to the headers and the first rows, then stream every row."""
+    from openpyxl.utils import get_column_letter
+    title_font, header_font, header_fill = _styles()
     rows = iter(sheet.rows)
     head = list(islice(rows, WIDTH_SAMPLE))
     ncols = max([len(sheet.headers), *(len(r) for r in head)])
@@ -107,10 +116,12 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     fixed = (1 if sheet.title else 0) + (1 if sheet.headers else 0)
     if fixed:
         ws.freeze_panes = f"A{fixed + 1}"  # before the first append: the sheet view goes first
+        ws.print_title_rows = f"1:{fixed}"  # every printed page repeats title and header
+    _print_on_a4(ws)
     if sheet.title:
-        ws.append([_styled(ws, sheet.title, font=TITLE_FONT)])
+        ws.append([_styled(ws, sheet.title, font=title_font)])
     if sheet.headers:
-        ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in sheet.headers])
+        ws.append([_styled(ws, h, font=header_font, fill=header_fill) for h in sheet.headers])
     row_no = fixed
 
     formats = sheet.number_formats
@@ -120,6 +131,15 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     if sheet.headers:
         last = get_column_letter(len(sheet.headers))
         ws.auto_filter.ref = f"A{header_row}:{last}{row_no}"
+
+
+def _print_on_a4(ws: WriteOnlyWorksheet) -> None:
+    """A4 landscape, the columns fitted to the page width, as many pages down as it takes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]], ncols: int) -> list[float]:
@@ -156,6 +176,7 @@ def _styled(ws: WriteOnlyWorksheet, text: str, *, font: Font,
 
 def _text(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     """A cell that always holds text, even when it starts like a formula."""
+    from openpyxl.cell import WriteOnlyCell
     cell = WriteOnlyCell(ws)
     cell.value = clean_text(text)
     cell.data_type = "s"
@@ -166,6 +187,7 @@ def _text(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
 
 def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None) -> object:
     """Turn a Python value into a typed cell: numbers, dates, booleans, or text."""
+    from openpyxl.cell import WriteOnlyCell
     if value is None:
         return None
     if isinstance(value, str):

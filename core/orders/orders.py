@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from sqlmodel import Session
 
+from core.common import deadlines
 from core.common.errors import Refused, UsageError
 from core.orders import rules
 from core.org import trail
@@ -21,29 +21,13 @@ from storage import reports as reports_q
 from storage.tables import DailyReport, Person, Project, Rectification, RectificationEvent, utcnow
 
 TEXT_MAX = 1000
-_DURATION = re.compile(r"^(\d{1,4})[dD天]$")
 FILTERS = {"open": rules.LIVE, "overdue": rules.LIVE, "closed": ("closed", "cancelled")}
 
 
 def parse_deadline(token: str, today: date) -> date | None:
-    """`15d` or `2026-12-31` → the date; None when the word is neither (it is text then)."""
-    match = _DURATION.match(token)
-    if match:
-        days = int(match[1])
-        if not 0 < days <= rules.MAX_DAYS:
-            raise UsageError("orders.bad_duration", value=token, limit=rules.MAX_DAYS)
-        return today + timedelta(days=days)
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", token):
-        try:
-            day = date.fromisoformat(token)
-        except ValueError:
-            raise UsageError("errors.bad_date", value=token) from None
-        if day <= today:
-            raise UsageError("orders.past_deadline", date=token)
-        if (day - today).days > rules.MAX_DAYS:
-            raise UsageError("orders.bad_duration", value=token, limit=rules.MAX_DAYS)
-        return day
-    return None
+    """`15d`, `15天` or `2026-12-31` → the date; None when the word is no deadline (it is text
+    then); a deadline-shaped word that cannot be one is refused (core.common.deadlines)."""
+    return deadlines.due(token, today, limit=rules.MAX_DAYS)
 
 
 def problem_text(report: DailyReport) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import os
 import re
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import segno
-from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:  # Pillow is imported where a poster is drawn, never by an idle bot
+    from PIL import Image, ImageDraw, ImageFont
 
 # A4 portrait at 200 dpi (A5 at ~280 dpi): crisp on either paper size.
 WIDTH, HEIGHT = 1654, 2339
@@ -45,6 +47,7 @@ def build_poster(
     font: CjkFontLike,
 ) -> bytes:
     """Compose the poster and return it as PNG bytes."""
+    from PIL import Image, ImageDraw
     canvas = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(canvas)
     faces = _Faces(font)
@@ -86,6 +89,7 @@ class _Faces:
     def at(self, size: int) -> ImageFont.FreeTypeFont:
         """The face at `size` pixels."""
         if size not in self._sizes:
+            from PIL import ImageFont
             self._sizes[size] = ImageFont.truetype(self.path, size, index=self.index)
         return self._sizes[size]
 
@@ -254,6 +258,7 @@ def _draw_block(
 
 def _qr_image(link: str, width: int, box: int) -> Image.Image:
     """The QR code about `width` wide, quiet zone within `box`, at a whole-pixel module size."""
+    from PIL import Image
     code = segno.make(link, error="m", micro=False)
     inner = code.symbol_size(scale=1, border=0)[0]
     outer = code.symbol_size(scale=1, border=QUIET_ZONE)[0]

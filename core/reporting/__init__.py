@@ -5,6 +5,7 @@ Public modules are listed in `__all__`; modules starting with `_` are used only 
 this package."""
 
 __all__ = [
+    "attendance",
     "posts",
     "recaps",
     "report_text",

@@ -4,14 +4,14 @@ alerts — an examiner's day, not a cadre's streak (a fixed number of queries)."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from core.common import names
 from core.orders import rules
 from core.org.people import Actor
-from core.org.roster import leave_days
+from core.reporting import attendance
 from storage import deliveries as deliveries_q
 from storage import figures as figures_q
 from storage import orders as orders_q
@@ -45,29 +45,28 @@ class ExaminerDay:
 
 
 def examiner_day(session: Session, actor: Actor, *, day: date, today: date,
-                 admins: frozenset[int]) -> ExaminerDay:
+                 admins: frozenset[int], tz: tzinfo = UTC) -> ExaminerDay:
     """The examiner's projects on `day` (the last working day when today is not one)."""
     actor.require_examiner()
     examiner = actor.person
     projects = [p for p in projects_q.all_projects(session) if actor.sees_project(p.id)]
     ids = [p.id for p in projects]
     roster: dict[int, list[Person]] = {}
-    for person, _member, project in figures_q.roster(session, project_ids=ids):
+    seats = []
+    for person, member, project in figures_q.roster(session, project_ids=ids):
         if not (person.is_admin or person.is_examiner or person.tg_id in admins):
             roster.setdefault(project.id, []).append(person)
-    everyone = [p for people in roster.values() for p in people]
-    away = leave_days(session, everyone, day, day)
-    reported = figures_q.reported_in(session, project_ids=ids, days=[day])
+            seats.append((project.id, person.id, member.joined_at.astimezone(tz).date()))
+    found = attendance.per_project(session, seats, start=day, end=day)  # the one record
     live = orders_q.live_for_projects(session, project_ids=ids)
     lines = []
     for project in names.in_pinyin_order(projects, lambda p: p.name):
         cadres = roster.get(project.id, [])
-        gone = [p for p in cadres if away.get(p.id)]
-        line = ProjectDay(project, len(cadres),
-                          sum(1 for p in cadres if reported.get((project.id, p.id))), len(gone))
-        line.missing = names.in_pinyin_order(
-            [p for p in cadres if p not in gone and not reported.get((project.id, p.id))],
-            lambda p: p.name)
+        days = {p.id: found[(project.id, p.id)] for p in cadres}
+        line = ProjectDay(project, len(cadres), sum(1 for d in days.values() if d.reported),
+                          sum(1 for d in days.values() if d.leave))
+        line.missing = names.in_pinyin_order([p for p in cadres if days[p.id].missing],
+                                             lambda p: p.name)
         mine = [(o, c) for o, c, _i, p in live if p.id == project.id]
         line.live = len(mine)
         line.overdue = [(o, c) for o, c in mine if rules.is_overdue(o.state, o.deadline, today)]

@@ -5,13 +5,14 @@ orders, cadres in 三期管理. Computed once for all projects, then cut per exa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from core.assessment import stages
 from core.common.calendar import week_bounds, workdays
 from core.orders import rules
+from core.reporting import attendance
 from storage import deliveries as deliveries_q
 from storage import figures as figures_q
 from storage import orders as orders_q
@@ -27,7 +28,7 @@ class ProjectLine:
     project: Project
     cadres: int
     reported: int  # cadre-days reported last week
-    expected: int  # cadres × working days last week
+    expected: int  # cadre-days expected last week (core.reporting.attendance)
     silent: list[tuple[Person, int]] = field(default_factory=list)  # working days without
     overdue: list = field(default_factory=list)  # (order, cadre)
     staged: list[tuple[Person, str]] = field(default_factory=list)
@@ -42,26 +43,27 @@ class ExaminerDigest:
     bad_ratings: int  # 差评 alerts this examiner received last week
 
 
-def digests(session: Session, *, day: date, admins: frozenset[int]) -> list[ExaminerDigest]:
+def digests(session: Session, *, day: date, admins: frozenset[int], tz: tzinfo = UTC
+            ) -> list[ExaminerDigest]:
     """Every examiner's digest for the week before `day` (a fixed number of queries)."""
     start, end = week_bounds(day - timedelta(days=7))
-    days = workdays(start, end)
     projects = projects_q.all_projects(session)
     ids = [p.id for p in projects]
     roster: dict[int, list[Person]] = {}
-    for person, _member, project in figures_q.roster(session, project_ids=ids):
+    seats = []
+    for person, member, project in figures_q.roster(session, project_ids=ids):
         if not (person.is_admin or person.is_examiner or person.tg_id in admins):
             roster.setdefault(project.id, []).append(person)
-    reported = figures_q.reported_in(session, project_ids=ids, days=days)
+            seats.append((project.id, person.id, member.joined_at.astimezone(tz).date()))
+    found = attendance.per_project(session, seats, start=start, end=end)
     last = figures_q.last_reported(session, project_ids=ids)
     live = orders_q.live_for_projects(session, project_ids=ids)
     history = figures_q.stages(session)
     lines = {}
     for project in projects:
         cadres = roster.get(project.id, [])
-        line = ProjectLine(project, len(cadres),
-                           sum(reported.get((project.id, p.id), 0) for p in cadres),
-                           len(cadres) * len(days))
+        record = sum((found[(project.id, p.id)] for p in cadres), attendance.DayRecord())
+        line = ProjectLine(project, len(cadres), record.reported, record.expected)
         for person in cadres:
             since = last.get((project.id, person.id))
             gap = len(workdays(since + timedelta(days=1), day - timedelta(days=1))) if since \

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core.common.calendar import month_bounds, week_bounds
 from core.orders import orders
 from core.org.roster import leave_days, reporters
+from core.reporting import attendance
 from core.reporting.posts import chat_project
 from core.reporting.recaps import period_key
 from storage import recaps as recaps_q
@@ -38,6 +39,7 @@ class CadreDigest:
     plans: list[tuple[date, str]] = field(default_factory=list)  # the previous period's 计划
     answered: bool = False
     orders: list = field(default_factory=list)  # live rectification orders (OrderLine)
+    days: attendance.DayRecord = field(default_factory=attendance.DayRecord)  # working days
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,16 @@ def _previous(kind: str, start: date) -> tuple[date, date]:
 def _prompt(session: Session, chat: Chat, kind: str, start: date, end: date,
             admins: frozenset[int], rehearsal: bool) -> Digest:
     project = _project(session, chat)
-    people = [p for p, joined in reporters(session, project.id, admins, ZoneInfo(chat.tz))
+    roster = [(p, joined) for p, joined in reporters(session, project.id, admins,
+                                                     ZoneInfo(chat.tz))
               if rehearsal or joined <= end]
+    people = [p for p, _joined in roster]
     lines = {p.id: CadreDigest(person=p) for p in people}
+    found = attendance.records(session, {p.id: min(joined, start) if rehearsal else joined
+                                         for p, joined in roster},
+                               project_ids=[project.id], start=start, end=end)
+    for pid, record in found.items():
+        lines[pid].days = record
     counts = recaps_q.report_counts(session, project_id=project.id, start=start, end=end)
     progress = reports_q.latest_progress(session, project_id=project.id, start=start, end=end)
     for pid, line in lines.items():

@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from core.assessment.scores import joined_days
 from core.common.calendar import is_workday, workdays
 from core.common.errors import UsageError
 from core.orders import orders
 from core.org import periods
 from core.org.people import Actor
-from core.org.roster import leave_days, reporters
+from core.org.roster import reporters
 from core.ratings import anonymity, views
+from core.reporting import attendance
 from core.reporting.posts import project_clock
 from core.reporting.report_text import first_line
 from core.review.windows import Window, parse_window
@@ -95,29 +97,16 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
         if pid in lines:
             lines[pid].orders = live
     days = workdays(window.start, window.end)
-    status = reports_q.day_status(session, project_id=project.id, start=window.start,
-                                  end=window.end)
-    leave = leave_days(session, people, window.start, window.end)
-    daily = {day: [0, 0] for day in days}  # reported, expected
-    late: dict[date, int] = {}
-    for person in people:
-        line = lines[person.id]
-        for day in days:
-            if day < joined[person.id]:
-                continue
-            if day in leave[person.id]:
-                line.leave += 1
-                continue
-            daily[day][1] += 1
-            if (person.id, day) not in status:
-                line.missing += 1
-                continue
-            daily[day][0] += 1
-            if status[(person.id, day)]:
-                line.on_time += 1
-            else:
-                line.late += 1
-                late[day] = late.get(day, 0) + 1
+    cadres = {p.id: joined[p.id] for p in people}
+    found = attendance.records(session, cadres, project_ids=[project.id], start=window.start,
+                               end=window.end)
+    for pid, record in found.items():
+        line = lines[pid]
+        line.on_time, line.late, line.missing, line.leave = (
+            record.on_time, record.late, record.missing, record.leave)
+    daily = attendance.daily(session, cadres, project_ids=[project.id], start=window.start,
+                             end=window.end)
+    late = {day: r.late for day, r in daily.items() if r.late}
     ratings = None
     if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
@@ -128,7 +117,7 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
                        today=today, ratings=ratings,
-                       daily=[(day, done, due) for day, (done, due) in daily.items()],
+                       daily=[(day, r.reported, r.expected) for day, r in daily.items()],
                        late=late)
 
 
@@ -195,12 +184,12 @@ def missing(session: Session, actor: Actor, project: Project, *, now: datetime,
     today = now.astimezone(tz).date()
     if not is_workday(today):
         return MissingView(project, today, False, [], [], 0)
-    people = [p for p, _joined in reporters(session, project.id, admins, tz)]
-    done = reports_q.reported_on(session, person_ids=[p.id for p in people], day=today,
-                         project_id=project.id)
-    leave = leave_days(session, people, today, today)
-    on_leave = [p for p in people if leave.get(p.id)]
-    absent = [p for p in people if p.id not in done and not leave.get(p.id)]
+    roster = reporters(session, project.id, admins, tz)
+    people = [p for p, _joined in roster]
+    found = attendance.records(session, {p.id: joined for p, joined in roster},
+                               project_ids=[project.id], start=today, end=today)
+    on_leave = [p for p in people if found[p.id].leave]
+    absent = [p for p in people if found[p.id].missing]
     return MissingView(project, today, True, absent, on_leave, len(people))
 
 
@@ -213,6 +202,7 @@ class MyView:
     today_reported: bool
     orders: list  # my live rectification orders (OrderLine)
     ratings: views.OwnRatings | None = None
+    month: attendance.DayRecord | None = None  # my working days this month to date
 
     @property
     def progress(self) -> int | None:
@@ -237,7 +227,13 @@ def my(session: Session, actor: Actor, *, now: datetime, default_tz: str, limit:
                 break
             streak += 1
         day -= timedelta(days=1)
-    return MyView(person=person, projects=projects,
+    month = None
+    if projects:
+        ids = [p.id for p in projects]
+        joined = joined_days(session, ids, tz).get(person.id, today)
+        month = attendance.records(session, {person.id: joined}, project_ids=ids,
+                                   start=today.replace(day=1), end=today)[person.id]
+    return MyView(person=person, projects=projects, month=month,
                   recent=reports_q.recent(session, person_id=person.id, limit=limit), streak=streak,
                   today_reported=today in dates,
                   orders=orders.open_for(session, person, today=today),

@@ -72,6 +72,7 @@ class OfflineRequest(BaseRequest):
         self.crash_after: int | None = None  # simulate the process dying before send n+1
         self._message_ids: dict[int, int] = {}
         self.stored: dict[str, bytes] = {}  # file_id → the bytes getFile and the download give
+        self.answers: dict[str, int] = {}  # callback_query_id → answerCallbackQuery calls
 
     async def initialize(self) -> None:
         pass
@@ -129,6 +130,9 @@ class OfflineRequest(BaseRequest):
                 if fault.parameters:
                     body["parameters"] = fault.parameters
                 return fault.code, json.dumps(body).encode()
+        if name == "answerCallbackQuery":  # kept across clear(): every press answered once
+            query_id = str(params.get("callback_query_id"))
+            self.answers[query_id] = self.answers.get(query_id, 0) + 1
         if name not in ("getMe", "getUpdates"):
             self.calls.append(Recorded(name, params, files=_uploads(request_data)))
         if name == "getFile" and params.get("file_id") not in self.stored:

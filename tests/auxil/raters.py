@@ -39,8 +39,10 @@ async def bot_with(url: str, **overrides: object) -> AsyncIterator[Harness]:
     offline = OfflineRequest()
     async with Runtime(make_settings(url, **overrides), database, request=offline) as runtime:
         runtime.sender.limits = Limits(chat_gap=0.0)
-        yield Harness(runtime, offline)
+        harness = Harness(runtime, offline)
+        yield harness
     database.dispose()
+    harness.check_presses()
 
 
 def say(user: User, text: str, chat=None):  # type: ignore[no-untyped-def]

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
 from telegram import User
 
+from storage.tables import Membership
 from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
 from tests.auxil.factories import button_press, make_message, make_user, message_update, private
 from tests.auxil.offline import BOT
@@ -64,6 +66,10 @@ async def build_record(h, *, raters: int = 5, close: bool = True) -> Record:
     today = datetime.now(TZ).date()
     start, end = today - timedelta(days=40), today + timedelta(days=40)
     await h.feed(admin_says(f"/period open {PERIOD} {start} {end} {PROJECT}"))
+    with h.db.session() as session:  # on the roster since the period began: 2 reports in it
+        for member in session.exec(select(Membership)):
+            member.joined_at = datetime.combine(start, time(9), TZ)
+            session.add(member)
     await h.feed(admin_says(f"/milestone add {PROJECT} {today + timedelta(days=10)} 完成征迁 张三"))
     report = make_message(GROUP, CADRE, REPORT, date=local(1))
     await h.feed(message_update(report),

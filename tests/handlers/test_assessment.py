@@ -242,18 +242,19 @@ async def test_scores_show_every_part_with_the_figures_it_came_from(harness) -> 
         s.add(note)
     await harness.feed(say(private(ADMIN), ADMIN, "/scores 城南快速路"))
     text = harness.texts(ADMIN.id)[-2]
-    # 实绩 0.6×50 + 0.4×90 = 66; 状态 0.8×90 + 0.2×0 = 72; 考核组 80 + 3 = 83; 评价 none:
-    # (30×66 + 20×72 + 25×83) / 75 = 73.3
-    for line in ("张三</b>（城南快速路） 综合 73.3 / 100 · 良好",
-                 "实绩 66.0（权重 40%）：节点按期 1/2，完成事项 18 条",
+    # 实绩 0.6×50 + 0.4×100 = 70 (18 items over 20 days: 0.9 a day, above the scope's median
+    # pace 0.45 of 张三 0.9 and 王五 0); 状态 0.8×90 + 0.2×0 = 72; 考核组 80 + 3 = 83; 评价 none:
+    # (30×70 + 20×72 + 25×83) / 75 = 74.9
+    for line in ("张三</b>（城南快速路） 综合 74.9 / 100 · 良好",
+                 "实绩 70.0（权重 40%）：节点按期 1/2，完成事项 18 条（每工作日 0.90 条，参照 0.45 条）",
                  "状态 72.0（权重 27%）：报送 18/20 个工作日，周/月梳理 0/4",
                  "评价 无数据：评价不足，暂不计入",
                  "考核组 83.0（权重 33%）：评定均分 80.0（1 位考察员），纪实积分 +3",
                  "王五</b>（城南快速路） 综合 0.0 / 100 · 一般",
                  # each part's rule, with the board's own figures (from its foot)
                  "· 状态 = 报送率 × 80% + 周/月梳理回复率 × 20%",
-                 "实绩 = 节点按期完成率 × 60% + 完成事项 × 40%（记满 20 条为 100）",
-                 "例：张三 节点 1/2，完成事项 18 条 → 66.0",
+                 "实绩 = 节点按期完成率 × 60% + 完成事项 × 40%：完成事项按每个应报工作日的条数计",
+                 "例：张三 节点 1/2，完成事项 18 条（每工作日 0.90 条，参照 0.45 条）→ 70.0",
                  "例：张三 80.0 +3 → 83.0"):
         assert line in text, line
 
@@ -297,6 +298,21 @@ async def test_scores_cost_the_same_statements_for_5_and_50_cadres(harness) -> N
     big = await statements(harness, "/scores 大项目")
     assert small == big
     assert "大项目49" in "".join(harness.texts(ADMIN.id)[-3:])
+
+
+async def test_every_view_of_the_record_costs_the_same_statements_for_5_and_50_cadres(
+        harness) -> None:
+    """The working-day record is SQL aggregates: /ranking, /cadre, /export and /my cost a
+    fixed number of statements, whatever the number of cadres."""
+    await district(harness, period=None)
+    _cadres(harness, "小项目", 5, 7_000_000)
+    _cadres(harness, "大项目", 50, 8_000_000)
+    await harness.feed(say(private(ADMIN), ADMIN, f"/period open 攻坚季 {NOV[0]} {NOV[1]}"))
+    for small, big in (("/ranking 小项目", "/ranking 大项目"), ("/cadre 小项目0", "/cadre 大项目0"),
+                       ("/export 小项目", "/export 大项目")):
+        assert await statements(harness, small) == await statements(harness, big), small
+    assert await statements(harness, "/my", make_user(7_000_000, "小项目0")) == await statements(
+        harness, "/my", make_user(8_000_000, "大项目0"))
 
 
 # --- grades within the scope asked ----------------------------------------------------------

@@ -354,7 +354,7 @@ async def test_bind_without_a_project_asks_with_buttons_and_the_press_binds(harn
 
 async def test_milestone_done_without_an_id_lists_open_milestones(harness) -> None:
     await setup_project(harness)
-    await harness.feed(say(private(ADMIN), ADMIN, "/milestone add 城南快速路 2099-01-01 主线贯通"))
+    await harness.feed(say(private(ADMIN), ADMIN, "/milestone add 城南快速路 300d 主线贯通"))
     harness.request.clear()
     command = make_message(private(ADMIN), ADMIN, "/milestone done")
     await harness.feed(message_update(command))

@@ -283,7 +283,7 @@ def test_a_digest_of_two_thousand_cadres_fits_one_message() -> None:
                            end=date(2026, 11, 30), frozen=False, rows=rows, quota=0.2)
     digest = board_digest.digest(rows, ["项目1", "项目2"])
     for key in ("scores.view", "scores.ranking"):
-        text = Renderer("zh").text(key, view=view, apart={}, digest=digest, full=20)
+        text = Renderer("zh").text(key, view=view, apart={}, digest=digest)
         assert len(text) < 4096, (key, len(text))
         assert "共 2020 位干部" in text and "另有 31 人，见文件" in text
         assert "项目1：" in text and "/ 2020" in text

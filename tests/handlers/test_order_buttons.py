@@ -151,7 +151,7 @@ async def test_forged_button_data_gets_one_line(harness) -> None:
     for data in (f"o:{made.id}:done:0000000000", sign("another-secret", "o", made.id, "done"),
                  sign(SECRET, "o", made.id, "close"), sign(SECRET, "o", 9999, "done")):
         await harness.feed(button_press(CADRE, message, data))
-        assert toast(harness) == "这个按钮已失效，请重新发起操作。"
+        assert toast(harness) == "这个按钮不起作用（已失效或无法识别），按下不会做任何事：请重新发起操作。"
     assert snapshot(harness, made.number) == before
     assert harness.request.sent() == []
 

@@ -54,11 +54,16 @@ async def test_rectify_without_a_deadline_gives_sixty_days(harness) -> None:
 
 
 @pytest.mark.parametrize(("deadline", "says"), [
-    ("past", "不在今天以后"),
-    ("today", "不在今天以后"),
-    ("0d", "1–366 天"),
-    ("999d", "1–366 天"),
-    ("2026-02-30", "格式不对"),
+    ("past", "不在今天"),
+    ("today", "不在今天"),
+    ("0d", "天数至少为 1"),
+    ("0天", "天数至少为 1"),
+    ("999d", "太远：最多 366 天"),
+    ("99999d", "太远：最多 366 天"),
+    ("400天", "太远：最多 366 天"),
+    ("2026-02-30", "不是存在的日期"),
+    ("2027/02/29", "不是存在的日期"),
+    ("2999-01-01", "太远：最多 366 天"),
 ])
 async def test_a_bad_deadline_gets_one_line_and_creates_nothing(harness, deadline, says) -> None:
     await setup_orders(harness)

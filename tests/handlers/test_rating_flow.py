@@ -178,7 +178,7 @@ async def test_a_forged_button_gets_one_line(harness) -> None:  # type: ignore[n
     nonce = data_of(call, "企业").split(":")[1]
     harness.request.clear()
     await press_data(harness, rater, call, f"rt:{nonce}:2:1:0123456789")
-    assert answers(harness) == ["这个按钮已失效，请重新发起操作。"]
+    assert answers(harness) == ["这个按钮不起作用（已失效或无法识别），按下不会做任何事：请重新发起操作。"]
     assert [c.method for c in harness.request.calls] == ["answerCallbackQuery"]
     assert rows(harness, Rating) == []
 
@@ -284,7 +284,7 @@ async def test_a_bad_rating_since_replaced_by_a_good_one_cannot_become_an_order(
     alert = question(harness, ADMIN.id)
     await rate(harness, rater, token, 5)
     await press_data(harness, ADMIN, alert, data_of(alert, "转为交办单"))
-    assert answers(harness)[-1] == "这个按钮已失效，请重新发起操作。"
+    assert answers(harness)[-1] == "这个按钮不起作用（已失效或无法识别），按下不会做任何事：请重新发起操作。"
     assert rows(harness, Rectification) == []
 
 

@@ -12,10 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.org.chats import first_hint_today
+from storage import attendance as attendance_q
 from storage import inbox
 from storage import reports as reports_q
 from storage.db import Database
-from storage.tables import DailyReport, Domain, HintLog, Inbox, Person, Project, ReportItem
+from storage.tables import (
+    DailyReport,
+    Domain,
+    HintLog,
+    Inbox,
+    Leave,
+    Person,
+    Project,
+    ReportItem,
+)
 from storage.upsert import insert_ignore
 
 D1, D2, D3 = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
@@ -264,7 +274,7 @@ def test_telegram_ids_beyond_32_bits_are_stored(db: Database, world) -> None:
         assert s.exec(select(DailyReport.chat_id)).one() == big_chat
 
 
-def test_day_status_is_on_time_if_any_report_that_day_was_on_time(db: Database, world) -> None:
+def test_a_day_is_on_time_if_any_report_that_day_was_on_time(db: Database, world) -> None:
     with db.session() as s:
         project, _o, a, b = _objects(s, world)
         _report(s, a, project, D1, posted=at(D1, 11), on_time=False)
@@ -272,22 +282,22 @@ def test_day_status_is_on_time_if_any_report_that_day_was_on_time(db: Database, 
         _report(s, a, project, D2, posted=at(D2, 11), on_time=False)
         _report(s, b, project, D1, posted=at(D1, 3), on_time=True)
     with db.session(write=False) as s:
-        status = reports_q.day_status(s, project_id=world["project"], start=D1, end=D3)
-    assert status == {(world["a"], D1): True, (world["a"], D2): False, (world["b"], D1): True}
+        found = days(s, world, [D1, D2, D3])
+    assert found == {world["a"]: (1, 1, 1, 0), world["b"]: (1, 0, 2, 0)}  # on time, late, …
 
 
-def test_day_status_ignores_withdrawn_reports(db: Database, world) -> None:
+def test_the_record_ignores_withdrawn_reports(db: Database, world) -> None:
     with db.session() as s:
         project, _o, a, b = _objects(s, world)
         _report(s, a, project, D1, posted=at(D1, 2), on_time=True, withdrawn=True)
         _report(s, a, project, D1, posted=at(D1, 11), on_time=False)
         _report(s, b, project, D1, posted=at(D1, 2), on_time=True, withdrawn=True)
     with db.session(write=False) as s:
-        status = reports_q.day_status(s, project_id=world["project"], start=D1, end=D1)
-    assert status == {(world["a"], D1): False}
+        found = days(s, world, [D1])
+    assert found == {world["a"]: (0, 1, 0, 0), world["b"]: (0, 0, 1, 0)}
 
 
-def test_day_status_keeps_to_the_project_and_window(db: Database, world) -> None:
+def test_the_record_keeps_to_the_project_and_window(db: Database, world) -> None:
     with db.session() as s:
         project, other, a, _b = _objects(s, world)
         _report(s, a, other, D2, posted=at(D2, 2))
@@ -295,8 +305,29 @@ def test_day_status_keeps_to_the_project_and_window(db: Database, world) -> None
         _report(s, a, project, D3, posted=at(D3, 2))
         _report(s, a, project, D2, posted=at(D2, 2))
     with db.session(write=False) as s:
-        status = reports_q.day_status(s, project_id=world["project"], start=D2, end=D2)
-    assert status == {(world["a"], D2): True}
+        found = days(s, world, [D2])
+    assert found == {world["a"]: (1, 0, 0, 0), world["b"]: (0, 0, 1, 0)}
+
+
+def test_a_day_on_leave_is_leave_unless_reported_and_days_before_joining_are_not_theirs(
+        db: Database, world) -> None:
+    with db.session() as s:
+        project, _o, a, b = _objects(s, world)
+        s.add(Leave(person_id=a.id, start=D1, end=D2))
+        _report(s, a, project, D2, posted=at(D2, 2))  # reported while away: it counts
+        _report(s, b, project, D1, posted=at(D1, 2), on_time=False)  # before joining: counts
+    with db.session(write=False) as s:
+        found = attendance_q.by_seat(s, seats=[(0, world["a"], D1), (0, world["b"], D3)],
+                                     project_ids=[world["project"]], days=[D1, D2, D3])
+    # 李四 joined on D3: D1 reported (late) counts, D2 is not his, D3 is missing
+    assert found == {(0, world["a"]): (1, 0, 1, 1), (0, world["b"]): (0, 1, 1, 0)}
+
+
+def days(s, world, window: list[date]) -> dict[int, tuple[int, int, int, int]]:  # type: ignore[no-untyped-def]
+    """(on time, late, missing, leave) of 张三 and 李四 (joined before) over these days."""
+    found = attendance_q.by_seat(s, seats=[(0, world["a"], D1), (0, world["b"], D1)],
+                                 project_ids=[world["project"]], days=window)
+    return {pid: counts for (_p, pid), counts in found.items()}
 
 
 def test_latest_progress_is_by_message_time_then_message_id(db: Database, world) -> None:

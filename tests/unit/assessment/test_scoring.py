@@ -8,17 +8,21 @@ from core.assessment._scoring import (
     EXCELLENT,
     FAIR,
     GOOD,
+    ITEMS_PACE_FLOOR,
+    ITEMS_PACE_FULL,
     Figures,
     Part,
     Score,
     Weights,
     check_weights,
     grades,
+    items_reference,
     part_values,
     score,
 )
 
-# 实绩: 1 of 2 milestones on time (50) and 10 of 20 items (50) → 0.6×50 + 0.4×50 = 50
+# 实绩: 1 of 2 milestones on time (50) and 10 items over 20 days (0.5 a day of the reference 1.0:
+# 50) → 0.6×50 + 0.4×50 = 50
 # 状态: 18 of 20 days (90) and 2 of 4 summaries (50) → 0.8×90 + 0.2×50 = 82
 # 评价: 75; 考核组: grade 80 + 5 note points = 85
 FULL = Figures(milestones_due=2, milestones_on_time=1, items=10, workdays=20, reported=18,
@@ -74,8 +78,28 @@ def test_no_grade_means_no_examiners_part_even_with_note_points() -> None:
 
 
 def test_without_milestones_due_achievement_is_the_items_alone() -> None:
-    assert part_values(Figures(items=5, workdays=10, reported=4))["achievement"] == 25.0
-    assert part_values(Figures(items=40))["achievement"] == 100.0  # capped at 20 items
+    # 5 items over 10 expected days: 0.5 a day, half the full reference pace
+    assert part_values(Figures(items=5, workdays=10, reported=4))["achievement"] == 50.0
+    assert part_values(Figures(items=40))["achievement"] == 100.0  # capped at the reference
+
+
+def test_items_count_per_working_day_against_the_scope_reference() -> None:
+    week = Figures(items=5, workdays=5, reported=5)
+    quarter = Figures(items=60, workdays=60, reported=60)
+    assert part_values(week)["achievement"] == part_values(quarter)["achievement"] == 100.0
+    sparse = Figures(items=20, workdays=60, reported=60, items_reference=items_reference(
+        [20 / 60, 15 / 60, 25 / 60]))
+    assert part_values(sparse)["achievement"] == 100.0  # the scope's median pace is met
+    assert part_values(Figures(items=10, workdays=60, reported=60, items_reference=0.25)
+                       )["achievement"] == pytest.approx(100 * (10 / 60) / 0.25)
+
+
+def test_the_reference_pace_is_the_median_within_its_bounds() -> None:
+    assert items_reference([]) == ITEMS_PACE_FULL
+    assert items_reference([0.5, 0.1, 0.3]) == 0.3
+    assert items_reference([0.2, 0.4]) == 0.3
+    assert items_reference([3.0, 2.0, 5.0]) == ITEMS_PACE_FULL  # one a day is always enough
+    assert items_reference([0.0, 0.01, 0.0]) == ITEMS_PACE_FLOOR  # one line is not a full share
 
 
 def test_reporting_without_any_item_counts_achievement_as_zero() -> None:

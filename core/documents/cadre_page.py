@@ -15,19 +15,21 @@ from core.common.calendar import is_workday
 from core.common.errors import UsageError
 from core.documents import dossier_view
 from core.org.people import Actor
-from core.org.roster import leave_days
+from core.reporting import attendance
+from core.reporting.attendance import DayRecord
 from storage import people as people_q
 from storage import periods as periods_q
-from storage.tables import DailyReport, Period
+from storage.tables import Period
 
 ON_TIME, LATE, MISSING, LEAVE, FUTURE = "on_time", "late", "missing", "leave", "future"
+NOT_YET = "not_yet"  # a working day before the cadre joined: not theirs
 HOLIDAY, WEEKEND = "holiday", "weekend"
 
 
 @dataclass(frozen=True)
 class Day:
     day: date
-    status: str  # on_time | late | missing | leave | future | holiday | weekend
+    status: str  # on_time | late | missing | leave | not_yet | future | holiday | weekend
     makeup: bool = False  # a 调休 working day on a weekend
     holiday: str = ""  # the holiday's name, when the calendar knows it
 
@@ -39,27 +41,31 @@ def _holiday_name(day: date) -> str:
         return ""
 
 
-def strip(reports: list[DailyReport], away: set[date], start: date, end: date, today: date
-          ) -> list[Day]:
-    """Each day from start to end: reported on time or late, missing, on leave, or off."""
-    on_time: dict[date, bool] = {}
-    for report in reports:
-        on_time[report.local_date] = on_time.get(report.local_date, False) or report.on_time
+def strip(record: dict[date, DayRecord], start: date, end: date, today: date) -> list[Day]:
+    """Each day from start to end, from the one working-day record: reported on time or late,
+    missing, on leave, not yet theirs (before they joined), to come, or off."""
     days, day = [], start
     while day <= end:
         name = _holiday_name(day)
         if not is_workday(day):
             days.append(Day(day, HOLIDAY if name else WEEKEND, holiday=name))
         else:
-            if day in on_time:
-                status = ON_TIME if on_time[day] else LATE
-            elif day in away:
-                status = LEAVE
-            else:
-                status = FUTURE if day > today else MISSING
-            days.append(Day(day, status, makeup=day.weekday() >= 5, holiday=name))
+            days.append(Day(day, _status(record.get(day), day > today),
+                            makeup=day.weekday() >= 5, holiday=name))
         day += timedelta(days=1)
     return days
+
+
+def _status(found: DayRecord | None, future: bool) -> str:
+    if future or found is None:
+        return FUTURE if future else NOT_YET
+    if found.on_time:
+        return ON_TIME
+    if found.late:
+        return LATE
+    if found.leave:
+        return LEAVE
+    return MISSING if found.missing else NOT_YET
 
 
 @dataclass
@@ -86,7 +92,8 @@ def page(session: Session, actor: Actor, person_id: int, period_id: int | None, 
     if period is None:
         period, in_period = cadre_view.period_or_month(session, record.projects[0], today)
     end = scores.counted_until(period, today)
-    reports = [r for m in record.months for r in m.reports if period.start <= r.local_date <= end]
-    away = leave_days(session, [person], period.start, period.end).get(person.id, set())
-    return CadrePage(record, period, in_period,
-                     strip(reports, away, period.start, period.end, today))
+    ids = [p.id for p in record.projects]
+    joined = scores.joined_days(session, ids, tz).get(person.id, period.start)
+    by_day = attendance.daily(session, {person.id: joined}, project_ids=ids,
+                              start=period.start, end=end)
+    return CadrePage(record, period, in_period, strip(by_day, period.start, period.end, today))

@@ -139,3 +139,14 @@ def test_a_button_for_what_the_chat_refuses_is_one_line(client, demo) -> None:  
                  {"kind": "export", "scope": "火星基地"}):
         answer = client.post("/dashboard/api/send", headers=launch(), json=body)
         assert answer.status_code == 400 and "\n" not in answer.json()["error"]
+
+
+def test_the_strip_counts_the_days_the_board_counts(client, demo) -> None:  # type: ignore[no-untyped-def]
+    """The strip and the board read the one working-day record: the same days, per cadre."""
+    board = client.get("/dashboard/api/board", headers=launch()).json()
+    for row in board["rows"]:
+        page = _cadre(client, row["id"])
+        counted = [d["status"] for d in page["days"] if d["day"] <= board["end"]]
+        figures = row["figures"]
+        assert (counted.count("on_time"), counted.count("late"), counted.count("missing")) == (
+            figures["on_time"], figures["late"], figures["workdays"] - figures["reported"]), row

@@ -315,7 +315,7 @@
       html += '<div class="cell ' + d.status + '" title="' + esc(d.day + " " + title) + '" data-day="' + d.day + '">' +
         Number(d.day.slice(8)) + (d.makeup ? "<i>" + esc(L.makeup_mark) + "</i>" : d.status === "holiday" ? "<i>" + esc(L.holiday_mark) + "</i>" : "") + "</div>";
     });
-    var legend = ["on_time", "late", "missing", "leave", "holiday", "weekend", "future"].map(function (k) {
+    var legend = ["on_time", "late", "missing", "leave", "holiday", "weekend", "not_yet", "future"].map(function (k) {
       return '<span class="' + k + '">' + esc(L.legend[k]) + "</span>";
     }).join("") + "<span class=\"note\">" + esc(L.makeup_mark + " = " + L.legend.makeup) + "</span>";
     return '<div class="legend">' + legend + '</div><div class="strip">' + html + "</div>";

@@ -128,23 +128,26 @@ async def milestone(update: Update, context: Ctx) -> None:
     if args[:1] == ["done"] and len(args) == 2 and people.is_tg_id(args[1]):
         done = projects.milestone_done(context.session, context.actor, int(args[1]))
         context.reply("admin.milestone_done", milestone=done)
-        return
-    if args == ["done"]:
+    elif args == ["done"]:
         dialogues.ask(context, "mdone", "dialogues.pick_milestone", [
             (f"#{m.id} {m.due.isoformat()} {m.text}", m.id)
             for m in projects.open_milestones(context.session, context.actor)])
-        return
-    if args[:1] != ["add"] or len(args) < 4:
+    elif args[:1] == ["add"] and len(args) >= 4:
+        _add_milestone(context, args[1], args[2], args[3:])
+    else:
         raise UsageError("usage.milestone")
+
+
+def _add_milestone(context: Ctx, project: str, due: str, words: list[str]) -> None:
+    """/milestone add: the last word is the responsible cadre when it names one exactly."""
     context.actor.require_admin()
-    words, person = args[3:], None
+    person = None
     if len(words) > 1 and people.is_person_token(context.session, words[-1]):
         person = people.resolve(context.session, words[-1])
         words = words[:-1]
-    created = projects.add_milestone(context.session, context.actor, args[1],
-                                     deadlines.milestone_due(args[2], context.today()),
-                                     " ".join(words), person,
-                                     today=context.today())
+    created = projects.add_milestone(context.session, context.actor, project,
+                                     deadlines.milestone_due(due, context.today()),
+                                     " ".join(words), person, today=context.today())
     context.reply("admin.milestone_added", milestone=created, person=person)
 
 

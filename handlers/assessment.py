@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from core.assessment import boards, judgement
 from core.common import deadlines
-from core.common.buttons import sign, verify
+from core.common.buttons import verify
 from core.common.errors import UsageError
 from core.orders import orders
 from core.org import people, periods
 from handlers import files
 from handlers.args import command_text, grading
 from handlers.context import Ctx
+from handlers.keyboards import recheck_period
 
 MSG = filters.UpdateType.MESSAGE
 _POINTS = re.compile(r"^[+-]\d{1,3}$")
@@ -28,7 +29,7 @@ def _words(text: str, skip: int) -> str:
 
 
 async def period(update: Update, context: Ctx) -> None:
-    """/period open <theme> <start> <end> [project…] | close [period] | list"""
+    """/period open <theme> <start> <end> [project…] | close [period] | list | report"""
     args = context.args or []
     action = args[0].lower() if args else ""
     if action == "open" and len(args) >= 4:
@@ -39,22 +40,22 @@ async def period(update: Update, context: Ctx) -> None:
         context.reply_long("periods.listing", rows=periods.listing(context.session,
                                                                    context.actor))
     elif action == "close" and len(args) <= 2:
-        closed = boards.close(context.session, context.actor,
-                                   args[1] if len(args) == 2 else None, today=context.today(),
-                                   grading=grading(context), tz=context.tz())
-        markup = None
-        if closed.propose_review:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-                context.text("periods.open_review"), callback_data=sign(
-                    context.settings.frontline_secret, "pr", closed.period.id))]])
-        context.reply_long("periods.closed", view=closed)
-        if markup is not None:
-            context.reply("periods.propose_review", markup=markup, view=closed)
-        files.send_reports(context, closed)
+        _close(context, args[1] if len(args) == 2 else None)
     elif action == "report":
         await files.report(update, context)
     else:
         raise UsageError("usage.period")
+
+
+def _close(context: Ctx, word: str | None) -> None:
+    """/period close [period]: frozen scores, its 专报, and after every third a 回头看 offer."""
+    closed = boards.close(context.session, context.actor, word, today=context.today(),
+                          grading=grading(context), tz=context.tz())
+    context.reply_long("periods.closed", view=closed)
+    if closed.propose_review:
+        context.reply("periods.propose_review", view=closed,
+                      markup=recheck_period(context, closed.period.id))
+    files.send_reports(context, closed)
 
 
 async def open_review(update: Update, context: Ctx) -> None:

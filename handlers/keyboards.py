@@ -78,3 +78,10 @@ def _step_button(context: Ctx, label_key: str, step: flow.Step, value: str, **vi
                  ) -> InlineKeyboardButton:
     return InlineKeyboardButton(context.text(label_key, **view), callback_data=sign(
         context.settings.frontline_secret, "rt", step.nonce, step.step, value))
+
+
+def recheck_period(context: Ctx, period_id: int) -> InlineKeyboardMarkup:
+    """开启回头看: after every third regular period (the "3+1" rule)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        context.text("periods.open_review"),
+        callback_data=sign(context.settings.frontline_secret, "pr", period_id))]])

@@ -29,7 +29,12 @@ async def press(update: Update, context: Ctx) -> None:
         context.after("edit_message_reply_markup", chat_id=query.message.chat_id,
                       message_id=query.message.message_id, reply_markup=None)
         context.send(query.from_user.id, "orders.acted", change=change)
-        return
+    else:
+        _ask_for_text(context, order, action)
+
+
+def _ask_for_text(context: Ctx, order: orders.Rectification, action: str) -> None:
+    """汇报进展 / 申请销号 / 退回 take the presser's next private message as their words."""
     orders.check(context.actor, order, action)  # refused now rather than after the text
     # check() passed: the order's cadre, or an examiner or admin, who has a row though
     # perhaps no registered name (granted by id, or listed in FRONTLINE_ADMINS)
@@ -37,7 +42,8 @@ async def press(update: Update, context: Ctx) -> None:
     assert person is not None
     answers.expect(context.session, person, "order", order=order.id, action=action)
     context.answer_button("orders.asked_short")
-    context.send(query.from_user.id, "orders.ask_text", order=order, action=action)
+    context.send(context.tg_update.callback_query.from_user.id, "orders.ask_text", order=order,
+                 action=action)
 
 
 async def answer(context: Ctx, asked: dict, text: str) -> None:

@@ -36,29 +36,34 @@ async def rectify(update: Update, context: Ctx) -> None:
     """/rectify <person> [deadline] <text>, or as a reply to a report: /rectify [deadline]."""
     context.actor.require_examiner()
     message = update.effective_message
-    session, args = context.session, list(context.args or [])
-    replied = message.reply_to_message
-    report = orders.report_for_reply(session, chat_id=message.chat_id,
-                                     message_id=replied.message_id) if replied else None
-    used = 0
-    if report is not None:
-        person = orders.report_author(session, report)
-    elif replied_user(update) is not None and not (args and people.is_person_token(session,
-                                                                                     args[0])):
-        person = people.resolve(session, None, reply_to=replied_user(update))
-    elif args:
-        person, used = people.resolve(session, args[0]), 1
-    else:
-        raise UsageError("usage.rectify")
-    today = context.today()
+    args, today = list(context.args or []), context.today()
+    report, person, used = _whom(context, update)
     deadline = orders.parse_deadline(args[used], today) if len(args) > used else None
     used += deadline is not None
     text = _words(command_text(message), used) or (orders.problem_text(report) if report
                                                    else "")
     row = context.chat_row
-    order = orders.issue(session, context.actor, person, text, today=today, deadline=deadline,
-                         project_hint=row.project_id if row else None, report=report)
+    order = orders.issue(context.session, context.actor, person, text, today=today,
+                         deadline=deadline, project_hint=row.project_id if row else None,
+                         report=report)
     announce(context, order, here=message.chat_id)
+
+
+def _whom(context: Ctx, update: Update) -> tuple[orders.DailyReport | None, people.Person, int]:
+    """The report replied to (if any), the responsible cadre, and how many words named them:
+    the report's author, the person replied to, or the first word."""
+    session, args = context.session, list(context.args or [])
+    replied = update.effective_message.reply_to_message
+    report = orders.report_for_reply(session, chat_id=update.effective_message.chat_id,
+                                     message_id=replied.message_id) if replied else None
+    if report is not None:
+        return report, orders.report_author(session, report), 0
+    user = replied_user(update)
+    if user is not None and not (args and people.is_person_token(session, args[0])):
+        return None, people.resolve(session, None, reply_to=user), 0
+    if args:
+        return None, people.resolve(session, args[0]), 1
+    raise UsageError("usage.rectify")
 
 
 def announce(context: Ctx, order: orders.Rectification, *, here: int | None) -> None:

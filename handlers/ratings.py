@@ -69,20 +69,23 @@ async def ratings(update: Update, context: Ctx) -> None:
     if len(args) > 2:
         raise UsageError("usage.ratings")
     token = args.pop() if len(args) == 2 or (args and _is_window(context, args[0])) else None
-    today = context.today()
-    if args:
-        target = links.resolve_target(context.session, context.actor, args[0])
-        found = [views.for_project(context.session, context.actor, target.project,
-                                          token, today=today, thresholds=thresholds(context),
-                                          person=target.person)]
-    else:
-        found = [views.for_project(context.session, context.actor, project, token,
-                                          today=today, thresholds=thresholds(context))
-                 for project in projects_for(context, None)]
+    found = _views(context, args[0] if args else None, token)
     if args or len(found) == 1:
         context.reply_long("ratings.view", view=found[0])
     elif found:  # every project in one answer; `/ratings 项目` for aspects and comments
         context.reply_long("ratings.views", views=found)
+
+
+def _views(context: Ctx, word: str | None, token: str | None) -> list[views.RatingsView]:
+    """The named target's released ratings, else every project's the examiner sees."""
+    session, actor, today = context.session, context.actor, context.today()
+    if word is not None:
+        target = links.resolve_target(session, actor, word)
+        return [views.for_project(session, actor, target.project, token, today=today,
+                                  thresholds=thresholds(context), person=target.person)]
+    return [views.for_project(session, actor, project, token, today=today,
+                              thresholds=thresholds(context))
+            for project in projects_for(context, None)]
 
 
 def _is_window(context: Ctx, word: str) -> bool:
@@ -95,10 +98,7 @@ def _is_window(context: Ctx, word: str) -> bool:
 async def to_order(update: Update, context: Ctx) -> None:
     """转为交办单 on a 差评 alert: a person link's cadre at once; else ask which cadre."""
     data = verify(context.settings.frontline_secret, update.callback_query.data or "")
-    if len(data) not in (2, 3):  # ra:<rating>[:<person>]
-        raise UsageError("errors.bad_button")
-    rating_id = int(data[1])
-    person_id = int(data[2]) if len(data) > 2 else None
+    rating_id, person_id = int(data[1]), int(data[2]) if len(data) > 2 else None
     found = to_orders.rating(context.session, context.actor, rating_id)
     if found.person_id is None and person_id is None:
         _ask_which_cadre(context, found, rating_id)

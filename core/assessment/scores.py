@@ -68,6 +68,29 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     """Live scores of the scope's cadres in the period, graded within the scope."""
     project_ids = [p.id for p in projects]
     end = counted_until(period, today)
+    people = _cadres(session, project_ids, tz)
+    found = _gather(session, people, project_ids, period, end, tz)
+    rows = []
+    for pid, (person, mine, joined) in people.items():
+        rating = _rating(found.releases, person, mine, found.bucket, grading)
+        w = found.weights.get(mine[0].domain_id)
+        weights = (_scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners) if w
+                   else _scoring.Weights())
+        rows.append(CadreScore(person, [p.name for p in mine],
+                               _scoring.score(found.figures(pid, joined, rating, tz), weights),
+                               project_ids=[p.id for p in mine]))
+    # the tie rule's last step is earlier registration (lower person id), not the roster's
+    # name order (which also depends on the database's collation)
+    grades = _scoring.grades([(r.person.id, r.score)
+                             for r in sorted(rows, key=lambda r: r.person.id)], grading.quota)
+    for row in rows:
+        row.grade = grades[row.person.id]
+    return rank(rows)
+
+
+def _cadres(session: Session, project_ids: list[int], tz: ZoneInfo
+            ) -> dict[int, tuple[Person, list[Project], date]]:
+    """person id → (the cadre, their projects in scope, the day they first joined one)."""
     people: dict[int, tuple[Person, list[Project], date]] = {}
     for person, member, project in figures_q.roster(session, project_ids=project_ids):
         if person.is_admin or person.is_examiner:
@@ -75,53 +98,70 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
         joined = member.joined_at.astimezone(tz).date()
         _p, mine, since = people.get(person.id, (person, [], joined))
         people[person.id] = (person, [*mine, project], min(since, joined))
+    return people
+
+
+@dataclass
+class _Inputs:
+    """Every figure of the scope's cadres, one grouped query each (SPEC §8)."""
+
+    days: dict[int, attendance.DayRecord]
+    milestones: dict[int, list[tuple[date, datetime | None]]]
+    items: dict[int, int]
+    recap_keys: dict[str, date]
+    recaps: dict[int, int]
+    graded: dict[int, tuple[float, int]]
+    notes: dict[int, int]
+    bucket: str
+    releases: dict
+    weights: dict
+    reference: float
+
+    def figures(self, pid: int, joined: date, rating: tuple[float | None, int, str],
+                tz: ZoneInfo) -> _scoring.Figures:
+        """One cadre's figures, as /scores shows them."""
+        record, due = self.days[pid], self.milestones.get(pid, [])
+        grade, graders = self.graded.get(pid, (None, 0))
+        return _scoring.Figures(
+            milestones_due=len(due),
+            milestones_on_time=sum(1 for d, done in due
+                                   if done is not None and done.astimezone(tz).date() <= d),
+            items=self.items.get(pid, 0), workdays=record.expected, reported=record.reported,
+            on_time=record.on_time, late=record.late, leave=record.leave,
+            items_reference=self.reference,
+            recaps_due=sum(1 for asked in self.recap_keys.values() if asked >= joined),
+            recaps=self.recaps.get(pid, 0),
+            rating=rating[0], rating_count=rating[1], rating_scope=rating[2], grade=grade,
+            graders=graders, note_points=self.notes.get(pid, 0))
+
+
+def _gather(session: Session, people: dict[int, tuple[Person, list[Project], date]],
+            project_ids: list[int], period: Period, end: date, tz: ZoneInfo) -> _Inputs:
+    """Read every figure of the period so far, a fixed number of statements."""
     ids = list(people)
     days = attendance.records(session, {pid: joined for pid, (_p, _m, joined) in people.items()},
                               project_ids=project_ids, start=period.start, end=end)
     milestones: dict[int, list[tuple[date, datetime | None]]] = {}
-    for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids, start=period.start,
-                                              end=end):
+    for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids,
+                                                      start=period.start, end=end):
         milestones.setdefault(pid, []).append((due, done_at))
     items = figures_q.done_items(session, project_ids=project_ids, start=period.start, end=end)
     keys = _recap_keys(period.start, end)
-    answered = figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys))
-    graded = figures_q.grades(session, period_id=period.id)
-    notes = figures_q.note_points(session, person_ids=ids,
-                          start=datetime.combine(period.start, time(), tz),
-                          end=datetime.combine(end + timedelta(days=1), time(), tz))
     bucket = periods.period_bucket(period)
-    releases = ratings_q.releases_of_projects(session, project_ids=project_ids, buckets=[bucket])
-    weights = figures_q.weights(session)
-    rows = []
-    reference = _scoring.items_reference([items.get(pid, 0) / record.expected
-                                          for pid, record in days.items() if record.expected])
-    for pid, (person, mine, joined) in people.items():
-        record = days[pid]
-        rating, count, scope = _rating(releases, person, mine, bucket, grading)
-        due = milestones.get(pid, [])
-        grade, graders = graded.get(pid, (None, 0))
-        figures = _scoring.Figures(
-            milestones_due=len(due),
-            milestones_on_time=sum(1 for d, done in due
-                                   if done is not None and done.astimezone(tz).date() <= d),
-            items=items.get(pid, 0), workdays=record.expected, reported=record.reported,
-            on_time=record.on_time, late=record.late, leave=record.leave,
-            items_reference=reference,
-            recaps_due=sum(1 for asked in keys.values() if asked >= joined),
-            recaps=answered.get(pid, 0),
-            rating=rating, rating_count=count, rating_scope=scope, grade=grade,
-            graders=graders, note_points=notes.get(pid, 0))
-        w = weights.get(mine[0].domain_id)
-        rows.append(CadreScore(person, [p.name for p in mine], _scoring.score(
-            figures, _scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners)
-            if w else _scoring.Weights()), project_ids=[p.id for p in mine]))
-    # the tie rule's last step is earlier registration (lower person id), not the roster's
-    # name order (which also depends on the database's collation)
-    found = _scoring.grades([(r.person.id, r.score)
-                            for r in sorted(rows, key=lambda r: r.person.id)], grading.quota)
-    for row in rows:
-        row.grade = found[row.person.id]
-    return rank(rows)
+    return _Inputs(
+        days=days, milestones=milestones, items=items, recap_keys=keys,
+        recaps=figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys)),
+        graded=figures_q.grades(session, period_id=period.id),
+        notes=figures_q.note_points(session, person_ids=ids,
+                                    start=datetime.combine(period.start, time(), tz),
+                                    end=datetime.combine(end + timedelta(days=1), time(), tz)),
+        bucket=bucket,
+        releases=ratings_q.releases_of_projects(session, project_ids=project_ids,
+                                                buckets=[bucket]),
+        weights=figures_q.weights(session),
+        reference=_scoring.items_reference([items.get(pid, 0) / record.expected
+                                            for pid, record in days.items()
+                                            if record.expected]))
 
 
 def day_records(session: Session, projects: list[Project], period: Period, *, end: date,

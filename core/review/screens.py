@@ -89,36 +89,39 @@ def summary(session: Session, actor: Actor, project: Project, token: str | None,
     tz = project_clock(session, project, default_tz).tz
     today = now.astimezone(tz).date()
     window = _window(session, project, token, today)
-    roster = reporters(session, project.id, admins, tz)
-    people, joined = [p for p, _d in roster], {p.id: d for p, d in roster}
-    lines = {p.id: CadreLine(person=p) for p in people}
+    roster = reporters(session, project.id, admins, tz)  # (cadre, the day they joined)
+    lines = {p.id: CadreLine(person=p) for p, _d in roster}
     _fill_content(session, project, window, lines, tz)
     for pid, live in orders.live_by_person(session, project_id=project.id, today=today).items():
         if pid in lines:
             lines[pid].orders = live
-    days = workdays(window.start, window.end)
-    cadres = {p.id: joined[p.id] for p in people}
-    found = attendance.records(session, cadres, project_ids=[project.id], start=window.start,
-                               end=window.end)
-    for pid, record in found.items():
-        line = lines[pid]
-        line.on_time, line.late, line.missing, line.leave = (
-            record.on_time, record.late, record.missing, record.leave)
-    daily = attendance.daily(session, cadres, project_ids=[project.id], start=window.start,
-                             end=window.end)
-    late = {day: r.late for day, r in daily.items() if r.late}
+    daily = _fill_days(session, project, window, lines, {p.id: d for p, d in roster})
     ratings = None
     if thresholds is not None:  # the fixed rating window holding the summary's (SPEC §6)
         ratings = views.for_project(
             session, actor, project,
             window.kind if window.kind[0].isdigit() or window.kind == "period" else None,
             today=today, thresholds=thresholds)
-    return SummaryView(project=project, window=window, workdays=len(days),
+    return SummaryView(project=project, window=window,
+                       workdays=len(workdays(window.start, window.end)),
                        cadres=list(lines.values()),
                        milestones=projects_q.milestones(session, project_id=project.id),
                        today=today, ratings=ratings,
                        daily=[(day, r.reported, r.expected) for day, r in daily.items()],
-                       late=late)
+                       late={day: r.late for day, r in daily.items() if r.late})
+
+
+def _fill_days(session: Session, project: Project, window: Window, lines: dict[int, CadreLine],
+               joined: dict[int, date]) -> dict[date, attendance.DayRecord]:
+    """Each cadre's working days from the one record; the window's record day by day."""
+    found = attendance.records(session, joined, project_ids=[project.id], start=window.start,
+                               end=window.end)
+    for pid, record in found.items():
+        line = lines[pid]
+        line.on_time, line.late, line.missing, line.leave = (
+            record.on_time, record.late, record.missing, record.leave)
+    return attendance.daily(session, joined, project_ids=[project.id], start=window.start,
+                            end=window.end)
 
 
 def _window(session: Session, project: Project, token: str | None, today: date) -> Window:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, Select, String, func, type_coerce
+from sqlalchemy import Row, Select, func
 from sqlmodel import Session, select
 
 from storage.tables import (
@@ -61,26 +61,6 @@ def done_items(session: Session, *, project_ids: list[int], start: date, end: da
                    ReportItem.kind == "done")
             .group_by(DailyReport.person_id))
     return dict(_rows(session, stmt))  # type: ignore[arg-type]
-
-
-def reported_days(session: Session, *, project_ids: list[int], days: list[date]
-                  ) -> Iterator[tuple[int, date]]:
-    """(person_id, day) for each working day someone reported (any of these projects), streamed
-    from the cursor: a domain's quarter is never a list in memory."""
-    if not days:
-        return
-    # A domain's quarter is 100,000 pairs: the day comes as the database gives it (SQLite's
-    # ISO text, looked up among the wanted days; PostgreSQL's date), not parsed row by row.
-    stmt = (select(DailyReport.person_id, type_coerce(DailyReport.local_date, String))
-            .distinct()
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted: dict[object, date] = {d: d for d in days}
-    wanted.update((d.isoformat(), d) for d in days)
-    session.flush()
-    for pid, day in session.connection().execute(stmt):
-        if (found := wanted.get(day)) is not None:
-            yield pid, found
 
 
 def recaps_answered(session: Session, *, project_ids: list[int], keys: list[str]
@@ -139,20 +119,3 @@ def last_reported(session: Session, *, project_ids: list[int]) -> dict[tuple[int
             .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn)  # type: ignore[attr-defined]
             .group_by(DailyReport.project_id, DailyReport.person_id))
     return {(pr, pe): day for pr, pe, day in _rows(session, stmt)}
-
-
-def reported_in(session: Session, *, project_ids: list[int], days: list[date]
-                ) -> dict[tuple[int, int], int]:
-    """(project_id, person_id) → how many of these days they reported (each day once)."""
-    if not days:
-        return {}
-    stmt = (select(DailyReport.project_id, DailyReport.person_id, DailyReport.local_date)
-            .distinct()
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= min(days), DailyReport.local_date <= max(days)))
-    wanted: set[date] = set(days)
-    found: dict[tuple[int, int], int] = {}
-    for project_id, person_id, day in _rows(session, stmt):
-        if day in wanted:
-            found[(project_id, person_id)] = found.get((project_id, person_id), 0) + 1
-    return found

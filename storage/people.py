@@ -87,13 +87,6 @@ def project_names_of(session: Session, *, person_ids: list[int]) -> dict[int, li
     return found
 
 
-def project_ids_of(session: Session, *, person_id: int) -> list[int]:
-    """Ids of the projects where the person is an active cadre."""
-    stmt = select(Membership.project_id).where(Membership.person_id == person_id,
-                                               Membership.active)
-    return list(session.exec(stmt))
-
-
 def members(session: Session, *, project_id: int) -> list[tuple[Person, Membership]]:
     """Active cadres of a project, by name."""
     stmt = (select(Person, Membership).join(Membership, Membership.person_id == Person.id)

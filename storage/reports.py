@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, String, cast, delete, func, insert, type_coerce
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from storage import upsert
@@ -35,38 +35,6 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
         session.connection().execute(insert(_ITEMS), [
             {"report_id": report_id, "kind": kind, "position": position, "text": text}
             for position, (kind, text) in enumerate(items)])
-
-
-def day_status(session: Session, *, project_id: int, start: date, end: date
-               ) -> dict[tuple[int, date], bool]:
-    """(person_id, local_date) → whether any report that day was on time."""
-    stmt = (select(DailyReport.person_id, DailyReport.local_date,
-                   func.max(cast(DailyReport.on_time, Integer)))
-            .where(DailyReport.project_id == project_id, ~DailyReport.withdrawn,
-                   DailyReport.local_date >= start, DailyReport.local_date <= end)
-            .group_by(DailyReport.person_id, DailyReport.local_date))
-    return {(pid, day): bool(ok) for pid, day, ok in session.exec(stmt).all()}
-
-
-def day_status_of_projects(session: Session, *, project_ids: list[int], start: date, end: date
-                           ) -> dict[tuple[int, date], bool]:
-    """(person_id, local_date) → whether any report that day (to these projects) was on time."""
-    stmt = (select(DailyReport.person_id, type_coerce(DailyReport.local_date, String),
-                   func.max(cast(DailyReport.on_time, Integer)))
-            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
-                   DailyReport.local_date >= start, DailyReport.local_date <= end)
-            .group_by(DailyReport.person_id, DailyReport.local_date))
-    # A domain's quarter is 100,000 cadre-days: Core rows, each day parsed once (SQLite's
-    # ISO text; PostgreSQL gives dates), one bool object for all.
-    days: dict[object, date] = {}
-    session.flush()
-    found: dict[tuple[int, date], bool] = {}
-    for pid, day, ok in session.connection().execute(stmt):
-        parsed = days.get(day)
-        if parsed is None:
-            parsed = days[day] = day if isinstance(day, date) else date.fromisoformat(day)
-        found[(pid, parsed)] = bool(ok)
-    return found
 
 
 def latest_progress_of_projects(session: Session, *, project_ids: list[int], start: date,

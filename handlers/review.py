@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 from telegram import Update
@@ -36,11 +36,18 @@ async def summary(update: Update, context: Ctx) -> None:
         context.session, context.actor, found, window, now=datetime.now(UTC), tz=settings.tz,
         default_tz=settings.frontline_tz, admins=settings.frontline_admins,
         thresholds=thresholds(context))
-    if len(views) > 1:  # every project in one answer; `/summary 项目` for the whole story
+    _answer_summaries(context, views, fallback)
+
+
+def _answer_summaries(context: Ctx, views: list[screens.SummaryView], fallback: date | None
+                      ) -> None:
+    """Every project in one answer (`/summary 项目` for the whole story); one project's with
+    its chart."""
+    if len(views) > 1:
         context.reply_long("review.summary_all", views=views, fallback=fallback)
-    else:
-        context.reply_long("review.summary", view=views[0], fallback=fallback)
-    if len(views) == 1 and views[0].charted:
+        return
+    context.reply_long("review.summary", view=views[0], fallback=fallback)
+    if views[0].charted:
         files.chart(context, "summary.png",
                     partial(context.services.documents.summary_chart, views[0]))
 

@@ -86,6 +86,12 @@ def actor_for(session: Session, user: UserInfo, *, admins: frozenset[int],
     if person is not None and (person.username != user.username or person.display != user.display):
         person.username, person.display = user.username, user.display[:128]
         session.add(person)
+    return actor_of(session, user, person, project_ids, admins=admins)
+
+
+def actor_of(session: Session, user: UserInfo, person: Person | None, project_ids: list[int],
+             *, admins: frozenset[int]) -> Actor:
+    """The actor with the roles the person holds today (FRONTLINE_ADMINS counts as admin)."""
     actor = Actor(user=user, person=person, is_admin=user.id in admins)
     if person is not None:
         actor.is_admin = actor.is_admin or person.is_admin

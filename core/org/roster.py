@@ -8,6 +8,7 @@ from datetime import date, timedelta, tzinfo
 from sqlmodel import Session
 
 from core.common import names
+from storage import figures as figures_q
 from storage import people as people_q
 from storage import reports as reports_q
 from storage.tables import Person
@@ -34,3 +35,16 @@ def leave_days(session: Session, people: list[Person], start: date, end: date
             days[leave.person_id].add(day)
             day += timedelta(days=1)
     return days
+
+
+def seats(session: Session, project_ids: list[int], admins: frozenset[int], tz: tzinfo
+          ) -> tuple[dict[int, list[Person]], list[tuple[int, int, date]]]:
+    """Each project's cadres (less examiners and admins), and every seat as the one
+    working-day record takes it: (project id, person id, the local day they joined)."""
+    roster: dict[int, list[Person]] = {}
+    found = []
+    for person, member, project in figures_q.roster(session, project_ids=project_ids):
+        if not (person.is_admin or person.is_examiner or person.tg_id in admins):
+            roster.setdefault(project.id, []).append(person)
+            found.append((project.id, person.id, member.joined_at.astimezone(tz).date()))
+    return roster, found

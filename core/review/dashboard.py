@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core.assessment import boards, scores
 from core.common.errors import Refused
 from core.orders import orders
-from core.org import projects
+from core.org import people, projects
 from core.org.people import Actor, UserInfo
 from storage import people as people_q
 from storage import periods as periods_q
@@ -24,13 +24,7 @@ def viewer(session: Session, user: UserInfo, *, admins: frozenset[int]) -> Actor
     """The acting examiner or admin with their projects, read without writing; Refused for
     anyone else."""
     person, project_ids = people_q.with_projects(session, tg_id=user.id)
-    actor = Actor(user=user, person=person, is_admin=user.id in admins)
-    if person is not None:
-        actor.is_admin = actor.is_admin or person.is_admin
-        actor.is_examiner = person.is_examiner
-        if person.is_examiner:
-            actor.examiner_projects = people_q.examiner_project_ids(session, person_id=person.id)
-        actor.cadre_projects = project_ids
+    actor = people.actor_of(session, user, person, project_ids, admins=admins)
     if not (actor.is_admin or actor.is_examiner):
         raise Refused("dashboard.examiners_only")
     return actor

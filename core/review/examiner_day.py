@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from core.common import names
 from core.orders import rules
+from core.org import roster as org_roster
 from core.org.people import Actor
 from core.reporting import attendance
 from storage import deliveries as deliveries_q
-from storage import figures as figures_q
 from storage import orders as orders_q
 from storage import projects as projects_q
 from storage.tables import Person, Project
@@ -51,12 +51,7 @@ def examiner_day(session: Session, actor: Actor, *, day: date, today: date,
     examiner = actor.person
     projects = [p for p in projects_q.all_projects(session) if actor.sees_project(p.id)]
     ids = [p.id for p in projects]
-    roster: dict[int, list[Person]] = {}
-    seats = []
-    for person, member, project in figures_q.roster(session, project_ids=ids):
-        if not (person.is_admin or person.is_examiner or person.tg_id in admins):
-            roster.setdefault(project.id, []).append(person)
-            seats.append((project.id, person.id, member.joined_at.astimezone(tz).date()))
+    roster, seats = org_roster.seats(session, ids, admins, tz)
     found = attendance.per_project(session, seats, start=day, end=day)  # the one record
     live = orders_q.live_for_projects(session, project_ids=ids)
     lines = []

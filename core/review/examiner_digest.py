@@ -12,6 +12,7 @@ from sqlmodel import Session
 from core.assessment import stages
 from core.common.calendar import week_bounds, workdays
 from core.orders import rules
+from core.org import roster as org_roster
 from core.reporting import attendance
 from storage import deliveries as deliveries_q
 from storage import figures as figures_q
@@ -49,12 +50,7 @@ def digests(session: Session, *, day: date, admins: frozenset[int], tz: tzinfo =
     start, end = week_bounds(day - timedelta(days=7))
     projects = projects_q.all_projects(session)
     ids = [p.id for p in projects]
-    roster: dict[int, list[Person]] = {}
-    seats = []
-    for person, member, project in figures_q.roster(session, project_ids=ids):
-        if not (person.is_admin or person.is_examiner or person.tg_id in admins):
-            roster.setdefault(project.id, []).append(person)
-            seats.append((project.id, person.id, member.joined_at.astimezone(tz).date()))
+    roster, seats = org_roster.seats(session, ids, admins, tz)
     found = attendance.per_project(session, seats, start=start, end=end)
     last = figures_q.last_reported(session, project_ids=ids)
     live = orders_q.live_for_projects(session, project_ids=ids)

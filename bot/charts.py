@@ -202,20 +202,8 @@ def _columns(
     small = 7 if len(ticks) > 12 else 8
     shares = late if late is not None else [None] * len(rates)
     for x, rate, part in zip(positions, rates, shares, strict=True):
-        if rate is None:
-            ax.text(x, 2, labels.no_data, rotation=90, ha="center", va="bottom", color=MUTED,
-                    family=family, fontsize=small)
-            continue
-        whole = min(max(rate, 0.0), 100.0)
-        behind = min(max(part or 0.0, 0.0), whole)
-        ax.bar(x, whole - behind, width=0.7, color=BAR, zorder=2,
-               label=labels.on_time if x == 0 and late is not None else None)
-        if late is not None:
-            ax.bar(x, behind, bottom=whole - behind, width=0.7, color=LATE, zorder=2,
-                   label=labels.late if x == 0 else None)
-        if len(ticks) <= MAX_COLUMN_LABELS:
-            ax.text(x, min(max(rate, 0.0), 100.0) + 1.5, f"{rate:.0f}", ha="center",
-                    va="bottom", family=family, fontsize=small)
+        _column(ax, x, rate, part, labels, family, small, stacked=late is not None,
+                valued=len(ticks) <= MAX_COLUMN_LABELS)
     step = max(1, -(-len(ticks) // MAX_COLUMN_LABELS))  # a long period: every step-th label
     ax.set_xticks(list(positions)[::step], ticks[::step], rotation=45 if rotate else 0,
                   ha="right" if rotate else "center")
@@ -228,6 +216,25 @@ def _columns(
     _style(ax, family, "y")
     if not ticks:
         _empty(ax, labels, family)
+
+
+def _column(ax: Axes, x: int, rate: float | None, part: float | None, labels: ChartLabels,
+            family: str, small: int, *, stacked: bool, valued: bool) -> None:
+    """One day's bar: on time (blue) under late (orange) when stacked, its value on top."""
+    if rate is None:
+        ax.text(x, 2, labels.no_data, rotation=90, ha="center", va="bottom", color=MUTED,
+                family=family, fontsize=small)
+        return
+    whole = min(max(rate, 0.0), 100.0)
+    behind = min(max(part or 0.0, 0.0), whole)
+    ax.bar(x, whole - behind, width=0.7, color=BAR, zorder=2,
+           label=labels.on_time if x == 0 and stacked else None)
+    if stacked:
+        ax.bar(x, behind, bottom=whole - behind, width=0.7, color=LATE, zorder=2,
+               label=labels.late if x == 0 else None)
+    if valued:
+        ax.text(x, whole + 1.5, f"{rate:.0f}", ha="center", va="bottom", family=family,
+                fontsize=small)
 
 
 def _bars(

@@ -22,8 +22,14 @@ def sheets(view: DossierView, labels: dict[str, Any]) -> list[Sheet]:
         ("projects", "、".join(x.name for x in view.projects)),
         ("stage", labels["stages"].get(view.stage or "", "")),
         ("today", view.today))]
+    return [Sheet(names[0], title, heads["basics"], basics), *_lists(view, labels),
+            *_history(view, labels)]
+
+
+def _lists(view: DossierView, labels: dict[str, Any]) -> list[Sheet]:
+    """The three lists (责任, 实绩, 问题) and the reports."""
+    names, heads, title = labels["sheets"], labels["headers"], labels["title"]
     return [
-        Sheet(names[0], title, heads["basics"], basics),
         Sheet(names[1], title, heads["duties"],
               ([m.due, m.text, project.name, _local(m.done_at, view)]
                for m, project in view.duties)),
@@ -33,6 +39,13 @@ def sheets(view: DossierView, labels: dict[str, Any]) -> list[Sheet]:
               ([r.local_date, _local(r.posted_at, view), r.progress, r.text,
                 labels["yes"] if r.on_time else labels["no"]]
                for m in view.months for r in m.reports)),
+    ]
+
+
+def _history(view: DossierView, labels: dict[str, Any]) -> list[Sheet]:
+    """Ratings, orders with their events, notes, scores by period, the 工作纪实 trail."""
+    names, heads, title = labels["sheets"], labels["headers"], labels["title"]
+    return [
         Sheet(names[5], title, heads["ratings"],
               ([project.name, window, d.count if d.shown else None, d.mean,
                 d.score, labels["hidden"] if not d.shown else ""]

@@ -57,13 +57,7 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
           group_project: Project | None = None) -> ExportView:
     """The scope's cadres in the period (or this month when there is no period at all)."""
     chosen = boards.scope(session, actor, word, group_project)
-    try:
-        period = boards.period_for(session, chosen, period_word)
-        in_period = True
-    except UsageError:
-        if period_word:
-            raise
-        period, in_period = cadre_view.period_or_month(session, chosen.projects[0], today)
+    period, in_period = _period(session, chosen, period_word, today)
     end = scores.counted_until(period, today)
     ids = [p.id for p in chosen.projects]
     rows = (scores.frozen(session, period, chosen.projects) if period.status == "closed"
@@ -82,18 +76,37 @@ def build(session: Session, actor: Actor, word: str | None, period_word: str | N
                              limit=100_000)
     events = orders_q.event_counts(session, order_ids=[o.id for o, *_r in found])
     order = [r.person.id for r in rows]
-    met: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
-    for pid, due, done_at, text in cadre_records_q.milestones_met(
-            session, person_ids=order, project_ids=ids,
-            start=datetime.combine(period.start, time(), tz),
-            end=datetime.combine(end + timedelta(days=1), time(), tz)):
-        met[pid].append((done_at.astimezone(tz).date(), due, text))
+    met = _milestones_met(session, order, ids, period.start, end, tz)
     return ExportView(chosen, period, end, rows, days, progress, stars,
                       [(o, c, i, p, events.get(o.id, 0)) for o, c, i, p in found],
                       frozen=period.status == "closed", in_period=in_period, today=today,
                       achievements=_streamed(session.get_bind(), order, ids, period.start,
                                              end),
-                      milestones=dict(met))
+                      milestones=met)
+
+
+def _period(session: Session, chosen: boards.Scope, period_word: str | None, today: date
+            ) -> tuple[Period, bool]:
+    """The period asked for (or the open one); without any, this month (not a period)."""
+    try:
+        return boards.period_for(session, chosen, period_word), True
+    except UsageError:
+        if period_word:
+            raise
+        return cadre_view.period_or_month(session, chosen.projects[0], today)
+
+
+def _milestones_met(session: Session, person_ids: list[int], project_ids: list[int],
+                    start: date, end: date, tz: ZoneInfo
+                    ) -> dict[int, list[tuple[date, date, str]]]:
+    """person id → (the day met, the day due, the milestone) met in [start, end]."""
+    met: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
+    for pid, due, done_at, text in cadre_records_q.milestones_met(
+            session, person_ids=person_ids, project_ids=project_ids,
+            start=datetime.combine(start, time(), tz),
+            end=datetime.combine(end + timedelta(days=1), time(), tz)):
+        met[pid].append((done_at.astimezone(tz).date(), due, text))
+    return dict(met)
 
 
 def _streamed(engine: Any, order: list[int], project_ids: list[int], start: date, end: date

@@ -61,13 +61,20 @@ def _apply_row(session: Session, row: ImportRow, report: ImportReport,
     if project is None:
         project = seen[project_key] = Project(domain_id=domain.id, name=row.project,
                                               unit=row.unit,
-                                      join_token=secrets.token_urlsafe(12))
+                                              join_token=secrets.token_urlsafe(12))
         session.add(project)
         session.flush()
         report.created["project"] += 1
     person, problem = _person(session, row, project, report)
     if problem is not None:
         return problem
+    _seat(session, row, person, project, report)
+    return None
+
+
+def _seat(session: Session, row: ImportRow, person: Person, project: Project,
+          report: ImportReport) -> None:
+    """The row's role in the project: an examiner's assignment, else an active membership."""
     if row.role == "examiner":
         if not person.is_examiner:
             person.is_examiner = True
@@ -75,7 +82,7 @@ def _apply_row(session: Session, row: ImportRow, report: ImportReport,
         if project.id not in people_q.examiner_project_ids(session, person_id=person.id):
             session.add(ExaminerProject(person_id=person.id, project_id=project.id))
             report.created["examiner"] += 1
-        return None
+        return
     member = people_q.membership(session, person_id=person.id, project_id=project.id)
     if member is None:
         session.add(Membership(person_id=person.id, project_id=project.id))
@@ -84,7 +91,6 @@ def _apply_row(session: Session, row: ImportRow, report: ImportReport,
         member.active, member.left_at = True, None
         session.add(member)
         report.created["member"] += 1
-    return None
 
 
 def _person(session: Session, row: ImportRow, project: Project, report: ImportReport

@@ -53,12 +53,13 @@ def _tg(index: int) -> str:
 async def test_scores_ranking_and_cadre_agree_for_every_cadre(demo) -> None:
     [scores, _offer] = await ask(demo, "/scores")
     [ranking, _offer] = await ask(demo, "/ranking")
-    seen = 0
+    seen, places = 0, {}
     for index, (name, post, project, _role) in enumerate(CADRES):
         [brief] = await ask(demo, f"/cadre {_tg(index)}")
         reported, due = map(int, re.search(r"报了 (\d+) / (\d+) 个工作日", brief).groups())
         place, ranked = map(int, re.search(r"项目内第 (\d+) / (\d+) 名", brief).groups())
-        assert 1 <= place <= ranked and ranked == sum(1 for c in CADRES if c[2] == project)
+        assert ranked == sum(1 for c in CADRES if c[2] == project)
+        places.setdefault(project, []).append(place)
         label = re.escape(name) + (r"（[^）]*）" if name == "王磊" else "")
         rows = [line for line in ranking.splitlines()
                 if re.match(rf"\d+\. {label} ", line)]
@@ -71,6 +72,8 @@ async def test_scores_ranking_and_cadre_agree_for_every_cadre(demo) -> None:
         assert (on_time + late, on_time + late + missing, days) == (reported, due, due), name
         seen += 1
     assert seen == len(CADRES)
+    for project, found in places.items():  # each project's places run 1 … N, one per cadre
+        assert sorted(found) == list(range(1, len(found) + 1)), (project, found)
 
 
 async def test_cadres_are_told_apart_by_their_reporting(demo) -> None:

@@ -156,7 +156,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
                                  args.project, args.period, today=datetime.now(settings.tz).date(),
                                  grading=grading, tz=settings.tz)
     Documents(Renderer(settings.frontline_lang, settings.frontline_tz)).export(view, args.file)
-    print(f"exported {len(view.rows)} cadres and {len(view.orders)} orders to {args.file}")
+    print(f"exported {view.cadres} cadres and {sum(1 for _ in view.orders())} orders to "
+          f"{args.file}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from sqlalchemy import Integer, column, exists, values
+from sqlalchemy import Integer, column, exists, func, values
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -94,6 +94,20 @@ def stars_between(session: Session, *, project_ids: list[int], start: date, end:
     return list(session.exec(stmt).all())
 
 
+def star_counts(session: Session, *, project_ids: list[int], person_ids: list[int],
+                start: date, end: date) -> dict[int, int]:
+    """person_id → how many of their reports in the window examiners starred (先进典型)."""
+    if not person_ids or not project_ids:
+        return {}
+    stmt = (select(DailyReport.person_id, func.count(DailyReport.id))
+            .join(Star, Star.report_id == DailyReport.id)
+            .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
+                   DailyReport.person_id.in_(person_ids),  # type: ignore[attr-defined]
+                   DailyReport.local_date >= start, DailyReport.local_date <= end)
+            .group_by(DailyReport.person_id))
+    return dict(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
 def achievements(session: Session, *, order: list[int], project_ids: list[int], start: date,
                  end: date) -> Iterator[tuple[int, date, str, bool]]:
     """(person_id, day, text, starred) of these cadres' 完成 lines in the window, cadre by
@@ -112,7 +126,7 @@ def achievements(session: Session, *, order: list[int], project_ids: list[int], 
             .order_by(place.c.place, DailyReport.local_date, DailyReport.posted_at,
                       DailyReport.id, ReportItem.position)
             .execution_options(yield_per=1000))
-    return iter(session.execute(stmt))  # type: ignore[arg-type]
+    return session.execute(stmt)  # type: ignore[return-value]  # a Result: iterate, close
 
 
 def milestones_met(session: Session, *, person_ids: list[int], project_ids: list[int],

@@ -87,6 +87,16 @@ def listing(session: Session, *, project_ids: Iterable[int] | None, states: tupl
     return list(session.exec(stmt).all())
 
 
+def ledger_chunk(session: Session, *, project_ids: list[int], after: str, limit: int
+                 ) -> list[Row]:
+    """The next `limit` orders of these projects, in any state, with people, by number
+    after the number given (one keyset chunk of a 整改台账)."""
+    stmt = (_with_people().where(Rectification.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                                 Rectification.number > after)
+            .order_by(Rectification.number).limit(limit))
+    return list(session.exec(stmt).all())
+
+
 def live_for_projects(session: Session, *, project_ids: list[int] | None) -> list[Row]:
     """Every live order of these projects (None: all), with people, for the reminders."""
     return listing(session, project_ids=project_ids, states=LIVE, limit=100_000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, true
 from sqlmodel import Session, select
 
 from storage import upsert
@@ -38,8 +38,10 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
 
 
 def latest_progress_of_projects(session: Session, *, project_ids: list[int], start: date,
-                                end: date) -> dict[int, int]:
-    """person_id → the 进度 of their latest report (to any of these projects) in the window."""
+                                end: date, person_ids: list[int] | None = None
+                                ) -> dict[int, int]:
+    """person_id → the 进度 of their latest report (to any of these projects) in the window
+    (of these people only, when given)."""
     ranked = (select(DailyReport.person_id, DailyReport.progress,
                      func.row_number().over(
                          partition_by=DailyReport.person_id,
@@ -47,7 +49,9 @@ def latest_progress_of_projects(session: Session, *, project_ids: list[int], sta
                                    DailyReport.message_id.desc())).label("rn"))  # type: ignore[attr-defined]
               .where(DailyReport.project_id.in_(project_ids), ~DailyReport.withdrawn,  # type: ignore[attr-defined]
                      DailyReport.progress.is_not(None),  # type: ignore[union-attr]
-                     DailyReport.local_date >= start, DailyReport.local_date <= end)
+                     DailyReport.local_date >= start, DailyReport.local_date <= end,
+                     true() if person_ids is None
+                     else DailyReport.person_id.in_(person_ids))  # type: ignore[attr-defined]
               .subquery())
     stmt = select(ranked.c.person_id, ranked.c.progress).where(ranked.c.rn == 1)
     return dict(session.exec(stmt).all())  # type: ignore[arg-type]

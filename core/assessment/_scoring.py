@@ -17,6 +17,7 @@ A part without data is shown as such; its weight is shared out among the parts t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 PARTS = ("achievement", "diligence", "rating", "examiners")
@@ -138,23 +139,24 @@ def score(f: Figures, weights: Weights) -> Score:
     return Score(f, parts, round(composite, 1))
 
 
-def grades(ranked: list[tuple[object, Score]], quota: float) -> dict[object, str]:
+def grades(ranked: Iterable[tuple[object, Score]], quota: float) -> dict[object, str]:
     """优秀 for the top ⌊n × quota⌋ with composite ≥ 85, 一般 below 60, else 良好.
 
     Order: composite, then (the tie-break rule) 考核组, 评价, 实绩, 状态, higher first, then
     the order given (earlier registration). Cadres without a composite get no grade ("").
+    Each score is read once as it comes, so a lazy source is never held whole.
     """
-    scored = [(key, s) for key, s in ranked if s.composite is not None]
-    order = sorted(range(len(scored)), key=lambda i: (
-        -scored[i][1].composite,  # type: ignore[operator]
-        *(-(scored[i][1].parts[p].value or -1.0) for p in ("examiners", "rating",
-                                                           "achievement", "diligence")),
-        i))
-    places = math.floor(len(scored) * quota + 1e-9)
-    found: dict[object, str] = {key: "" for key, s in ranked if s.composite is None}
-    for place, i in enumerate(order):
-        key, s = scored[i]
-        composite = s.composite or 0.0
+    found: dict[object, str] = {}
+    order: list[tuple[tuple[float, ...], int, object, float]] = []
+    for key, s in ranked:
+        if s.composite is None:
+            found[key] = ""
+            continue
+        order.append(((-s.composite, *(-(s.parts[p].value or -1.0) for p in (
+            "examiners", "rating", "achievement", "diligence"))), len(order), key, s.composite))
+    order.sort()
+    places = math.floor(len(order) * quota + 1e-9)
+    for place, (_tie, _i, key, composite) in enumerate(order):
         if place < places and composite >= EXCELLENT_FLOOR:
             found[key] = EXCELLENT
         elif composite < FAIR_BELOW:

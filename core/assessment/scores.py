@@ -4,7 +4,7 @@ aggregates — a fixed number of statements however many cadres there are."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,16 +68,18 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     """Live scores of the scope's cadres in the period, graded within the scope."""
     project_ids = [p.id for p in projects]
     end = counted_until(period, today)
-    people = _cadres(session, project_ids, tz)
-    found = _gather(session, people, project_ids, period, end, tz)
+    people = cadres(session, project_ids, tz)
+    shared = scope_inputs(session, project_ids, period, end)
+    found = gather(session, people, project_ids, period, end, tz)
+    reference = _scoring.items_reference([found.items.get(pid, 0) / record.expected
+                                          for pid, record in found.days.items()
+                                          if record.expected])
     rows = []
     for pid, (person, mine, joined) in people.items():
-        rating = _rating(found.releases, person, mine, found.bucket, grading)
-        w = found.weights.get(mine[0].domain_id)
-        weights = (_scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners) if w
-                   else _scoring.Weights())
+        figures = found.figures(pid, joined, rating(shared, person, mine, grading), tz)
         rows.append(CadreScore(person, [p.name for p in mine],
-                               _scoring.score(found.figures(pid, joined, rating, tz), weights),
+                               _scoring.score(replace(figures, items_reference=reference),
+                                              shared.weights_of(mine[0])),
                                project_ids=[p.id for p in mine]))
     # the tie rule's last step is earlier registration (lower person id), not the roster's
     # name order (which also depends on the database's collation)
@@ -88,11 +90,14 @@ def compute(session: Session, projects: list[Project], period: Period, *, today:
     return rank(rows)
 
 
-def _cadres(session: Session, project_ids: list[int], tz: ZoneInfo
-            ) -> dict[int, tuple[Person, list[Project], date]]:
-    """person id → (the cadre, their projects in scope, the day they first joined one)."""
+def cadres(session: Session, project_ids: list[int], tz: ZoneInfo,
+           person_ids: list[int] | None = None
+           ) -> dict[int, tuple[Person, list[Project], date]]:
+    """person id → (the cadre, their projects in scope, the day they first joined one); of
+    these people only, when given."""
     people: dict[int, tuple[Person, list[Project], date]] = {}
-    for person, member, project in figures_q.roster(session, project_ids=project_ids):
+    for person, member, project in figures_q.roster(session, project_ids=project_ids,
+                                                    person_ids=person_ids):
         if person.is_admin or person.is_examiner:
             continue
         joined = member.joined_at.astimezone(tz).date()
@@ -101,9 +106,35 @@ def _cadres(session: Session, project_ids: list[int], tz: ZoneInfo
     return people
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What every cadre of the scope is scored against: the summaries asked, the released
+    ratings, the domains' weights."""
+
+    recap_keys: dict[str, date]
+    bucket: str
+    releases: dict
+    weights: dict
+
+    def weights_of(self, project: Project) -> _scoring.Weights:
+        w = self.weights.get(project.domain_id)
+        return (_scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners) if w
+                else _scoring.Weights())
+
+
+def scope_inputs(session: Session, project_ids: list[int], period: Period, end: date
+                 ) -> Shared:
+    """Read what the whole scope shares (two statements)."""
+    bucket = periods.period_bucket(period)
+    return Shared(_recap_keys(period.start, end), bucket,
+                  ratings_q.releases_of_projects(session, project_ids=project_ids,
+                                                 buckets=[bucket]),
+                  figures_q.weights(session))
+
+
 @dataclass
-class _Inputs:
-    """Every figure of the scope's cadres, one grouped query each (SPEC §8)."""
+class Inputs:
+    """Every figure of some of the scope's cadres, one grouped query each (SPEC §8)."""
 
     days: dict[int, attendance.DayRecord]
     milestones: dict[int, list[tuple[date, datetime | None]]]
@@ -112,14 +143,10 @@ class _Inputs:
     recaps: dict[int, int]
     graded: dict[int, tuple[float, int]]
     notes: dict[int, int]
-    bucket: str
-    releases: dict
-    weights: dict
-    reference: float
 
     def figures(self, pid: int, joined: date, rating: tuple[float | None, int, str],
                 tz: ZoneInfo) -> _scoring.Figures:
-        """One cadre's figures, as /scores shows them."""
+        """One cadre's figures, as /scores shows them (against the full items' pace)."""
         record, due = self.days[pid], self.milestones.get(pid, [])
         grade, graders = self.graded.get(pid, (None, 0))
         return _scoring.Figures(
@@ -128,40 +155,37 @@ class _Inputs:
                                    if done is not None and done.astimezone(tz).date() <= d),
             items=self.items.get(pid, 0), workdays=record.expected, reported=record.reported,
             on_time=record.on_time, late=record.late, leave=record.leave,
-            items_reference=self.reference,
             recaps_due=sum(1 for asked in self.recap_keys.values() if asked >= joined),
             recaps=self.recaps.get(pid, 0),
             rating=rating[0], rating_count=rating[1], rating_scope=rating[2], grade=grade,
             graders=graders, note_points=self.notes.get(pid, 0))
 
 
-def _gather(session: Session, people: dict[int, tuple[Person, list[Project], date]],
-            project_ids: list[int], period: Period, end: date, tz: ZoneInfo) -> _Inputs:
-    """Read every figure of the period so far, a fixed number of statements."""
+def gather(session: Session, people: dict[int, tuple[Person, list[Project], date]],
+           project_ids: list[int], period: Period, end: date, tz: ZoneInfo, *,
+           chunk: bool = False) -> Inputs:
+    """Read every figure of these cadres in the period so far, a fixed number of statements
+    (a `chunk` of the scope's cadres: the grouped queries read theirs only)."""
     ids = list(people)
+    only = ids if chunk else None
     days = attendance.records(session, {pid: joined for pid, (_p, _m, joined) in people.items()},
                               project_ids=project_ids, start=period.start, end=end)
     milestones: dict[int, list[tuple[date, datetime | None]]] = {}
     for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids,
                                                       start=period.start, end=end):
         milestones.setdefault(pid, []).append((due, done_at))
-    items = figures_q.done_items(session, project_ids=project_ids, start=period.start, end=end)
     keys = _recap_keys(period.start, end)
-    bucket = periods.period_bucket(period)
-    return _Inputs(
-        days=days, milestones=milestones, items=items, recap_keys=keys,
-        recaps=figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys)),
-        graded=figures_q.grades(session, period_id=period.id),
+    return Inputs(
+        days=days, milestones=milestones,
+        items=figures_q.done_items(session, project_ids=project_ids, start=period.start,
+                                   end=end, person_ids=only),
+        recap_keys=keys,
+        recaps=figures_q.recaps_answered(session, project_ids=project_ids, keys=list(keys),
+                                         person_ids=only),
+        graded=figures_q.grades(session, period_id=period.id, person_ids=only),
         notes=figures_q.note_points(session, person_ids=ids,
                                     start=datetime.combine(period.start, time(), tz),
-                                    end=datetime.combine(end + timedelta(days=1), time(), tz)),
-        bucket=bucket,
-        releases=ratings_q.releases_of_projects(session, project_ids=project_ids,
-                                                buckets=[bucket]),
-        weights=figures_q.weights(session),
-        reference=_scoring.items_reference([items.get(pid, 0) / record.expected
-                                            for pid, record in days.items()
-                                            if record.expected]))
+                                    end=datetime.combine(end + timedelta(days=1), time(), tz)))
 
 
 def day_records(session: Session, projects: list[Project], period: Period, *, end: date,
@@ -181,13 +205,14 @@ def joined_days(session: Session, project_ids: list[int], tz: ZoneInfo) -> dict[
     return found
 
 
-def _rating(releases: dict, person: Person, projects: list[Project], bucket: str,
-            grading: Grading) -> tuple[float | None, int, str]:
+def rating(shared: Shared, person: Person, projects: list[Project], grading: Grading
+           ) -> tuple[float | None, int, str]:
     """The cadre's own released ratings over the threshold, else their project's."""
+    bucket = shared.bucket
     for scope, key_of in (("person", lambda p: (p.id, person.id, bucket)),
                           ("project", lambda p: (p.id, None, bucket))):
         for project in projects:
-            found = releases.get(key_of(project))
+            found = shared.releases.get(key_of(project))
             shown = anonymity.disclose(
                 anonymity.Release.from_json(found.stats) if found else None,
                 minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)

@@ -30,23 +30,24 @@ def achievements(view: ExportView, labels: dict[str, Any]) -> Iterator[list[obje
     milestones met — cadre columns repeated; the cadre's counts on their first row only (a
     cadre without any: one row of counts). The lines stream from the database."""
     done, milestone = labels["kinds"]
-    lines = _Cursor(view.achievements())
-    for row in view.rows:
-        pid, f = row.person.id, row.score.figures
-        counts = [f.milestones_due, f.milestones_on_time,
-                  f.milestones_on_time / f.milestones_due if f.milestones_due else None,
-                  f.items, view.stars.get(pid, 0), view.progress.get(pid),
-                  _part(row, "achievement")]
-        found = sorted([*((day, 0, done, text, None, labels["yes"] if starred else None)
-                          for _p, day, text, starred in lines.take(pid)),
-                        *((day, 1, milestone, text, due, None)
-                          for day, due, text in view.milestones.get(pid, []))],
-                       key=lambda line: line[:2])
-        if not found:
-            yield [*_cadre(row), None, None, None, None, None, *counts]
-        for n, (day, _order, kind, text, due, star) in enumerate(found):
-            yield [*_cadre(row), day, kind, text, due, star,
-                   *(counts if n == 0 else [None] * len(counts))]
+    for chunk in view.chunks(True):
+        lines = _Cursor(chunk.lines)
+        for row in chunk.rows:
+            pid, f = row.person.id, row.score.figures
+            counts = [f.milestones_due, f.milestones_on_time,
+                      f.milestones_on_time / f.milestones_due if f.milestones_due else None,
+                      f.items, chunk.stars.get(pid, 0), chunk.progress.get(pid),
+                      _part(row, "achievement")]
+            found = sorted([*((day, 0, done, text, None, labels["yes"] if starred else None)
+                              for _p, day, text, starred in lines.take(pid)),
+                            *((day, 1, milestone, text, due, None)
+                              for day, due, text in chunk.milestones.get(pid, []))],
+                           key=lambda line: line[:2])
+            if not found:
+                yield [*_cadre(row), None, None, None, None, None, *counts]
+            for n, (day, _order, kind, text, due, star) in enumerate(found):
+                yield [*_cadre(row), day, kind, text, due, star,
+                       *(counts if n == 0 else [None] * len(counts))]
 
 
 class _Cursor:
@@ -64,27 +65,28 @@ class _Cursor:
 
 
 def diligence(view: ExportView) -> Iterator[list[object]]:
-    for row in view.rows:
-        f, days = row.score.figures, view.days[row.person.id]
-        yield [*_cadre(row), f.workdays, f.reported, days.on_time, days.late, days.missing,
-               days.leave, f.reported / f.workdays if f.workdays else None, f.recaps_due,
-               f.recaps, _part(row, "diligence")]
+    for chunk in view.chunks(False):
+        for row in chunk.rows:
+            f, days = row.score.figures, chunk.days[row.person.id]
+            yield [*_cadre(row), f.workdays, f.reported, days.on_time, days.late, days.missing,
+                   days.leave, f.reported / f.workdays if f.workdays else None,
+                   f.recaps_due, f.recaps, _part(row, "diligence")]
 
 
 def evaluation(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:
-    for row in view.rows:
-        f = row.score.figures
-        yield [*_cadre(row), f.rating_count if f.rating is not None else None, f.rating,
-               labels["rating_scopes"].get(f.rating_scope, ""), f.grade, f.graders,
-               f.note_points, _part(row, "examiners"), row.score.composite, row.grade,
-               labels["stages"].get(row.stage or "", "")]
+    for chunk in view.chunks(False):
+        for row in chunk.rows:
+            f = row.score.figures
+            yield [*_cadre(row), f.rating_count if f.rating is not None else None, f.rating,
+                   labels["rating_scopes"].get(f.rating_scope, ""), f.grade, f.graders,
+                   f.note_points, _part(row, "examiners"), row.score.composite, row.grade,
+                   labels["stages"].get(row.stage or "", "")]
 
 
 def ledger(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:
     """整改台账: every order of the scope, by number (ZG-2026-0001 first)."""
     today = view.today or view.end
-    for order, cadre, issuer, project, events in sorted(view.orders,
-                                                        key=lambda o: o[0].number):
+    for order, cadre, issuer, project, events in view.orders():
         yield [order.number, project.name, cadre.name, (issuer.name or issuer.display)
                if issuer else "", order.text, order.created_at.date(), order.deadline,
                labels["states"][order.state],

@@ -1,0 +1,88 @@
+"""A big scope's live scores in chunks of cadres (for the export): the figures are read CHUNK
+cadres at a time, each cadre kept lean for the ranking (id, name, figures, weights), and what
+a sheet shows besides is read again, chunk by chunk in rank order, as the sheet is written.
+The same figures, scores, grades and order as scores.compute; memory bounded by the chunk;
+a fixed number of statements per chunk (keyset chunks by person id), never per cadre."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from core.assessment import _scoring, scores
+from storage import figures as figures_q
+from storage.tables import Period, Project
+
+CHUNK = 500  # cadres read together
+
+
+@dataclass(slots=True)
+class Lean:
+    """One cadre on the board, kept small: what ranks and grades them, and what scores them
+    again (the figures as a tuple)."""
+
+    person_id: int
+    name: str
+    values: tuple
+    weights: _scoring.Weights
+    composite: float | None = None
+    grade: str = ""
+
+    @property
+    def figures(self) -> _scoring.Figures:
+        return _scoring.Figures(*self.values)
+
+    def score(self) -> _scoring.Score:
+        return _scoring.score(self.figures, self.weights)
+
+
+def ranked(session: Session, projects: list[Project], period: Period, *, today: date,
+           grading: scores.Grading, tz: ZoneInfo) -> list[Lean]:
+    """The scope's cadres, lean, graded and ranked as scores.compute grades and ranks them."""
+    project_ids = [p.id for p in projects]
+    end = scores.counted_until(period, today)
+    shared = scores.scope_inputs(session, project_ids, period, end)
+    found: list[Lean] = []
+    after = 0
+    while ids := figures_q.cadre_ids(session, project_ids=project_ids, after=after,
+                                     limit=CHUNK):
+        after = ids[-1]
+        found.extend(_chunk(session, ids, project_ids, period, end, tz, shared, grading))
+    reference = _scoring.items_reference([one.figures.items_pace for one in found
+                                          if one.figures.workdays])
+    # graded in person id order (earlier registration breaks the last tie), as compute does
+    grades = _scoring.grades(_scored(found, reference), grading.quota)
+    for one in found:
+        one.grade = grades[one.person_id]
+    return sorted(found, key=lambda one: (one.composite is None, -(one.composite or 0),
+                                          one.name))
+
+
+def _chunk(session: Session, ids: list[int], project_ids: list[int], period: Period,
+           end: date, tz: ZoneInfo, shared: scores.Shared, grading: scores.Grading
+           ) -> Iterator[Lean]:
+    """These cadres' figures (against the full items' pace until the scope's is known)."""
+    people = scores.cadres(session, project_ids, tz, person_ids=ids)
+    found = scores.gather(session, people, project_ids, period, end, tz, chunk=True)
+    for pid, (person, mine, joined) in sorted(people.items()):
+        figures = found.figures(pid, joined, scores.rating(shared, person, mine, grading), tz)
+        yield Lean(pid, person.name, _values(figures), shared.weights_of(mine[0]))
+
+
+def _scored(found: list[Lean], reference: float) -> Iterator[tuple[int, _scoring.Score]]:
+    """Each cadre's score against the scope's items' pace, one at a time (kept: composite)."""
+    for one in found:
+        figures = _scoring.Figures(*one.values)
+        one.values = _values(replace(figures, items_reference=reference))
+        score = one.score()
+        one.composite = score.composite
+        yield one.person_id, score
+
+
+def _values(figures: _scoring.Figures) -> tuple:
+    """The figures as a tuple, in field order (what Figures(*values) takes back)."""
+    return tuple(vars(figures).values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import tempfile
 from io import BytesIO
 from pathlib import Path
 from types import ModuleType
@@ -127,10 +128,15 @@ class Documents:
 
     def export_for(self, actor: Any, word: str | None, period_word: str | None,
                    **options: Any) -> bytes:
-        """Read the export's figures in a session of this (worker) thread, then write it."""
+        """Rank the export's cadres in a session of this (worker) thread, then write it to a
+        temporary file as its rows are read: only the finished file is held in memory."""
         with self.db.session(write=False) as session:
             view = export_view.build(session, actor, word, period_word, **options)
-        return self.export_xlsx(view)
+        with tempfile.TemporaryFile() as out:
+            self.export(view, out)
+            del view  # the ranking goes before the file is read back
+            out.seek(0)
+            return out.read()
 
     def export_labels(self, view: Any) -> dict[str, Any]:
         return {"title": self._t("export_title", scope=view.scope.name,

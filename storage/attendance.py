@@ -18,9 +18,11 @@ Counts = tuple[int, int, int, int]  # on time, late, missing, leave
 
 
 def by_seat(session: Session, *, seats: list[Seat], project_ids: list[int], days: list[date],
-            per_project: bool = False) -> dict[tuple[int, int], Counts]:
-    """(project_id, person_id) of each seat → its working days' counts."""
-    grid, parts, seat, _day = _grid(seats, project_ids, days, per_project)
+            per_project: bool = False, seats_only: bool = False
+            ) -> dict[tuple[int, int], Counts]:
+    """(project_id, person_id) of each seat → its working days' counts (`seats_only`: the
+    reports read are the seats' people's only, for a few of a big scope's cadres)."""
+    grid, parts, seat, _day = _grid(seats, project_ids, days, per_project, seats_only)
     if grid is None:
         return {}
     stmt = (select(seat.c.project_id, seat.c.person_id, *parts).select_from(grid)
@@ -39,8 +41,8 @@ def by_day(session: Session, *, seats: list[Seat], project_ids: list[int], days:
     return {d: (int(a), int(b), int(c), int(e)) for d, a, b, c, e in session.execute(stmt)}
 
 
-def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_project: bool
-          ) -> tuple[Any, tuple, Any, Any]:
+def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_project: bool,
+          seats_only: bool = False) -> tuple[Any, tuple, Any, Any]:
     """Seats × working days, joined to the day's reports; the four counts as SQL sums.
 
     A reported day counts (on time if any report that day was, else late) whether or not
@@ -57,7 +59,9 @@ def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_proje
     reported = (select(*keys, func.max(cast(DailyReport.on_time, Integer)).label("on_time"))
                 .where(DailyReport.project_id.in_(project_ids),  # type: ignore[attr-defined]
                        ~DailyReport.withdrawn,  # type: ignore[arg-type]
-                       DailyReport.local_date >= min(days), DailyReport.local_date <= max(days))
+                       DailyReport.local_date >= min(days), DailyReport.local_date <= max(days),
+                       DailyReport.person_id.in_(sorted({s[1] for s in seats}))  # type: ignore[attr-defined]
+                       if seats_only else true())
                 .group_by(*keys).subquery("reported"))
     match = and_(reported.c.person_id == seat.c.person_id, reported.c.local_date == day.c.day)
     if per_project:

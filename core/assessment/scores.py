@@ -21,6 +21,8 @@ from storage import people as people_q
 from storage import ratings as ratings_q
 from storage.tables import Period, Person, Project, ScoreSnapshot
 
+DEFAULT_WEIGHTS = _scoring.Weights()
+
 
 @dataclass
 class CadreScore:
@@ -114,12 +116,11 @@ class Shared:
     recap_keys: dict[str, date]
     bucket: str
     releases: dict
-    weights: dict
+    weights: dict[int, _scoring.Weights]  # by domain
 
     def weights_of(self, project: Project) -> _scoring.Weights:
-        w = self.weights.get(project.domain_id)
-        return (_scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners) if w
-                else _scoring.Weights())
+        """The project's domain's weights (one object per domain)."""
+        return self.weights.get(project.domain_id, DEFAULT_WEIGHTS)
 
 
 def scope_inputs(session: Session, project_ids: list[int], period: Period, end: date
@@ -129,7 +130,8 @@ def scope_inputs(session: Session, project_ids: list[int], period: Period, end: 
     return Shared(_recap_keys(period.start, end), bucket,
                   ratings_q.releases_of_projects(session, project_ids=project_ids,
                                                  buckets=[bucket]),
-                  figures_q.weights(session))
+                  {domain_id: _scoring.Weights(w.achievement, w.diligence, w.rating, w.examiners)
+                   for domain_id, w in figures_q.weights(session).items()})
 
 
 @dataclass
@@ -169,7 +171,7 @@ def gather(session: Session, people: dict[int, tuple[Person, list[Project], date
     ids = list(people)
     only = ids if chunk else None
     days = attendance.records(session, {pid: joined for pid, (_p, _m, joined) in people.items()},
-                              project_ids=project_ids, start=period.start, end=end)
+                              project_ids=project_ids, start=period.start, end=end, chunk=chunk)
     milestones: dict[int, list[tuple[date, datetime | None]]] = {}
     for pid, due, done_at in figures_q.milestones_due(session, person_ids=ids,
                                                       start=period.start, end=end):

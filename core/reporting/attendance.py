@@ -49,12 +49,14 @@ class DayRecord:
 
 
 def records(session: Session, cadres: Mapping[int, date], *, project_ids: list[int],
-            start: date, end: date) -> dict[int, DayRecord]:
+            start: date, end: date, chunk: bool = False) -> dict[int, DayRecord]:
     """person_id → their record over [start, end], counting reports to any of the projects
-    (`cadres` maps each person to the day they joined)."""
+    (`cadres` maps each person to the day they joined; a `chunk` of a big scope's cadres:
+    only their reports are read)."""
     found = attendance_q.by_seat(session, seats=[(0, pid, joined) for pid, joined in
                                                  cadres.items()],
-                                 project_ids=project_ids, days=workdays(start, end))
+                                 project_ids=project_ids, days=workdays(start, end),
+                                 seats_only=chunk)
     return {pid: DayRecord(*found.get((0, pid), (0, 0, 0, 0))) for pid in cadres}
 
 

@@ -4,7 +4,7 @@ aggregates — a fixed number of statements however many cadres there are."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -117,6 +117,18 @@ class Shared:
     bucket: str
     releases: dict
     weights: dict[int, _scoring.Weights]  # by domain
+    shown: dict[tuple, anonymity.Disclosure] = field(default_factory=dict)  # read so far
+
+    def disclosed(self, key: tuple, grading: Grading) -> anonymity.Disclosure:
+        """What may be shown of a target's release (read through the gate once per target:
+        a project's release serves each of its cadres without one of their own)."""
+        shown = self.shown.get(key)
+        if shown is None:
+            found = self.releases.get(key)
+            shown = self.shown[key] = anonymity.disclose(
+                anonymity.Release.from_json(found.stats) if found else None,
+                minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)
+        return shown
 
     def weights_of(self, project: Project) -> _scoring.Weights:
         """The project's domain's weights (one object per domain)."""
@@ -214,10 +226,7 @@ def rating(shared: Shared, person: Person, projects: list[Project], grading: Gra
     for scope, key_of in (("person", lambda p: (p.id, person.id, bucket)),
                           ("project", lambda p: (p.id, None, bucket))):
         for project in projects:
-            found = shared.releases.get(key_of(project))
-            shown = anonymity.disclose(
-                anonymity.Release.from_json(found.stats) if found else None,
-                minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)
+            shown = shared.disclosed(key_of(project), grading)
             if shown.shown:
                 return shown.score, shown.count, scope
     return None, 0, ""

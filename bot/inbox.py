@@ -166,6 +166,8 @@ class Inbox:
                 if scope.error is not None:
                     raise _Abort
                 _mark_done(session, update_id, holder, group)
+        except group_commit.Broken:
+            raise  # the group starts again without it
         except Exception as exc:
             return scope, exc
         return scope, None

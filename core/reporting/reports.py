@@ -40,12 +40,12 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
               "backfilled": backfill is not None, "text": msg.text,
               "photos": json.dumps(msg.photos), "progress": parsed.progress,
               "withdrawn": False}
-    report_id = reports_q.insert_new(session, values=values)  # the unique key makes replays no-ops
+    # the unique key makes replays no-ops
+    report_id = reports_q.insert_new(session, values=values, items=parsed.items)
     if report_id is None:
         existing = reports_q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
         assert existing is not None
         return Recorded(existing, created=False, project=project)
-    reports_q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
     return Recorded(DailyReport(id=report_id, **values), created=True, project=project)
 
 

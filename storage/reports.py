@@ -18,6 +18,7 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
 
 
 _ITEMS = ReportItem.__table__  # Core inserts: the hot path of every report
+_INSERT_ITEMS = insert(_ITEMS)  # built once: a statement built per call computes its cache key
 
 
 def insert_new(session: Session, *, values: dict, items: list[tuple[str, str]]) -> int | None:
@@ -56,7 +57,7 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
         session.execute(delete(ReportItem).where(ReportItem.report_id == report_id)
                         .execution_options(synchronize_session=False))
     if items:
-        session.connection().execute(insert(_ITEMS), [
+        session.connection().execute(_INSERT_ITEMS, [
             {"report_id": report_id, "kind": kind, "position": position, "text": text}
             for position, (kind, text) in enumerate(items)])
 

@@ -26,6 +26,8 @@ from handlers.context import Outgoing
 from handlers.errors import describe
 from storage import inbox as inbox_q
 from storage import memo
+from storage import people as people_q
+from storage import projects as projects_q
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -94,6 +96,23 @@ async def process(inbox: Inbox, rows: list[tuple[int, str]]) -> None:
             rows = batch[broken + 1:] + rows
 
 
+def _read_ahead(session: Session, updates: list[dict | None]) -> None:
+    """Who sent the group's updates, and the chats they came from: two queries, not two per
+    update (private updates stay sealed and are read on their own)."""
+    users: set[int] = set()
+    chats: set[int] = set()
+    for update in updates:
+        for value in (update or {}).values():
+            if isinstance(value, dict):
+                if isinstance(value.get("from"), dict):
+                    users.add(value["from"]["id"])
+                chat = value.get("chat") or (value.get("message") or {}).get("chat")
+                if chat:
+                    chats.add(chat["id"])
+    people_q.prefetch(session, tg_ids=users)
+    projects_q.prefetch_chats(session, chat_ids=chats)
+
+
 async def _group(inbox: Inbox, batch: list[tuple[int, str]]) -> int | None:
     """Run a batch in one transaction; the position of an update that broke it, else None."""
     turn = 0
@@ -101,6 +120,7 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]]) -> int | None:
         with inbox.db.session() as session:
             group = Group(session)
             memo.share(session)
+            _read_ahead(session, [inbox.plain(payload) for _update_id, payload in batch])
             for update_id, payload in batch:
                 await inbox.process_one(update_id, payload, group=group)
                 turn += 1

@@ -25,8 +25,6 @@ from storage import orders as orders_q
 from storage import reports as reports_q
 from storage.tables import Period, Person, Project, Rectification
 
-CHUNK = chunked.CHUNK  # cadres (or orders) read together
-
 
 @dataclass
 class Chunk:
@@ -119,7 +117,7 @@ class _Live:
         self.count = len(ranked)
 
     def rows(self, session: Session, start: int) -> list[scores.CadreScore]:
-        lean = self.ranked[start:start + CHUNK]
+        lean = self.ranked[start:start + chunked.CHUNK]
         people = scores.cadres(session, self.project_ids, self.tz,
                                person_ids=[one.person_id for one in lean])
         return [scores.CadreScore(person, [p.name for p in mine], one.score(), one.grade,
@@ -139,7 +137,7 @@ class _Frozen:
         self.all, self.records, self.count = rows, days, len(rows)
 
     def rows(self, session: Session, start: int) -> list[scores.CadreScore]:
-        return self.all[start:start + CHUNK]
+        return self.all[start:start + chunked.CHUNK]
 
     def days(self, rows: list[scores.CadreScore]) -> dict[int, DayRecord]:
         return {r.person.id: self.records[r.person.id] for r in rows}
@@ -154,9 +152,9 @@ class _Reader:
         self.tz, self.source = tz, source
 
     def chunks(self, extras: bool) -> Iterator[Chunk]:
-        """The cadres in rank order, CHUNK at a time (a fixed number of statements each)."""
+        """The cadres in rank order, a chunk at a time (a fixed number of statements each)."""
         with Session(self.engine) as session:
-            for start in range(0, self.source.count, CHUNK):
+            for start in range(0, self.source.count, chunked.CHUNK):
                 rows = self.source.rows(session, start)
                 ids = [r.person.id for r in rows]
                 history = figures_q.stages(session, person_ids=ids)
@@ -185,11 +183,11 @@ class _Reader:
             getattr(lines, "close", lambda: None)()
 
     def orders(self) -> Iterator[Order]:
-        """Every order of the scope by number, its events counted, CHUNK at a time."""
+        """Every order of the scope by number, its events counted, a chunk at a time."""
         with Session(self.engine) as session:
             after = ""
             while found := orders_q.ledger_chunk(session, project_ids=self.project_ids,
-                                                 after=after, limit=CHUNK):
+                                                 after=after, limit=chunked.CHUNK):
                 after = found[-1][0].number
                 events = orders_q.event_counts(session, order_ids=[o.id for o, *_r in found])
                 for order, cadre, issuer, project in found:

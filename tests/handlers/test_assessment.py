@@ -3,13 +3,16 @@ use them, what they answer, the 工作纪实 trail, the figures behind a score, 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
+from core.assessment import chunked
 from core.common.calendar import workdays
 from storage.tables import (
     DomainWeights,
@@ -436,3 +439,39 @@ async def test_the_digest_lists_silent_cadres_overdue_orders_and_staged_cadres(d
     assert "连续 3 个工作日以上未报送：干部2（从未报送）" in north
     [limited] = request.texts(4002)
     assert "北区学校" in limited and "城南快速路" not in limited
+
+
+# --- /export in chunks ----------------------------------------------------------------------
+
+async def _export_rows(h) -> dict[str, list[list[object]]]:  # type: ignore[no-untyped-def]
+    h.request.clear()
+    await h.feed(say(private(ADMIN), ADMIN, "/export 大项目"))
+    [(_name, data)] = h.request.documents(chat_id=ADMIN.id)
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+
+
+async def test_the_export_reads_chunk_by_chunk_and_writes_the_same_sheets(harness,
+                                                                          monkeypatch) -> None:
+    """Ranked and read a few cadres at a time, /export writes what it writes in one chunk:
+    the cadres in rank order across chunks, each with their own lines and figures."""
+    await district(harness, period=None)
+    _cadres(harness, "大项目", 9, 8_000_000)
+    await harness.feed(say(private(ADMIN), ADMIN, f"/period open 攻坚季 {NOV[0]} {NOV[1]}"))
+    whole = await _export_rows(harness)
+    monkeypatch.setattr(chunked, "CHUNK", 2)
+    assert await _export_rows(harness) == whole
+    assert len(whole["辛苦指数量化评估表"]) == 2 + 9
+
+
+async def test_the_exports_statements_grow_with_its_chunks_not_its_cadres(harness,
+                                                                         monkeypatch) -> None:
+    await district(harness, period=None)
+    monkeypatch.setattr(chunked, "CHUNK", 4)
+    _cadres(harness, "小项目", 5, 7_000_000)  # two chunks
+    _cadres(harness, "大项目", 8, 8_000_000)  # two chunks
+    _cadres(harness, "三项目", 9, 9_000_000)  # three
+    await harness.feed(say(private(ADMIN), ADMIN, f"/period open 攻坚季 {NOV[0]} {NOV[1]}"))
+    small = await statements(harness, "/export 小项目")
+    big = await statements(harness, "/export 大项目")
+    assert small == big < await statements(harness, "/export 三项目")

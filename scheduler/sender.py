@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
 SKIPPED = "skipped"  # an acknowledgement over the group's budget
+NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
 MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
 
 
@@ -46,6 +47,7 @@ class Result:
 
 
 Hook = Callable[..., Awaitable[None] | None]
+Before = Callable[[], Awaitable[bool]]
 
 
 class Sender:
@@ -87,13 +89,18 @@ class Sender:
         return True
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
-                   *, droppable: bool = False) -> Result:
-        """Make one Bot API call, waiting out limits and 429s; never raises."""
+                   *, droppable: bool = False, before: Before | None = None) -> Result:
+        """Make one Bot API call, waiting out limits and 429s; never raises. `before` is
+        awaited once, just before the first request may leave (False: do not send)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
             if not await self._pace(chat_id, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
+            if before is not None:
+                go, before = await before(), None
+                if not go:
+                    return Result(NOT_SENT)
             try:
                 value = await getattr(self.bot, method)(**kwargs)
                 return Result(UNCERTAIN if timed_out else SENT, value)

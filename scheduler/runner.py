@@ -17,6 +17,7 @@ from telegram import InlineKeyboardMarkup, InputFile
 
 from core.ratings import rater_contacts as contacts
 from core.review import schedule
+from scheduler import shared_limits
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
 from scheduler.sender import FAILED, MAX_FILE, NOT_SENT, SENT, Before, Result, Sender
@@ -86,9 +87,11 @@ class Runner:
         return outcome
 
     def _sweep(self, moment: datetime) -> None:
-        """Forget what raters left behind: stale flows, old counters, lapsed 回访 contacts."""
+        """Forget what raters left behind (stale flows, old counters, lapsed 回访 contacts)
+        and the send pace of chats gone quiet."""
         with self.db.session() as session:
             contacts.sweep(session, now=moment)
+        shared_limits.prune(self.db)  # chats not sent to lately: their pace rows
 
     def _chat_ids(self) -> list[tuple[int, tuple[str, ...]]]:
         """Every bound group with the jobs on its clock, and our own clock."""

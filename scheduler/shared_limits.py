@@ -12,6 +12,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 BOT = "bot"  # what the bot sends on its own (the ledger): ~30/s for the whole bot
+PRUNE_AFTER = 600.0  # seconds: far past every window (a group's minute, the bot's second)
 
 
 def _earliest(times: list[float], at: float, *, count: int, window: float) -> float:
@@ -69,3 +70,9 @@ class SharedPace:
         """The sends that can still matter to a later booking."""
         horizon = self.window if key == BOT else max(self.group_window, self.chat_gap)
         return sorted(t for t in times if t > now - horizon)
+
+
+def prune(db: Database, *, now: float | None = None, horizon: float = PRUNE_AFTER) -> int:
+    """Forget the pace of chats not sent to for `horizon` seconds (housekeeping)."""
+    with db.session() as session:
+        return pacing.prune(session, before=(time.time() if now is None else now) - horizon)

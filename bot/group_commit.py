@@ -54,24 +54,26 @@ def unit(db: Database, group: Group | None) -> Iterator[Session]:
         yield group.session
 
 
-async def process(inbox: Inbox, rows: list[tuple[int, str]]) -> None:
-    """Process the rows in groups of SIZE; replies and the ledger flush after each commit."""
+async def process(inbox: Inbox, rows: list[tuple[int, str]], *, holder: str | None = None
+                  ) -> None:
+    """Process the rows in groups of SIZE; replies and the ledger flush after each commit.
+    `holder`: the webhook worker whose claims these rows are (marked done only if still so)."""
     for i in range(0, len(rows), SIZE):
         batch = rows[i:i + SIZE]
         if len(batch) == 1:
-            await inbox.process_one(*batch[0])
+            await inbox.process_one(*batch[0], holder=holder)
             continue
         try:
             with inbox.db.session() as session:
                 group = Group(session)
                 for update_id, payload in batch:
                     await inbox.process_one(update_id, payload, group=group)
-                inbox_q.mark_all_done(session, update_ids=group.done)
+                inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
         except Exception as exc:  # nothing of the batch committed or sent: one by one
             log.warning("a group of %d updates did not commit (%s); one by one",
                         len(batch), describe(exc))
             for update_id, payload in batch:
-                await inbox.process_one(update_id, payload)
+                await inbox.process_one(update_id, payload, holder=holder)
             continue
         if group.outgoing:
             inbox.sender.submit(group.outgoing)

@@ -73,8 +73,7 @@ class Sender:
         worth waiting for."""
         if self.shared is not None:
             try:
-                delay = await asyncio.to_thread(self.shared.reserve, chat_id, bulk=self.bulk,
-                                                droppable=droppable)
+                delay = await self.shared.book(chat_id, bulk=self.bulk, droppable=droppable)
             except Exception:  # the database is away: this process's own bookkeeping
                 log.warning("shared send pace unavailable; pacing locally")
             else:

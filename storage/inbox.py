@@ -85,11 +85,21 @@ def mark_done(session: Session, *, update_id: int, holder: str | None = None) ->
         raise ClaimLost(update_id)
 
 
-def mark_all_done(session: Session, *, update_ids: list[int]) -> None:
-    """mark_done for many rows in one executemany (a group commit's successful updates)."""
-    if update_ids:
-        at = utcnow()
+def mark_all_done(session: Session, *, update_ids: list[int], holder: str | None = None
+                  ) -> None:
+    """mark_done for many rows in one statement (a group commit's successful updates); with
+    `holder`, ClaimLost unless that worker still holds every one of them."""
+    if not update_ids:
+        return
+    at = utcnow()
+    if holder is None:
         session.connection().execute(_MARK_DONE, [{"uid": u, "at": at} for u in update_ids])
+        return
+    result = session.connection().execute(
+        update(_T).where(_T.c.update_id.in_(update_ids), _T.c.claimed_by == holder)
+        .values(status="done", processed_at=at, payload=""))
+    if result.rowcount != len(update_ids):
+        raise ClaimLost(update_ids)
 
 
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot.app import scheduler_runtime
-from scheduler.shared_limits import PRUNE_AFTER, SharedPace, _earliest, prune
+from scheduler.shared_limits import PRUNE_AFTER, Ask, SharedPace, _earliest, prune
 from storage import migrate, pacing
 from storage.db import Database
 from storage.tables import Delivery, Pace
@@ -114,3 +115,27 @@ async def test_frontline_scheduler_paces_its_sends_with_the_workers(pg_url: str)
     assert request.texts(5) == ["通知"]
     assert _keys(db) == {"bot", "chat:5"}
     db.dispose()
+
+
+def test_sends_booked_in_one_round_trip_keep_every_limit(db: Database) -> None:
+    (worker,), _clock = paces(db, 1)
+    asked = [Ask(1000 + n, bulk=True) for n in range(40)] + [Ask(7, False), Ask(7, False)]
+    waits = worker.reserve_all(asked)
+    assert waits[:30] == [0.0] * 30 and all(0.99 < w <= 1.0 for w in waits[30:40])
+    assert waits[40:] == [0.0, 1.0]  # one chat: a second apart, within one batch too
+    assert worker.reserve(1999, bulk=True) == pytest.approx(1.0)  # the batch was recorded
+
+
+async def test_sends_asked_for_together_share_a_round_trip(db: Database) -> None:
+    (worker,), _clock = paces(db, 1)
+    trips: list[int] = []
+    reserve_all = worker.reserve_all
+
+    def counted(asked: list[Ask]) -> list[float | None]:
+        trips.append(len(asked))
+        return reserve_all(asked)
+
+    worker.reserve_all = counted  # type: ignore[method-assign]
+    waits = await asyncio.gather(*(worker.book(2000 + n, bulk=True) for n in range(31)))
+    assert waits[:30] == [0.0] * 30 and 0.99 < waits[30] <= 1.0  # type: ignore[operator]
+    assert trips == [31]

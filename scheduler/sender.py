@@ -47,7 +47,7 @@ class Result:
 
 
 Hook = Callable[..., Awaitable[None] | None]
-Before = Callable[[], Awaitable[bool]]
+Before = Callable[[], Awaitable[bool]]  # awaited once, as the first request may leave: go?
 
 
 class Sender:
@@ -89,17 +89,15 @@ class Sender:
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None) -> Result:
-        """Make one Bot API call, waiting out limits and 429s; never raises. `before` is
-        awaited once, just before the first request may leave (False: do not send)."""
+        """One Bot API call past limits and 429s; never raises (`before`: see Before)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
             if not await self._pace(chat_id, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
-            if before is not None:
-                go, before = await before(), None
-                if not go:
-                    return Result(NOT_SENT)
+            if before is not None and not await before():
+                return Result(NOT_SENT)
+            before = None
             try:
                 value = await getattr(self.bot, method)(**kwargs)
                 return Result(UNCERTAIN if timed_out else SENT, value)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.query import _pg_missing, _pg_schemas
@@ -41,29 +42,29 @@ def _polling(cluster: Cluster) -> subprocess.Popen:
     return proc
 
 
-def _measure(emu: BotApiEmulator, cluster: Cluster, pids: list[int]
+def _measure(emu: BotApiEmulator, cluster: Cluster, start: Callable[[], list[int]]
              ) -> tuple[float, list[float], float]:
-    """Send N /whoami from N new users; (updates/s, latencies, CPU seconds per update).
+    """N /whoami from N new users, all waiting at "Telegram" before `start` (which returns the
+    processes' pids): (updates/s, latencies, CPU seconds per update).
 
-    Updates/s: from the first update's arrival at "Telegram" to the last one processed (the
-    polling bot paces its replies at 30/s in-process, so the replies' rate would measure that
-    pacing; and a row's received_at is when polling fetched it, later than its arrival).
+    Updates/s: from the first update stored to the last one processed, both bots saturated
+    from the start (the polling bot paces its replies at 30/s in-process, so the replies' rate
+    would measure that pacing). Latency: from an update's arrival at "Telegram" to its reply.
     """
     users = [emu.user(f"用户{n}") for n in range(N)]
-    cpu = sum(_cpu(p) for p in pids)
-    first = time.time()
     sent_at = {}
     for user in users:
         sent_at[user.id] = time.monotonic()
         emu.send(user, "private", "/whoami")
+    pids = start()
+    cpu = sum(_cpu(p) for p in pids)
     ids = set(sent_at)
     replies = emu.wait_for(lambda e: (lambda r: len(r) >= N and r)(
         {c["params"]["chat_id"]: c["time"] for c in e.sent() if c["params"].get("chat_id")
          in ids}), timeout=300, message="every reply")
     cpu = sum(_cpu(p) for p in pids) - cpu
-    [(last,)] = cluster.query("SELECT EXTRACT(EPOCH FROM MAX(processed_at)) FROM inbox "
-                              "WHERE status = 'done'")
-    elapsed = float(last) - first
+    [(elapsed,)] = cluster.query("SELECT EXTRACT(EPOCH FROM MAX(processed_at) - "
+                                 "MIN(received_at)) FROM inbox WHERE status = 'done'")
     latencies = sorted(replies[uid] - sent_at[uid] for uid in ids)
     return N / float(elapsed), latencies, cpu / N
 
@@ -78,20 +79,33 @@ def _run(url: str, workers: int) -> tuple[float, list[float], float]:
     with tempfile.TemporaryDirectory() as tmp, BotApiEmulator(
             token=TOKEN, bot_username=BOT_USERNAME) as emu:
         cluster = Cluster(emu, url, Path(tmp), [1], FRONTLINE_SCHEDULER="off")
+        procs: list[subprocess.Popen] = []
         try:
-            if workers == 0:
-                proc = _polling(cluster)
-                try:
-                    return _measure(emu, cluster, [proc.pid])
-                finally:
-                    proc.terminate()
-                    proc.wait(timeout=15)
+            if workers == 0:  # polling, held off (502) until every update waits for it
+                procs.append(_polling(cluster))
+                rejected = len(emu.rejected)
+                emu.fail_next("getUpdates", error_code=502, times=None)
+                emu.wait_for(lambda e: len(e.rejected) > rejected, timeout=30,
+                             message="polling held off")
+
+                def resume() -> list[int]:
+                    emu.clear_faults()
+                    return [procs[0].pid]
+
+                return _measure(emu, cluster, resume)
             started = cluster.add(workers)
             for worker in started:
                 worker.start()
-            cluster.route(in_flight=8)
-            return _measure(emu, cluster, [w.proc.pid for w in started if w.proc])
+
+            def route() -> list[int]:
+                cluster.route(in_flight=8)
+                return [w.proc.pid for w in started if w.proc]
+
+            return _measure(emu, cluster, route)
         finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=15)
             cluster.close()
 
 

@@ -29,6 +29,7 @@ SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncerta
 SKIPPED = "skipped"  # an acknowledgement over the group's budget
 NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
 MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
+IN_FLIGHT = 32  # requests under way at once (far above what Telegram's limits let through)
 
 
 class Call(Protocol):
@@ -67,6 +68,7 @@ class Sender:
         self._lanes: dict[int | None, deque[Call]] = defaultdict(deque)  # replies, in order
         self._acks: dict[int | None, deque[Call]] = defaultdict(deque)  # after replies
         self._tasks: dict[int | None, asyncio.Task] = {}
+        self._gate = asyncio.Semaphore(IN_FLIGHT)
 
     async def _pace(self, chat_id: int | None, *, droppable: bool = False) -> bool:
         """Wait until a send to chat_id respects every limit; False: a droppable one is not
@@ -87,6 +89,12 @@ class Sender:
         self.limits.record(chat_id)
         return True
 
+    async def _request(self, method: str, kwargs: dict[str, Any]) -> Any:
+        """The Bot API request itself, IN_FLIGHT at most at once: httpx scans every pooled
+        connection for each request, so hundreds in flight cost more than they gain."""
+        async with self._gate:
+            return await getattr(self.bot, method)(**kwargs)
+
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None) -> Result:
         """One Bot API call past limits and 429s; never raises (`before`: see Before)."""
@@ -99,7 +107,7 @@ class Sender:
                 return Result(NOT_SENT)
             before = None
             try:
-                value = await getattr(self.bot, method)(**kwargs)
+                value = await self._request(method, kwargs)
                 return Result(UNCERTAIN if timed_out else SENT, value)
             except RetryAfter as exc:
                 retry = exc.retry_after

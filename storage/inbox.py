@@ -85,19 +85,23 @@ def mark_done(session: Session, *, update_id: int, holder: str | None = None) ->
         raise ClaimLost(update_id)
 
 
+_MARK_ALL_DONE = (update(Inbox.__table__)
+                  .where(Inbox.__table__.c.update_id.in_(bindparam("uids", expanding=True)))
+                  .values(status="done", processed_at=bindparam("at"), payload=""))
+_MARK_ALL_CLAIMED_DONE = _MARK_ALL_DONE.where(Inbox.__table__.c.claimed_by == bindparam("holder"))
+
+
 def mark_all_done(session: Session, *, update_ids: list[int], holder: str | None = None
                   ) -> None:
     """mark_done for many rows in one statement (a group commit's successful updates); with
     `holder`, ClaimLost unless that worker still holds every one of them."""
     if not update_ids:
         return
-    at = utcnow()
+    values = {"uids": update_ids, "at": utcnow()}
     if holder is None:
-        session.connection().execute(_MARK_DONE, [{"uid": u, "at": at} for u in update_ids])
+        session.connection().execute(_MARK_ALL_DONE, values)
         return
-    result = session.connection().execute(
-        update(_T).where(_T.c.update_id.in_(update_ids), _T.c.claimed_by == holder)
-        .values(status="done", processed_at=at, payload=""))
+    result = session.connection().execute(_MARK_ALL_CLAIMED_DONE, {**values, "holder": holder})
     if result.rowcount != len(update_ids):
         raise ClaimLost(update_ids)
 

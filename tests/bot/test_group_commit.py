@@ -110,9 +110,9 @@ def _group_sizes(monkeypatch) -> list[int]:
     sizes: list[int] = []
     original = group_commit._group
 
-    async def watching(inbox_, batch):
+    async def watching(inbox_, batch, holder=None):
         sizes.append(len(batch))
-        return await original(inbox_, batch)
+        return await original(inbox_, batch, holder)
 
     monkeypatch.setattr(group_commit, "_group", watching)
     return sizes

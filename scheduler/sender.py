@@ -57,6 +57,10 @@ Hook = Callable[..., Awaitable[None] | None]
 Before = Callable[[], Awaitable[bool]]  # awaited once, as the first request may leave: go?
 
 
+class _Refused(Exception):
+    """`before` said no: the request was not made."""
+
+
 class Sender:
     """Sends Bot API calls within Telegram's limits; one ordered lane per chat."""
 
@@ -95,10 +99,14 @@ class Sender:
         self.limits.record(chat_id)
         return True
 
-    async def _request(self, method: str, kwargs: dict[str, Any]) -> Any:
-        """The Bot API request itself, IN_FLIGHT at most at once: httpx scans every pooled
-        connection for each request, so hundreds in flight cost more than they gain."""
+    async def _request(self, method: str, kwargs: dict[str, Any], before: Before | None
+                       ) -> Any:
+        """The Bot API request itself, IN_FLIGHT at most at once (httpx scans every pooled
+        connection for each request, so hundreds in flight cost more than they gain); `before`
+        is asked once a slot is ours, right as the request leaves."""
         async with self._gate:
+            if before is not None and not await before():
+                raise _Refused
             return await getattr(self.bot, method)(**kwargs)
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
@@ -109,12 +117,11 @@ class Sender:
         for attempt in range(self.max_retries + 1):
             if not await self._pace(chat_id, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
-            if before is not None and not await before():
-                return Result(NOT_SENT)
-            before = None
             try:
-                value = await self._request(method, kwargs)
+                value = await self._request(method, kwargs, before if attempt == 0 else None)
                 return Result(UNCERTAIN if timed_out else SENT, value)
+            except _Refused:
+                return Result(NOT_SENT)
             except RetryAfter as exc:
                 retry = exc.retry_after
                 await self.sleep(retry.total_seconds() if hasattr(retry, "total_seconds")

@@ -130,7 +130,7 @@ class Inbox:
 
     async def process_one(self, update_id: int, payload: str, *, holder: str | None = None,
                           group: Group | None = None) -> None:
-        """Handle one update in one transaction (or a savepoint of the group's); its replies go
+        """Handle one update in one transaction (or its turn in the group's); its replies go
         out after the commit.
 
         `holder` is the webhook worker holding the row's claim (None when polling): the row

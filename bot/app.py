@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import signal
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
@@ -40,7 +38,6 @@ log = logging.getLogger(__name__)
 def build_app(settings: Settings, db: Database, *, request: BaseRequest | None = None
               ) -> Application:
     """The PTB Application with our context, handlers and services; no Updater (we poll)."""
-    _no_sniffio()
     # PTB logs every Bot API call and update in full at DEBUG: a private chat's id is a
     # rater's id, which is never logged (SPEC §6), whatever level the root logger is at.
     ptb = logging.getLogger("telegram")
@@ -59,13 +56,6 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     services.documents = Documents(services.renderer, db)
     register_all(app)
     return app
-
-
-def _no_sniffio() -> None:
-    """httpcore tries `import sniffio` for every lock and event it makes (each request makes
-    several); absent, each try searches sys.path again. Recorded as absent, it fails at once."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def build_sender(app: Application, db: Database, *, shared: SharedPace | None = None,

@@ -65,6 +65,9 @@ class _Bot:
         await self.runtime.sender.drain()
         elapsed = time.perf_counter() - start
         sent = "\n".join(self.request.texts(ADMIN_ID))
+        if text == SCORES:  # a big board: a digest, and the whole board as a file
+            sent += "".join(data.decode() for _name, data in self.request.documents(
+                chat_id=ADMIN_ID))
         wanted = self.extra.scored_names if text == SCORES else [name(0), name(CADRES - 1)]
         missing = [n for n in wanted if n not in sent]
         assert not missing, f"{text} did not show {missing}: {sent[:300]!r}"

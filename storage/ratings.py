@@ -1,10 +1,18 @@
-"""Queries about rating links, ratings, their released snapshots and the keyed flow state."""
+"""Queries about rating links, ratings, their released snapshots and the keyed flow state.
+
+A rater's steps go through Core statements built once (their cache keys too): the flow's
+state with its link, the target's names and the rating in one read, then one statement per
+table a step changes. No ORM object is loaded or flushed on that path.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import RowMapping, bindparam, delete, func, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from storage.tables import (
@@ -21,9 +29,13 @@ from storage.upsert import insert_ignore
 
 DIMENSIONS = ("service", "duty", "solving", "integrity")
 
+_F, _L, _R = RatingFlow.__table__, RatingLink.__table__, Rating.__table__  # type: ignore[attr-defined]
+_P, _C = Project.__table__, Person.__table__  # type: ignore[attr-defined]
+_FLOOD, _RELEASE = RatingFlood.__table__, RatingRelease.__table__  # type: ignore[attr-defined]
 
-def link_by_token(session: Session, *, token: str) -> RatingLink | None:
-    return session.exec(select(RatingLink).where(RatingLink.token == token)).first()
+
+def _dialect(session: Session) -> Any:
+    return postgresql if session.connection().dialect.name == "postgresql" else sqlite
 
 
 def revoke(session: Session, *, project_ids: list[int] | None, person_id: int | None,
@@ -39,10 +51,6 @@ def revoke(session: Session, *, project_ids: list[int] | None, person_id: int | 
             .values(revoked_at=at).execution_options(synchronize_session=False,
                                                      preserve_rowcount=True))
     return session.execute(stmt).rowcount or 0
-
-
-def by_dedupe(session: Session, *, dedupe: str) -> Rating | None:
-    return session.exec(select(Rating).where(Rating.dedupe == dedupe)).first()
 
 
 def _target(stmt, project_id: int, person_id: int | None, bucket: str):  # type: ignore[no-untyped-def]
@@ -106,21 +114,22 @@ def person_releases(session: Session, *, person_id: int) -> list[RatingRelease]:
     return list(session.exec(stmt))
 
 
-def bump_flood(session: Session, *, key: str, day: date) -> int:
-    """Count one more rating today under the keyed counter; the new count."""
-    insert_ignore(session, RatingFlood, [{"key": key, "day": day, "count": 0}])
-    session.execute(update(RatingFlood).where(RatingFlood.key == key)
-                    .values(count=RatingFlood.count + 1)
-                    .execution_options(synchronize_session=False))
-    return int(session.exec(select(RatingFlood.count).where(RatingFlood.key == key)).one())
-
-
 def flood_count(session: Session, *, key: str) -> int:
     return session.exec(select(RatingFlood.count).where(RatingFlood.key == key)).first() or 0
 
 
-def flow(session: Session, *, key: str) -> RatingFlow | None:
-    return session.get(RatingFlow, key)
+@cache
+def _bump_flood(dialect: Any) -> Any:
+    stmt = dialect.insert(_FLOOD).values(key=bindparam("key"), day=bindparam("day"), count=1)
+    return (stmt.on_conflict_do_update(index_elements=[_FLOOD.c.key],
+                                       set_={"count": _FLOOD.c.count + 1})
+            .returning(_FLOOD.c.count))
+
+
+def bump_flood(session: Session, *, key: str, day: date) -> int:
+    """Count one more rating today under the keyed counter; the new count (one statement)."""
+    return int(session.connection().execute(_bump_flood(_dialect(session)),
+                                            {"key": key, "day": day}).scalar_one())
 
 
 def purge(session: Session, *, now: datetime, today: date) -> None:
@@ -134,23 +143,124 @@ def contact_of(session: Session, *, rating_id: int) -> RatingContact | None:
     return session.exec(select(RatingContact).where(RatingContact.rating_id == rating_id)).first()
 
 
+def add_contact(session: Session, *, rating_id: int, sealed: str, created_at: datetime,
+                expires_at: datetime) -> bool:
+    """Keep a rating's sealed 回访 contact unless it has one; whether this one was kept."""
+    return insert_ignore(session, RatingContact, [{
+        "rating_id": rating_id, "sealed": sealed, "created_at": created_at,
+        "expires_at": expires_at}]) == 1
+
+
 def drop_contact(session: Session, *, contact_id: int) -> None:
     session.execute(delete(RatingContact).where(RatingContact.id == contact_id))  # type: ignore[arg-type]
 
 
-_P, _C = Project.__table__, Person.__table__  # type: ignore[attr-defined]
-_TARGET = (select(*[c.label(f"p_{c.name}") for c in _P.c], *[c.label(f"c_{c.name}") for c in _C.c])
-           .select_from(_P.outerjoin(_C, _C.c.id == bindparam("person_id")))
-           .where(_P.c.id == bindparam("project_id")))
+# --- a rater's steps: Core statements, built once ------------------------------------------
+
+_NAMES = (_P.c.name.label("project_name"), _C.c.name.label("person_name"))
+_LINK_COLUMNS = (_L.c.id.label("link_id"), _L.c.project_id, _L.c.person_id,
+                 _L.c.expires_at.label("link_expires_at"), _L.c.revoked_at)
+_LINKED = (_L.join(_P, _P.c.id == _L.c.project_id)
+           .outerjoin(_C, _C.c.id == _L.c.person_id))
+_LINK = (select(*_LINK_COLUMNS, *_NAMES).select_from(_LINKED)
+         .where(_L.c.token == bindparam("token")))
+_RATING_COLUMNS = (_R.c.overall, *[_R.c[d] for d in DIMENSIONS], _R.c.comment)
+_FLOW_STATE = (select(_F.c.rating_id, _F.c.step, _F.c.nonce, _F.c.kind, _F.c.expires_at,
+                      *_LINK_COLUMNS, *_NAMES, *_RATING_COLUMNS)
+               .select_from(_F.join(_LINKED, _L.c.id == _F.c.link_id)
+                            .outerjoin(_R, _R.c.id == _F.c.rating_id))
+               .where(_F.c.key == bindparam("flow_key")))
 
 
-def target_names(session: Session, *, project_id: int, person_id: int | None
-                 ) -> tuple[Project, Person | None]:
-    """A link's project and cadre to show, read in one Core statement (a rater's every step
-    shows them): transient copies, not objects of the session (nothing writes to them)."""
-    row = session.connection().execute(_TARGET, {"project_id": project_id,
-                                                 "person_id": person_id}).one()._mapping
-    project = Project(**{c.name: row[f"p_{c.name}"] for c in _P.c})
-    if not person_id or row["c_id"] is None:
-        return project, None
-    return project, Person(**{c.name: row[f"c_{c.name}"] for c in _C.c})
+def link_named(session: Session, *, token: str) -> RowMapping | None:
+    """A link by its token, with the names of what it rates: link_id, project_id, person_id,
+    link_expires_at, revoked_at, project_name, person_name."""
+    return session.connection().execute(_LINK, {"token": token}).mappings().first()
+
+
+def flow_state(session: Session, *, key: str) -> RowMapping | None:
+    """A rater's flow with its link, the target's names and the rating so far, in one read:
+    rating_id, step, nonce, kind, expires_at, the columns of `link_named`, overall, the
+    dimensions and comment (None before the overall tap)."""
+    return session.connection().execute(_FLOW_STATE, {"flow_key": key}).mappings().first()
+
+
+@cache
+def _open_flow(dialect: Any) -> Any:
+    stmt = dialect.insert(_F)
+    return stmt.on_conflict_do_update(
+        index_elements=[_F.c.key],
+        set_={c: stmt.excluded[c] for c in ("link_id", "rating_id", "step", "nonce", "kind",
+                                            "expires_at")})
+
+
+def open_flow(session: Session, *, key: str, link_id: int, step: int, nonce: str,
+              expires_at: datetime) -> None:
+    """Start the rater's flow afresh on this link (replacing one under way), one statement."""
+    session.connection().execute(_open_flow(_dialect(session)), {
+        "key": key, "link_id": link_id, "rating_id": None, "step": step, "nonce": nonce,
+        "kind": None, "expires_at": expires_at})
+
+
+_SET_FLOW = update(_F).where(_F.c.key == bindparam("flow_key"))
+_DROP_FLOW = delete(_F).where(_F.c.key == bindparam("flow_key"))
+_SET_RATING = update(_R).where(_R.c.id == bindparam("rating_id_"))
+
+
+def set_flow(session: Session, *, key: str, **values: Any) -> None:
+    """Change columns of a rater's flow (step, kind, rating_id, expires_at)."""
+    session.connection().execute(_SET_FLOW, {"flow_key": key, **values})
+
+
+def drop_flow(session: Session, *, key: str) -> None:
+    session.connection().execute(_DROP_FLOW, {"flow_key": key})
+
+
+def set_rating(session: Session, *, rating_id: int, **values: Any) -> None:
+    """Change columns of a rating (a dimension's level, the comment)."""
+    session.connection().execute(_SET_RATING, {"rating_id_": rating_id, **values})
+
+
+_OVERALL_BY_DEDUPE = select(_R.c.overall).where(_R.c.dedupe == bindparam("dedupe"))
+_REPLACED = ("link_id", "kind", "overall", *DIMENSIONS, "comment", "rated_on")
+
+
+def overall_by_dedupe(session: Session, *, dedupe: str) -> int | None:
+    """The overall level of the rater's earlier rating of this target's window, if any."""
+    return session.connection().execute(_OVERALL_BY_DEDUPE, {"dedupe": dedupe}).scalar()
+
+
+@cache
+def _put_rating(dialect: Any) -> Any:
+    stmt = dialect.insert(_R)
+    return (stmt.on_conflict_do_update(index_elements=[_R.c.dedupe],
+                                       set_={c: stmt.excluded[c] for c in _REPLACED})
+            .returning(_R.c.id))
+
+
+def put_rating(session: Session, *, values: dict[str, Any]) -> int:
+    """Insert a rating, or replace the one under the same dedupe key in place; its id.
+
+    `values` holds every column but id: a replaced rating keeps no dimension or comment."""
+    return int(session.connection().execute(_put_rating(_dialect(session)), values)
+               .scalar_one())
+
+
+def window_counts(session: Session, *, project_id: int, person_id: int | None, bucket: str
+                  ) -> tuple[int, int]:
+    """(ratings in a target's window, ratings its latest release counted; 0 without one)."""
+    live = _target(select(func.count(Rating.id)), project_id, person_id, bucket)
+    released = (select(RatingRelease.count)
+                .where(RatingRelease.project_id == project_id,
+                       RatingRelease.person_id == person_id, RatingRelease.bucket == bucket)
+                .order_by(RatingRelease.id.desc()).limit(1))  # type: ignore[union-attr]
+    row = session.connection().execute(
+        select(live.scalar_subquery(), released.scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def add_release(session: Session, *, project_id: int, person_id: int | None, bucket: str,
+                count: int, stats: str, created_at: datetime) -> None:
+    session.connection().execute(insert(_RELEASE), {
+        "project_id": project_id, "person_id": person_id, "bucket": bucket, "count": count,
+        "stats": stats, "created_at": created_at})

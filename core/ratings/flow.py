@@ -1,13 +1,19 @@
 """The rating flow in private (SPEC §6): Start → who you are → the overall level (recorded at
 that third tap) → optional dimensions, a comment, 回访, 完成. State is keyed by an HMAC of the
 rater; every step checks the button's nonce and step, so forged or replayed presses fail.
+
+A step reads the flow's state (its link, the target's names, the rating so far) in one
+statement and writes what it changes with one statement per table: a rater's taps load no
+ORM object and leave nothing to flush.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -17,9 +23,10 @@ from core.org.people import Actor
 from core.ratings import anonymity, links
 from core.ratings import rater_keys as keys
 from core.ratings.anonymity import DIMENSIONS
+from core.ratings.links import Rated
 from storage import people as people_q
 from storage import ratings as ratings_q
-from storage.tables import Person, Rating, RatingContact, RatingFlow, RatingRelease, utcnow
+from storage.tables import Person, utcnow
 
 KIND, OVERALL, FIRST_DIM, MENU, COMMENT = 1, 2, 3, 7, 8  # steps; 3–6 are the dimensions
 KIND_CODES = {"e": "enterprise", "r": "resident", "o": "other"}
@@ -42,13 +49,27 @@ class Settings:
 
 
 @dataclass
+class RatingView:
+    """The rating as the rater gave it so far (no rater in it): what the step and a 差评's
+    alert show."""
+
+    id: int
+    overall: int
+    service: int | None = None
+    duty: int | None = None
+    solving: int | None = None
+    integrity: int | None = None
+    comment: str | None = None
+
+
+@dataclass
 class Step:
     """Where the flow is now, for the handler to render: the step, its nonce, the target."""
 
     step: int
     nonce: str
-    target: links.Target
-    rating: Rating | None = None
+    target: Rated
+    rating: RatingView | None = None
     alert: Alert | None = None
     done: bool = False
     offer_followup: bool = False
@@ -58,12 +79,34 @@ class Step:
 class Alert:
     """A 差评 for the project's examiners: plan it, or update its text, due at `due_at`."""
 
-    rating: Rating
-    target: links.Target
+    rating: RatingView
+    target: Rated
     examiners: list[Person] = field(default_factory=list)
     due_at: datetime | None = None
     new: bool = False
     withdrawn: bool = False  # rated again, no longer a 差评: the pending alert is dropped
+
+
+@dataclass
+class _State:
+    """A rater's flow as stored, with its link and the rating so far."""
+
+    key: str
+    step: int
+    nonce: str
+    kind: str | None
+    expires_at: datetime
+    link: links.Opened
+    rating: RatingView | None
+
+    @classmethod
+    def of(cls, key: str, row: Mapping[str, Any]) -> _State:
+        rating = None
+        if row["rating_id"] is not None and row["overall"] is not None:
+            rating = RatingView(row["rating_id"], row["overall"],
+                                *[row[d] for d in DIMENSIONS], row["comment"])
+        return cls(key, row["step"], row["nonce"], row["kind"], row["expires_at"],
+                   links.Opened.of(row), rating)
 
 
 def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: datetime,
@@ -75,102 +118,101 @@ def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: dat
     if ratings_q.flood_count(session, key=keys.flood(cfg.secret, actor.user.id,
                                                      day)) >= cfg.flood_limit:
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
-    key = keys.flow(cfg.secret, actor.user.id)
-    flow = ratings_q.flow(session, key=key) or RatingFlow(key=key, link_id=link.id, nonce="",
-                                                 expires_at=now)
-    flow.link_id, flow.rating_id, flow.kind, flow.step = link.id, None, None, KIND
-    flow.nonce, flow.expires_at = secrets.token_urlsafe(6), now + FLOW_FOR
-    session.add(flow)
-    return Step(KIND, flow.nonce, links.target_of(session, link))
+    nonce = secrets.token_urlsafe(6)
+    ratings_q.open_flow(session, key=keys.flow(cfg.secret, actor.user.id), link_id=link.id,
+                        step=KIND, nonce=nonce, expires_at=now + FLOW_FOR)
+    return Step(KIND, nonce, link.rated)
 
 
-def _flow(session: Session, actor: Actor, cfg: Settings, nonce: str, step: int, now: datetime
-          ) -> RatingFlow:
-    flow = ratings_q.flow(session, key=keys.flow(cfg.secret, actor.user.id))
-    if flow is None or flow.nonce != nonce or flow.expires_at < now:
+def _state(session: Session, rater: int, cfg: Settings, nonce: str, step: int, now: datetime
+           ) -> _State:
+    """The rater's flow, if this button is its current step's; else the button is stale."""
+    key = keys.flow(cfg.secret, rater)
+    row = ratings_q.flow_state(session, key=key)
+    if row is None or row["nonce"] != nonce or row["expires_at"] < now or row["step"] != step:
         raise UsageError("ratings.stale")
-    if flow.step != step:
-        raise UsageError("ratings.stale")
-    return flow
+    return _State.of(key, row)
 
 
-def press(session: Session, actor: Actor, *, cfg: Settings, nonce: str, step: int, value: str,
+def press(session: Session, rater: int, *, cfg: Settings, nonce: str, step: int, value: str,
           now: datetime, today: date) -> Step:
-    """A button of the flow: the step it belongs to decides what its value means."""
-    flow = _flow(session, actor, cfg, nonce, step, now)
-    link = session.get(links.RatingLink, flow.link_id)
-    assert link is not None
-    target = links.target_of(session, link)
-    flow.expires_at = now + FLOW_FOR
+    """A button of the flow (pressed by Telegram user `rater`): its step decides what the
+    value means."""
+    state = _state(session, rater, cfg, nonce, step, now)
+    target, later = state.link.rated, now + FLOW_FOR
     if step == KIND:
         if value not in KIND_CODES:
             raise UsageError("errors.bad_button")
-        flow.kind, flow.step = KIND_CODES[value], OVERALL
-        session.add(flow)
-        return Step(OVERALL, flow.nonce, target)
+        ratings_q.set_flow(session, key=state.key, kind=KIND_CODES[value], step=OVERALL,
+                           expires_at=later)
+        return Step(OVERALL, nonce, target)
     if step == OVERALL:
-        links.usable(session, link.token, now=now)  # it may have lapsed meanwhile
-        rating, alert = _record(session, actor, cfg, flow, target, _level(value), today, now)
-        flow.rating_id, flow.step = rating.id, FIRST_DIM
-        session.add(flow)
-        return Step(FIRST_DIM, flow.nonce, target, rating, alert)
-    rating = session.get(Rating, flow.rating_id) if flow.rating_id else None
+        links.still(state.link, now=now)  # it may have lapsed meanwhile
+        rating, alert = _record(session, rater, cfg, state, _level(value), today, now)
+        ratings_q.set_flow(session, key=state.key, rating_id=rating.id, step=FIRST_DIM,
+                           expires_at=later)
+        return Step(FIRST_DIM, nonce, target, rating, alert)
+    rating = state.rating
     if rating is None:
         raise UsageError("ratings.stale")
+    if step == MENU:
+        return _menu(session, rater, cfg, state, rating, value, now)
+    moved = step
     if FIRST_DIM <= step < MENU:
         if value not in ("skip", "done"):
-            setattr(rating, DIMENSIONS[step - FIRST_DIM], _level(value))
-            session.add(rating)
-        flow.step = MENU if value == "done" else step + 1
-    elif step == MENU:
-        return _menu(session, actor, cfg, flow, target, rating, value, now)
-    session.add(flow)
-    return Step(flow.step, flow.nonce, target, rating, _update(session, rating, target),
+            dim, level = DIMENSIONS[step - FIRST_DIM], _level(value)
+            ratings_q.set_rating(session, rating_id=rating.id, **{dim: level})
+            setattr(rating, dim, level)
+        moved = MENU if value == "done" else step + 1
+        ratings_q.set_flow(session, key=state.key, step=moved, expires_at=later)
+    else:
+        ratings_q.set_flow(session, key=state.key, expires_at=later)
+    return Step(moved, nonce, target, rating, _update(rating, target),
                 offer_followup=rating.overall <= BAD)
 
 
-def _menu(session: Session, actor: Actor, cfg: Settings, flow: RatingFlow,
-          target: links.Target, rating: Rating, value: str, now: datetime) -> Step:
+def _menu(session: Session, rater: int, cfg: Settings, state: _State, rating: RatingView,
+          value: str, now: datetime) -> Step:
     """The optional end: write a comment, ask for 回访, or finish."""
+    target, later = state.link.rated, now + FLOW_FOR
     if value == "comment":
-        flow.step = COMMENT
-        session.add(flow)
-        return Step(COMMENT, flow.nonce, target, rating)
+        ratings_q.set_flow(session, key=state.key, step=COMMENT, expires_at=later)
+        return Step(COMMENT, state.nonce, target, rating)
     if value == "followup" and rating.overall <= BAD:
-        if ratings_q.contact_of(session, rating_id=rating.id) is None:
-            session.add(RatingContact(rating_id=rating.id, created_at=_day(now),
-                                      expires_at=_day(now) + CONTACT_FOR,
-                                      sealed=keys.seal(cfg.secret, "contact",
-                                                       str(actor.user.id))))
-        session.add(flow)
-        return Step(MENU, flow.nonce, target, rating, offer_followup=False)
+        ratings_q.add_contact(session, rating_id=rating.id, created_at=_day(now),
+                              expires_at=_day(now) + CONTACT_FOR,
+                              sealed=keys.seal(cfg.secret, "contact", str(rater)))
+        ratings_q.set_flow(session, key=state.key, expires_at=later)
+        return Step(MENU, state.nonce, target, rating, offer_followup=False)
     if value != "done":
         raise UsageError("errors.bad_button")
-    session.delete(flow)
-    alert = _update(session, rating, target)
+    ratings_q.drop_flow(session, key=state.key)
+    alert = _update(rating, target)
     if alert is not None:
         alert.due_at = now  # finished: the examiners hear of it now
-    return Step(MENU, flow.nonce, target, rating, alert, done=True)
+    return Step(MENU, state.nonce, target, rating, alert, done=True)
 
 
-def comment(session: Session, actor: Actor, text: str, *, cfg: Settings, now: datetime
+def comment(session: Session, rater: int, text: str, *, cfg: Settings, now: datetime
             ) -> Step | None:
     """The private message after 写评价; None when this rater is not writing one."""
-    flow = ratings_q.flow(session, key=keys.flow(cfg.secret, actor.user.id))
-    if flow is None or flow.step != COMMENT or flow.rating_id is None:
+    key = keys.flow(cfg.secret, rater)
+    row = ratings_q.flow_state(session, key=key)
+    if row is None or row["step"] != COMMENT or row["rating_id"] is None:
         return None
-    if flow.expires_at < now:  # the question lapsed: say so rather than drop the comment
+    state = _State.of(key, row)
+    if state.expires_at < now:  # the question lapsed: say so rather than drop the comment
         raise UsageError("ratings.stale")
     text = text.strip()
     if len(text) > COMMENT_MAX:
         raise UsageError("ratings.comment_too_long", limit=COMMENT_MAX)
-    rating = session.get(Rating, flow.rating_id)
-    link = session.get(links.RatingLink, flow.link_id)
-    assert rating is not None and link is not None
-    rating.comment, flow.step = text or None, MENU
-    session.add_all([rating, flow])
-    target = links.target_of(session, link)
-    return Step(MENU, flow.nonce, target, rating, _update(session, rating, target),
+    rating = state.rating
+    assert rating is not None
+    rating.comment = text or None
+    ratings_q.set_rating(session, rating_id=rating.id, comment=rating.comment)
+    ratings_q.set_flow(session, key=key, step=MENU)
+    target = state.link.rated
+    return Step(MENU, state.nonce, target, rating, _update(rating, target),
                 offer_followup=rating.overall <= BAD)
 
 
@@ -185,35 +227,32 @@ def _level(value: str) -> int:
     return int(value)
 
 
-def _record(session: Session, actor: Actor, cfg: Settings, flow: RatingFlow,
-            target: links.Target, level: int, today: date, now: datetime
-            ) -> tuple[Rating, Alert | None]:
+def _record(session: Session, rater: int, cfg: Settings, state: _State, level: int,
+            today: date, now: datetime) -> tuple[RatingView, Alert | None]:
     """Store the rating (rating again in the window replaces it), count it, release, alert."""
-    if ratings_q.bump_flood(session, key=keys.flood(cfg.secret, actor.user.id, today),
-                    day=today) > cfg.flood_limit:
+    if ratings_q.bump_flood(session, key=keys.flood(cfg.secret, rater, today),
+                            day=today) > cfg.flood_limit:
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
-    bucket = periods.rating_bucket(session, target.project.id, today)
-    dedupe = keys.dedupe(cfg.secret, actor.user.id, target.key, bucket)
-    rating = ratings_q.by_dedupe(session, dedupe=dedupe) or Rating(
-        project_id=target.project.id, person_id=target.person.id if target.person else None,
-        bucket=bucket, dedupe=dedupe, kind="", overall=0, rated_on=today)
-    was_bad = 0 < rating.overall <= BAD
-    rating.link_id, rating.kind, rating.overall, rating.rated_on = \
-        flow.link_id, flow.kind or "other", level, today
-    for dim in DIMENSIONS:
-        setattr(rating, dim, None)
-    rating.comment = None
-    session.add(rating)
-    session.flush()
-    refresh(session, project_id=rating.project_id, person_id=rating.person_id, bucket=bucket,
+    target = state.link.rated
+    project_id, person_id = target.project.id, target.person.id if target.person else None
+    bucket = periods.rating_bucket(session, project_id, today)
+    dedupe = keys.dedupe(cfg.secret, rater, target.key, bucket)
+    before = ratings_q.overall_by_dedupe(session, dedupe=dedupe)
+    was_bad = before is not None and 0 < before <= BAD
+    rating_id = ratings_q.put_rating(session, values={
+        "link_id": state.link.id, "project_id": project_id, "person_id": person_id,
+        "bucket": bucket, "dedupe": dedupe, "kind": state.kind or "other", "overall": level,
+        **dict.fromkeys(DIMENSIONS), "comment": None, "rated_on": today})
+    rating = RatingView(rating_id, level)
+    refresh(session, project_id=project_id, person_id=person_id, bucket=bucket,
             minimum=cfg.minimum, min_comments=cfg.min_comments)
     if level > BAD:
         return rating, Alert(rating, target, withdrawn=True) if was_bad else None
-    examiners = people_q.examiners_of(session, project_id=target.project.id, admins=cfg.admins)
+    examiners = people_q.examiners_of(session, project_id=project_id, admins=cfg.admins)
     return rating, Alert(rating, target, examiners, now + ALERT_AFTER, new=not was_bad)
 
 
-def _update(session: Session, rating: Rating, target: links.Target) -> Alert | None:
+def _update(rating: RatingView, target: Rated) -> Alert | None:
     """A 差评's alert, to re-render with what the rater added (its recipients are planned)."""
     return Alert(rating, target) if rating.overall <= BAD else None
 
@@ -221,19 +260,16 @@ def _update(session: Session, rating: Rating, target: links.Target) -> Alert | N
 def refresh(session: Session, *, project_id: int, person_id: int | None, bucket: str,
             minimum: int, min_comments: int) -> bool:
     """Publish a new release of the window once enough new ratings came (anonymity)."""
-    levels = ratings_q.levels(session, project_id=project_id, person_id=person_id, bucket=bucket)
-    count = sum(n for _k, _l, n in levels)
-    last = ratings_q.latest_release(session, project_id=project_id, person_id=person_id,
-                                    bucket=bucket)
-    if not anonymity.due(count, last.count if last else 0, minimum):
+    target = {"project_id": project_id, "person_id": person_id, "bucket": bucket}
+    count, released = ratings_q.window_counts(session, **target)
+    if not anonymity.due(count, released, minimum):
         return False
-    live = anonymity.Stats.of(levels, ratings_q.dimensions(session, project_id=project_id,
-                                                   person_id=person_id, bucket=bucket),
-                              ratings_q.comments(session, project_id=project_id,
-                                                 person_id=person_id,
-                                         bucket=bucket))
+    levels = ratings_q.levels(session, **target)
+    last = ratings_q.latest_release(session, **target)
+    live = anonymity.Stats.of(levels, ratings_q.dimensions(session, **target),
+                              ratings_q.comments(session, **target))
     made = anonymity.release(live, anonymity.Release.from_json(last.stats) if last else None,
                              minimum=minimum, min_comments=min_comments)
-    session.add(RatingRelease(project_id=project_id, person_id=person_id, bucket=bucket,
-                              count=count, stats=made.to_json(), created_at=_day(utcnow())))
+    ratings_q.add_release(session, **target, count=live.count, stats=made.to_json(),
+                          created_at=_day(utcnow()))
     return True

@@ -97,14 +97,21 @@ class Crowd:
                                message_id=int(params.get("message_id", 1)))
         return button_press(user, message, data)
 
-    async def step(self, make: Callable[[int, User], Update]) -> None:
-        """Every rater takes one step, delivered as polling would, in batches."""
+    async def step(self, make: Callable[[int, User], Update],
+                   sampler: profile.Sampler | None = None) -> float:
+        """Every rater takes one step, delivered as polling would, in batches; the seconds the
+        bot took. The updates are made as Telegram's JSON before the clock starts (as the
+        echo's are): making them is the bench's work, not the bot's."""
         raw = [make(i, u).to_dict() for i, u in enumerate(self.users)]
-        for i in range(0, len(raw), BATCH):
-            self.rt.inbox.store(raw[i:i + BATCH])
-            await self.rt.inbox.process_pending()
-        await self.rt.settle()
+        with sampler or nullcontext():
+            start = time.perf_counter()
+            for i in range(0, len(raw), BATCH):
+                self.rt.inbox.store(raw[i:i + BATCH])
+                await self.rt.inbox.process_pending()
+            await self.rt.settle()
+            elapsed = time.perf_counter() - start
         self.read()
+        return elapsed
 
 
 async def _setup(rt: Runtime, request: OfflineRequest) -> str:
@@ -147,11 +154,8 @@ async def _flow(n: int, spent: dict[str, float], sampler: profile.Sampler | None
                 lambda i, u: message_update(make_message(private(u), u, f"第{i}位：办事顺利")),
                 lambda i, u: crowd.press(u, "完成"),
             ]
-            with _timed(spent), sampler or nullcontext():
-                start = time.perf_counter()
-                for make in steps:
-                    await crowd.step(make)
-                elapsed = time.perf_counter() - start
+            with _timed(spent):
+                elapsed = sum([await crowd.step(make, sampler) for make in steps])
             done = sum(1 for p in crowd.shown.values() if "感谢您的评价" in p.get("text", ""))
         db.dispose()
     assert done == n, f"only {done} of {n} raters finished"
@@ -161,14 +165,17 @@ async def _flow(n: int, spent: dict[str, float], sampler: profile.Sampler | None
 async def run() -> None:
     group = make_group()
     cadres = [make_user(2000 + i, f"干部{i}") for i in range(20)]
-    echo = await reports._echo(reports._updates(group, cadres))  # the same baseline as reports
+    echoed = reports._updates(group, cadres)  # the same baseline as reports
+    echo = await reports._echo(echoed)
     spent: dict[str, float] = defaultdict(float)
     elapsed, updates = await _flow(N, spent)
+    echo = min(echo, await reports._echo(echoed))  # the faster of a run before and after
     ratio = (updates / elapsed) / (reports.N / echo)
     print(f"ratings: {N} raters × {updates // N} updates (start, who, overall, one dimension, "
           f"skip the rest, 写一句评价, the comment, 完成) — {N / elapsed:,.0f} ratings/s, "
-          f"{updates / elapsed:,.0f} updates/s; bare PTB echo {reports.N / echo:,.0f}/s; "
-          f"ratio {ratio:.2f} (goal ≥ {GOAL})")
+          f"{updates / elapsed:,.0f} updates/s; bare PTB echo {reports.N / echo:,.0f}/s "
+          f"(the faster of a run before and one after); ratio to the echo {ratio:.2f}"
+          f"{'' if ratio >= GOAL else ' (short)'} (goal ≥ {GOAL})")
     crypto = spent["hmac"] + spent["fernet"]
     print(f"ratings: crypto {crypto / elapsed:.1%} of the time (HMAC {spent['hmac'] * 1000:,.0f} "
           f"ms, Fernet {spent['fernet'] * 1000:,.0f} ms of {elapsed * 1000:,.0f} ms); "

@@ -114,8 +114,11 @@ def person_releases(session: Session, *, person_id: int) -> list[RatingRelease]:
     return list(session.exec(stmt))
 
 
+_FLOOD_COUNT = select(_FLOOD.c.count).where(_FLOOD.c.key == bindparam("key"))
+
+
 def flood_count(session: Session, *, key: str) -> int:
-    return session.exec(select(RatingFlood.count).where(RatingFlood.key == key)).first() or 0
+    return session.connection().execute(_FLOOD_COUNT, {"key": key}).scalar() or 0
 
 
 @cache
@@ -246,16 +249,30 @@ def put_rating(session: Session, *, values: dict[str, Any]) -> int:
                .scalar_one())
 
 
+def _window_counts(person: bool) -> Any:
+    """(live count, last released count) of a window; `person`: a cadre's, else a project's
+    (a NULL person_id needs IS NULL, and `=` keeps both databases on their indexes)."""
+    def where(table: Any) -> list[Any]:
+        whose = (table.c.person_id == bindparam("person_id") if person
+                 else table.c.person_id.is_(None))
+        return [table.c.project_id == bindparam("project_id"), whose,
+                table.c.bucket == bindparam("bucket")]
+    live = select(func.count()).select_from(_R).where(*where(_R)).scalar_subquery()
+    released = (select(_RELEASE.c.count).where(*where(_RELEASE))
+                .order_by(_RELEASE.c.id.desc()).limit(1).scalar_subquery())
+    return select(live, released)
+
+
+_WINDOW_COUNTS = {person: _window_counts(person) for person in (False, True)}
+
+
 def window_counts(session: Session, *, project_id: int, person_id: int | None, bucket: str
                   ) -> tuple[int, int]:
     """(ratings in a target's window, ratings its latest release counted; 0 without one)."""
-    live = _target(select(func.count(Rating.id)), project_id, person_id, bucket)
-    released = (select(RatingRelease.count)
-                .where(RatingRelease.project_id == project_id,
-                       RatingRelease.person_id == person_id, RatingRelease.bucket == bucket)
-                .order_by(RatingRelease.id.desc()).limit(1))  # type: ignore[union-attr]
-    row = session.connection().execute(
-        select(live.scalar_subquery(), released.scalar_subquery())).one()
+    params = {"project_id": project_id, "bucket": bucket}
+    if person_id is not None:
+        params["person_id"] = person_id
+    row = session.connection().execute(_WINDOW_COUNTS[person_id is not None], params).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

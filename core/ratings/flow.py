@@ -157,18 +157,18 @@ def press(session: Session, rater: int, *, cfg: Settings, nonce: str, step: int,
         raise UsageError("ratings.stale")
     if step == MENU:
         return _menu(session, rater, cfg, state, rating, value, now)
-    moved = step
+    moved, alert = step, None
     if FIRST_DIM <= step < MENU:
         if value not in ("skip", "done"):
             dim, level = DIMENSIONS[step - FIRST_DIM], _level(value)
             ratings_q.set_rating(session, rating_id=rating.id, **{dim: level})
             setattr(rating, dim, level)
+            alert = _update(rating, target)  # a 差评's alert says what was added
         moved = MENU if value == "done" else step + 1
         ratings_q.set_flow(session, key=state.key, step=moved, expires_at=later)
     else:
         ratings_q.set_flow(session, key=state.key, expires_at=later)
-    return Step(moved, nonce, target, rating, _update(rating, target),
-                offer_followup=rating.overall <= BAD)
+    return Step(moved, nonce, target, rating, alert, offer_followup=rating.overall <= BAD)
 
 
 def _menu(session: Session, rater: int, cfg: Settings, state: _State, rating: RatingView,

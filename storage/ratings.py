@@ -53,45 +53,6 @@ def revoke(session: Session, *, project_ids: list[int] | None, person_id: int | 
     return session.execute(stmt).rowcount or 0
 
 
-def _target(stmt, project_id: int, person_id: int | None, bucket: str):  # type: ignore[no-untyped-def]
-    return stmt.where(Rating.project_id == project_id, Rating.person_id == person_id,
-                      Rating.bucket == bucket)
-
-
-def levels(session: Session, *, project_id: int, person_id: int | None, bucket: str
-           ) -> list[tuple[str, int, int]]:
-    """(rater kind, overall level, how many) of a target's window."""
-    stmt = _target(select(Rating.kind, Rating.overall, func.count(Rating.id)),
-                   project_id, person_id, bucket).group_by(Rating.kind, Rating.overall)
-    return list(session.exec(stmt).all())
-
-
-def dimensions(session: Session, *, project_id: int, person_id: int | None, bucket: str
-               ) -> dict[str, tuple[int, int]]:
-    """dimension → (how many answered it, sum of levels) for a target's window."""
-    columns = [getattr(Rating, d) for d in DIMENSIONS]
-    stmt = _target(select(*[f(c) for c in columns for f in (func.count, func.sum)]),
-                   project_id, person_id, bucket)
-    row = session.exec(stmt).one()
-    return {d: (int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, d in enumerate(DIMENSIONS)}
-
-
-def comments(session: Session, *, project_id: int, person_id: int | None, bucket: str
-             ) -> list[str]:
-    stmt = _target(select(Rating.comment), project_id, person_id, bucket).where(
-        Rating.comment.is_not(None))  # type: ignore[union-attr]
-    return [c for c in session.exec(stmt) if c]
-
-
-def latest_release(session: Session, *, project_id: int, person_id: int | None, bucket: str
-                   ) -> RatingRelease | None:
-    stmt = (select(RatingRelease).where(RatingRelease.project_id == project_id,
-                                        RatingRelease.person_id == person_id,
-                                        RatingRelease.bucket == bucket)
-            .order_by(RatingRelease.id.desc()).limit(1))  # type: ignore[union-attr]
-    return session.exec(stmt).first()
-
-
 def releases_of_projects(session: Session, *, project_ids: list[int], buckets: list[str]
                          ) -> dict[tuple[int, int | None, str], RatingRelease]:
     """The latest release of every target (projects and their cadres) in these windows."""
@@ -249,31 +210,74 @@ def put_rating(session: Session, *, values: dict[str, Any]) -> int:
                .scalar_one())
 
 
-def _window_counts(person: bool) -> Any:
-    """(live count, last released count) of a window; `person`: a cadre's, else a project's
-    (a NULL person_id needs IS NULL, and `=` keeps both databases on their indexes)."""
-    def where(table: Any) -> list[Any]:
-        whose = (table.c.person_id == bindparam("person_id") if person
-                 else table.c.person_id.is_(None))
-        return [table.c.project_id == bindparam("project_id"), whose,
-                table.c.bucket == bindparam("bucket")]
-    live = select(func.count()).select_from(_R).where(*where(_R)).scalar_subquery()
-    released = (select(_RELEASE.c.count).where(*where(_RELEASE))
-                .order_by(_RELEASE.c.id.desc()).limit(1).scalar_subquery())
-    return select(live, released)
+# --- a target's window: what a rating's release reads -------------------------------------
 
 
-_WINDOW_COUNTS = {person: _window_counts(person) for person in (False, True)}
+def _window(table: Any, person: bool) -> list[Any]:
+    """A target's window in `table` (rating, rating_release): a cadre's (`person`), else the
+    project's as a whole (IS NULL: `=` would match nothing; both keep to the indexes)."""
+    whose = (table.c.person_id == bindparam("person_id") if person
+             else table.c.person_id.is_(None))
+    return [table.c.project_id == bindparam("project_id"), whose,
+            table.c.bucket == bindparam("bucket")]
+
+
+def _window_statements(person: bool) -> dict[str, Any]:
+    rated, released = _window(_R, person), _window(_RELEASE, person)
+    latest = select(_RELEASE.c.count).where(*released).order_by(_RELEASE.c.id.desc()).limit(1)
+    dims = [f(_R.c[d]) for d in DIMENSIONS for f in (func.count, func.sum)]
+    return {
+        "counts": select(select(func.count()).select_from(_R).where(*rated).scalar_subquery(),
+                         latest.scalar_subquery()),
+        "levels": (select(_R.c.kind, _R.c.overall, func.count(), *dims).where(*rated)
+                   .group_by(_R.c.kind, _R.c.overall)),
+        "comments": select(_R.c.comment).where(*rated, _R.c.comment.is_not(None)),
+        "stats": (select(_RELEASE.c.stats).where(*released)
+                  .order_by(_RELEASE.c.id.desc()).limit(1)),
+    }
+
+
+_WINDOW = {person: _window_statements(person) for person in (False, True)}  # built once
+
+
+def _in_window(session: Session, name: str, project_id: int, person_id: int | None,
+               bucket: str) -> Any:
+    params: dict[str, Any] = {"project_id": project_id, "bucket": bucket}
+    if person_id is not None:
+        params["person_id"] = person_id
+    return session.connection().execute(_WINDOW[person_id is not None][name], params)
 
 
 def window_counts(session: Session, *, project_id: int, person_id: int | None, bucket: str
                   ) -> tuple[int, int]:
     """(ratings in a target's window, ratings its latest release counted; 0 without one)."""
-    params = {"project_id": project_id, "bucket": bucket}
-    if person_id is not None:
-        params["person_id"] = person_id
-    row = session.connection().execute(_WINDOW_COUNTS[person_id is not None], params).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    live, released = _in_window(session, "counts", project_id, person_id, bucket).one()
+    return int(live or 0), int(released or 0)
+
+
+def window_levels(session: Session, *, project_id: int, person_id: int | None, bucket: str
+                  ) -> tuple[list[tuple[str, int, int]], dict[str, tuple[int, int]]]:
+    """A target's window in one read: (rater kind, overall level, how many) rows, and
+    dimension → (how many answered it, sum of levels)."""
+    levels, dims = [], dict.fromkeys(DIMENSIONS, (0, 0))
+    for kind, overall, n, *answered in _in_window(session, "levels", project_id, person_id,
+                                                  bucket):
+        levels.append((kind, overall, n))
+        for i, d in enumerate(DIMENSIONS):
+            count, total = dims[d]
+            dims[d] = (count + int(answered[2 * i] or 0), total + int(answered[2 * i + 1] or 0))
+    return levels, dims
+
+
+def comments(session: Session, *, project_id: int, person_id: int | None, bucket: str
+             ) -> list[str]:
+    return [c for (c,) in _in_window(session, "comments", project_id, person_id, bucket) if c]
+
+
+def latest_stats(session: Session, *, project_id: int, person_id: int | None, bucket: str
+                 ) -> str | None:
+    """The JSON of the target window's latest release, if it has one."""
+    return _in_window(session, "stats", project_id, person_id, bucket).scalar()
 
 
 def add_release(session: Session, *, project_id: int, person_id: int | None, bucket: str,

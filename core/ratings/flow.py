@@ -264,11 +264,10 @@ def refresh(session: Session, *, project_id: int, person_id: int | None, bucket:
     count, released = ratings_q.window_counts(session, **target)
     if not anonymity.due(count, released, minimum):
         return False
-    levels = ratings_q.levels(session, **target)
-    last = ratings_q.latest_release(session, **target)
-    live = anonymity.Stats.of(levels, ratings_q.dimensions(session, **target),
-                              ratings_q.comments(session, **target))
-    made = anonymity.release(live, anonymity.Release.from_json(last.stats) if last else None,
+    levels, dims = ratings_q.window_levels(session, **target)
+    live = anonymity.Stats.of(levels, dims, ratings_q.comments(session, **target))
+    last = ratings_q.latest_stats(session, **target)
+    made = anonymity.release(live, anonymity.Release.from_json(last) if last else None,
                              minimum=minimum, min_comments=min_comments)
     ratings_q.add_release(session, **target, count=live.count, stats=made.to_json(),
                           created_at=_day(utcnow()))

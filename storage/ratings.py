@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, delete, func, insert, update
+from sqlalchemy import RowMapping, bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -278,10 +278,3 @@ def latest_stats(session: Session, *, project_id: int, person_id: int | None, bu
                  ) -> str | None:
     """The JSON of the target window's latest release, if it has one."""
     return _in_window(session, "stats", project_id, person_id, bucket).scalar()
-
-
-def add_release(session: Session, *, project_id: int, person_id: int | None, bucket: str,
-                count: int, stats: str, created_at: datetime) -> None:
-    session.connection().execute(insert(_RELEASE), {
-        "project_id": project_id, "person_id": person_id, "bucket": bucket, "count": count,
-        "stats": stats, "created_at": created_at})

@@ -14,10 +14,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot import gc_tuning
-from bot.dashboard import ledger_files, set_menu_buttons, web_app
 from bot.documents import Documents
 from bot.fonts import cjk_font
 from bot.inbox import Inbox, poll
+from bot.ledger_files import ledger_files
 from bot.menus import set_menus
 from bot.render import Renderer
 from bot.settings import Settings
@@ -31,7 +31,6 @@ from scheduler.sender import Sender
 from scheduler.shared_limits import SharedPace
 from storage import migrate
 from storage.db import Database
-from web.serve import serve
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +143,9 @@ async def run_polling(settings: Settings, db: Database) -> None:
                                           stop=stop), name="poll")]
         tasks += extra_tasks(runtime, stop)
         if settings.frontline_webapp_url:  # the dashboard (SPEC §12), in this event loop
+            from bot.dashboard import set_menu_buttons, web_app  # only a bot serving it loads
+            from web.serve import serve  # Starlette and uvicorn
+
             await set_menu_buttons(runtime.app, settings, db)
             tasks.append(asyncio.create_task(serve(web_app(settings, db, runtime.flusher.kick),
                                                    settings.frontline_web_listen, stop),

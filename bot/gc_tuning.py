@@ -8,6 +8,8 @@ as the process: `gc.freeze()` takes it out of every later collection. A young ge
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 
 YOUNG = 10_000
@@ -19,3 +21,14 @@ def tune() -> None:
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG, middle, old)
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Hand the start-up's freed heap back to the system (glibc keeps it otherwise)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)

@@ -1,9 +1,15 @@
-"""Group commit for the inbox: a batch of updates in one transaction, each in its own savepoint.
+"""Group commit for the inbox: a batch of updates in one transaction.
 
-Each update still succeeds or fails alone (its savepoint is released or rolled back with its
-inbox row's new status), and nothing it queued is sent before the one commit that makes the
-whole batch durable; a crash before that commit leaves every row of the batch pending, with
-nothing of it sent. If the batch cannot commit, its updates are processed again one by one.
+Each update still succeeds or fails alone. An update that fails before writing anything (a
+refusal, most often) leaves the transaction as it was, and the group goes on. One that fails
+after writing breaks the group: nothing of it is committed or sent, the updates before it run
+again as a group, it runs alone in its own transaction, and the rest follow. Nothing an
+update queued is sent before the one commit that makes the whole batch durable; a crash
+before that commit leaves every row of the batch pending, with nothing of it sent. If the
+batch cannot commit, its updates are processed again one by one.
+
+No savepoint per update: on PostgreSQL each is two round trips, and most updates need none.
+The group's updates share their reads of who is acting and where (storage.memo).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from sqlmodel import Session
 from handlers.context import Outgoing
 from handlers.errors import describe
 from storage import inbox as inbox_q
+from storage import memo
+from storage import people as people_q
+from storage import projects as projects_q
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -43,37 +52,89 @@ class Group:
         self.done.append(update_id)
 
 
+class Broken(Exception):
+    """An update failed after writing: the group's transaction cannot keep its other updates."""
+
+
+def _marks(session: Session) -> tuple[int, int]:
+    """How many writes and failed statements the group's connection has seen so far."""
+    info = session.connection().info
+    return info.get("writes", 0), info.get("failures", 0)
+
+
 @contextmanager
 def unit(db: Database, group: Group | None) -> Iterator[Session]:
-    """One update's unit of work: its own transaction, or a savepoint in the group's."""
+    """One update's unit of work: its own transaction, or its turn in the group's (an
+    exception after a write, or after a failed statement, breaks the group)."""
     if group is None:
         with db.session() as session:
             yield session
         return
-    with group.session.begin_nested():
-        yield group.session
+    session = group.session
+    before = _marks(session)
+    try:
+        yield session
+        session.flush()  # its writes happen (and can fail) on its own turn
+    except Exception as exc:
+        if _marks(session) != before or session.new or session.dirty or session.deleted:
+            raise Broken from exc
+        raise
 
 
 async def process(inbox: Inbox, rows: list[tuple[int, str]]) -> None:
     """Process the rows in groups of SIZE; replies and the ledger flush after each commit."""
-    for i in range(0, len(rows), SIZE):
-        batch = rows[i:i + SIZE]
+    while rows:
+        batch, rows = rows[:SIZE], rows[SIZE:]
         if len(batch) == 1:
             await inbox.process_one(*batch[0])
             continue
-        try:
-            with inbox.db.session() as session:
-                group = Group(session)
-                for update_id, payload in batch:
-                    await inbox.process_one(update_id, payload, group=group)
-                inbox_q.mark_all_done(session, update_ids=group.done)
-        except Exception as exc:  # nothing of the batch committed or sent: one by one
-            log.warning("a group of %d updates did not commit (%s); one by one",
-                        len(batch), describe(exc))
+        broken = await _group(inbox, batch)
+        if broken is not None:  # nothing of the batch committed or sent
+            if broken:
+                await process(inbox, batch[:broken])
+            await inbox.process_one(*batch[broken])
+            rows = batch[broken + 1:] + rows
+
+
+def _read_ahead(session: Session, updates: list[dict | None]) -> None:
+    """Who sent the group's updates, and the chats they came from: two queries, not two per
+    update (private updates stay sealed and are read on their own)."""
+    users: set[int] = set()
+    chats: set[int] = set()
+    for update in updates:
+        for value in (update or {}).values():
+            if isinstance(value, dict):
+                if isinstance(value.get("from"), dict):
+                    users.add(value["from"]["id"])
+                chat = value.get("chat") or (value.get("message") or {}).get("chat")
+                if chat:
+                    chats.add(chat["id"])
+    people_q.prefetch(session, tg_ids=users)
+    projects_q.prefetch_chats(session, chat_ids=chats)
+
+
+async def _group(inbox: Inbox, batch: list[tuple[int, str]]) -> int | None:
+    """Run a batch in one transaction; the position of an update that broke it, else None."""
+    turn = 0
+    try:
+        with inbox.db.session() as session:
+            group = Group(session)
+            memo.share(session)
+            _read_ahead(session, [inbox.plain(payload) for _update_id, payload in batch])
             for update_id, payload in batch:
-                await inbox.process_one(update_id, payload)
-            continue
-        if group.outgoing:
-            inbox.sender.submit(group.outgoing)
-        if group.planned and inbox.on_planned:
-            inbox.on_planned()
+                await inbox.process_one(update_id, payload, group=group)
+                turn += 1
+            inbox_q.mark_all_done(session, update_ids=group.done)
+    except Broken:
+        return turn
+    except Exception as exc:  # nothing of the batch committed or sent: one by one
+        log.warning("a group of %d updates did not commit (%s); one by one",
+                    len(batch), describe(exc))
+        for update_id, payload in batch:
+            await inbox.process_one(update_id, payload)
+        return None
+    if group.outgoing:
+        inbox.sender.submit(group.outgoing)
+    if group.planned and inbox.on_planned:
+        inbox.on_planned()
+    return None

@@ -105,6 +105,11 @@ class Inbox:
                 "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
                 "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
 
+    @staticmethod
+    def plain(payload: str) -> dict | None:
+        """A stored update's JSON, unless it is sealed (a private chat's)."""
+        return None if payload.startswith(SEALED) else json.loads(payload)
+
     def _open(self, payload: str) -> dict:
         if payload.startswith(SEALED):
             payload = keys.unseal(self.secret, "inbox", payload[len(SEALED):]) or "null"
@@ -123,7 +128,7 @@ class Inbox:
 
     async def process_one(self, update_id: int, payload: str, *, holder: str | None = None,
                           group: Group | None = None) -> None:
-        """Handle one update in one transaction (or a savepoint of the group's); its replies go
+        """Handle one update in one transaction (or its turn in the group's); its replies go
         out after the commit.
 
         `holder` is the webhook worker holding the row's claim (None when polling): the row
@@ -166,6 +171,8 @@ class Inbox:
                 if scope.error is not None:
                     raise _Abort
                 _mark_done(session, update_id, holder, group)
+        except group_commit.Broken:
+            raise  # the group starts again without it
         except Exception as exc:
             return scope, exc
         return scope, None

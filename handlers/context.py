@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from core.org.people import Actor, UserInfo, actor_for
 from core.org.projects import Chat, chat_with_project
 
 ACK_EMOJI = "👌"
+_ACK_REACTION = (ReactionTypeEmoji(ACK_EMOJI),)  # PTB objects are frozen: one serves all
 _UNLOADED = object()
 
 
@@ -33,7 +35,8 @@ class Outgoing:
     kwargs: dict[str, Any]
     chat_id: int | None = None
     ack: bool = False  # an acknowledgement: skipped when the group's budget is used up
-    fallback: str | None = None  # text to send instead when a reaction or file fails
+    # text to send instead when a reaction or file fails (a callable renders it only then)
+    fallback: str | Callable[[], str] | None = None
     build: Callable[[], bytes | None] | None = None  # a file, built off the event loop
     file_field: str = ""  # photo | document
     filename: str = ""
@@ -211,9 +214,8 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         """Acknowledge a report with 👌, or one short line where reactions are refused."""
         self.scope.outgoing.append(Outgoing(
             "set_message_reaction",
-            {"chat_id": chat_id, "message_id": message_id,
-             "reaction": [ReactionTypeEmoji(ACK_EMOJI)]},
-            chat_id=chat_id, ack=True, fallback=self.text(fallback_key, **view)))
+            {"chat_id": chat_id, "message_id": message_id, "reaction": _ACK_REACTION},
+            chat_id=chat_id, ack=True, fallback=partial(self.text, fallback_key, **view)))
 
     def deliver(self, chat_id: int | None, key: str, *, job: str, recipient: str,
                 period_key: str,

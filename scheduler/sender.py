@@ -35,7 +35,13 @@ class Call(Protocol):
     kwargs: dict[str, Any]
     chat_id: int | None
     ack: bool
-    fallback: str | None
+    fallback: str | Callable[[], str] | None  # rendered only when needed (see `fallback_text`)
+
+
+def fallback_text(call: Call) -> str | None:
+    """The line sent instead of a refused reaction or file (rendered now, if it was deferred)."""
+    fallback = call.fallback
+    return fallback() if callable(fallback) else fallback
 
 
 @dataclass
@@ -158,7 +164,7 @@ class Sender:
                                          droppable=item.ack)
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
                     await self.call("send_message", {"chat_id": item.chat_id,
-                                                     "text": item.fallback,
+                                                     "text": fallback_text(item),
                                                      "reply_parameters": {
                                                          "message_id": item.kwargs["message_id"],
                                                          "allow_sending_without_reply": True}},
@@ -182,7 +188,7 @@ class Sender:
             if result.status != FAILED:
                 return
         if item.fallback and item.chat_id is not None:
-            await self.call("send_message", {"chat_id": item.chat_id, "text": item.fallback,
+            await self.call("send_message", {"chat_id": item.chat_id, "text": fallback_text(item),
                                              "parse_mode": "HTML"}, item.chat_id)
 
     async def drain(self, timeout: float | None = None) -> None:

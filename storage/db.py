@@ -35,17 +35,39 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _plain_savepoints(engine: Engine) -> None:
-    """SAVEPOINT, RELEASE and ROLLBACK TO as plain SQL. SQLAlchemy compiles each of these
-    afresh (every savepoint has a new name, so none is cached), which costs more than the
-    statement itself; a group commit opens one savepoint per update."""
-    dialect = engine.dialect
-    dialect.do_savepoint = (  # type: ignore[method-assign]
-        lambda conn, name: conn.exec_driver_sql(f"SAVEPOINT {name}"))
-    dialect.do_release_savepoint = (  # type: ignore[method-assign]
-        lambda conn, name: conn.exec_driver_sql(f"RELEASE SAVEPOINT {name}"))
-    dialect.do_rollback_to_savepoint = (  # type: ignore[method-assign]
-        lambda conn, name: conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}"))
+def _count_writes(engine: Engine) -> None:
+    """Count each connection's writes (and the tables they touch) and its failed statements:
+    a group of updates sharing one transaction reads them to know what an update changed."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, _cursor, statement, _params, context, _many) -> None:  # type: ignore[no-untyped-def]
+        if context is None:
+            return
+        if context.isinsert or context.isupdate or context.isdelete:
+            table = getattr(context.compiled.statement, "table", None)
+            names: tuple = (getattr(table, "name", None),)
+        elif (declared := context.execution_options.get("writes_to")) is not None:
+            names = declared  # a statement that writes through a CTE names its tables
+        elif statement.lstrip()[:9].upper().startswith(_READS):
+            return
+        else:
+            names = (None,)  # plain SQL that may write: assume it touched anything
+        info = conn.info
+        info["writes"] = info.get("writes", 0) + 1
+        if any(name is None or name in WATCHED for name in names):
+            info["watched_writes"] = info.get("watched_writes", 0) + 1
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context) -> None:  # type: ignore[no-untyped-def]
+        if context.connection is not None:
+            info = context.connection.info
+            info["failures"] = info.get("failures", 0) + 1
+
+
+_READS = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "COMMIT")
+# the tables whose reads a group of updates may share (storage.memo): who people are, where
+# chats belong; any write to one of them (or an unknown write) drops the shared reads
+WATCHED = frozenset({"person", "membership", "examiner_project", "chat", "project", "domain"})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -58,12 +80,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                                connect_args={"check_same_thread": False,
                                              "timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_setup(engine)
-        _plain_savepoints(engine)
+        _count_writes(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     engine = create_engine(url, echo=echo, pool_pre_ping=True)
-    _plain_savepoints(engine)
+    _count_writes(engine)
     return engine
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
+from storage import memo
 from storage.tables import ExaminerProject, Membership, Pending, Person, Project
 
 # Built once (its cache key too): the actor of every update is loaded with it.
@@ -15,7 +16,33 @@ _WITH_PROJECTS = (select(Person, Membership.project_id)
 
 
 def with_projects(session: Session, *, tg_id: int) -> tuple[Person | None, list[int]]:
-    """A person by Telegram id and their active projects' ids, in one query."""
+    """A person by Telegram id and their active projects' ids, in one query (shared by a
+    group's updates while no one's roles change)."""
+    person, project_ids = memo.remembered(session, ("with_projects", tg_id),
+                                          lambda: _with_projects(session, tg_id))
+    return person, list(project_ids)
+
+
+def prefetch(session: Session, *, tg_ids: set[int]) -> None:
+    """Read the people behind a group's updates in one query (see `with_projects`)."""
+    if not tg_ids:
+        return
+    rows = session.execute(_MANY_WITH_PROJECTS, {"tg_ids": list(tg_ids)}).all()
+    found: dict[tuple, object] = {("with_projects", tg_id): (None, []) for tg_id in tg_ids}
+    for person, project_id in rows:
+        _person, project_ids = found[("with_projects", person.tg_id)]
+        found[("with_projects", person.tg_id)] = (person, [
+            *project_ids, *([project_id] if project_id is not None else [])])
+    memo.fill(session, found)
+
+
+_MANY_WITH_PROJECTS = (select(Person, Membership.project_id)
+                       .join(Membership, (Membership.person_id == Person.id) & Membership.active,
+                             isouter=True)
+                       .where(Person.tg_id.in_(bindparam("tg_ids", expanding=True))))  # type: ignore[union-attr]
+
+
+def _with_projects(session: Session, tg_id: int) -> tuple[Person | None, list[int]]:
     rows = session.execute(_WITH_PROJECTS, {"tg_id": tg_id}).all()
     if not rows:
         return None, []
@@ -50,8 +77,10 @@ def by_name(session: Session, *, name: str) -> list[Person]:
 
 
 def examiner_project_ids(session: Session, *, person_id: int) -> list[int]:
+    """The projects an examiner is limited to (none: all)."""
     stmt = select(ExaminerProject.project_id).where(ExaminerProject.person_id == person_id)
-    return list(session.exec(stmt))
+    return list(memo.remembered(session, ("examiner_projects", person_id),
+                                lambda: list(session.exec(stmt))))
 
 
 def set_examiner_projects(session: Session, *, person_id: int, project_ids: list[int]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
+from storage import memo
 from storage.tables import Chat, Domain, Membership, Milestone, Project
 
 
@@ -84,7 +85,30 @@ _CHAT_WITH_PROJECT = (select(Chat, Project)
 
 def chat_with_project(session: Session, *, chat_id: int) -> Chat | None:
     """A chat and its bound project in one query; `session.get(Project, …)` then needs none
-    (the project is held for the session's life: the identity map alone would let it go)."""
+    (the project is held for the session's life: the identity map alone would let it go).
+    A group's updates share it while no chat or project changes."""
+    return memo.remembered(session, ("chat", chat_id), lambda: _chat_with_project(session, chat_id))
+
+
+def prefetch_chats(session: Session, *, chat_ids: set[int]) -> None:
+    """Read the chats of a group's updates in one query (see `chat_with_project`)."""
+    if not chat_ids:
+        return
+    rows = session.execute(_CHATS_WITH_PROJECT, {"chat_ids": list(chat_ids)}).all()
+    found: dict[tuple, object] = {("chat", chat_id): None for chat_id in chat_ids}
+    for chat, project in rows:
+        if project is not None:
+            session.info.setdefault("held", []).append(project)
+        found[("chat", chat.id)] = chat
+    memo.fill(session, found)
+
+
+_CHATS_WITH_PROJECT = (select(Chat, Project)
+                       .join(Project, Project.id == Chat.project_id, isouter=True)
+                       .where(Chat.id.in_(bindparam("chat_ids", expanding=True))))  # type: ignore[attr-defined]
+
+
+def _chat_with_project(session: Session, chat_id: int) -> Chat | None:
     row = session.execute(_CHAT_WITH_PROJECT, {"chat_id": chat_id}).first()
     if row is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, select
 
 from storage import upsert
@@ -18,11 +18,36 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
 
 
 _ITEMS = ReportItem.__table__  # Core inserts: the hot path of every report
+_INSERT_ITEMS = insert(_ITEMS)  # built once: a statement built per call computes its cache key
 
 
-def insert_new(session: Session, *, values: dict) -> int | None:
-    """Insert a report unless (chat_id, message_id) exists; its id, or None for a replay."""
-    return upsert.insert_new(session, DailyReport, values)
+def insert_new(session: Session, *, values: dict, items: list[tuple[str, str]]) -> int | None:
+    """Insert a report with its structured lines unless (chat_id, message_id) exists; its id,
+    or None for a replay. On PostgreSQL one round trip does both."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_PG_INSERT, {
+            **values, "kinds": [k for k, _t in items], "texts": [t for _k, t in items],
+            "positions": list(range(len(items)))}).scalar()
+    report_id = upsert.insert_new(session, DailyReport, values)
+    if report_id is not None:
+        replace_items(session, report_id=report_id, items=items, new=True)
+    return report_id
+
+
+_COLUMNS = ("person_id", "project_id", "chat_id", "message_id", "local_date", "posted_at",
+            "on_time", "backfilled", "text", "photos", "progress", "withdrawn")
+_PG_INSERT = text(f"""
+WITH report AS (
+    INSERT INTO daily_report ({", ".join(_COLUMNS)})
+    VALUES ({", ".join(f":{c}" for c in _COLUMNS)})
+    ON CONFLICT DO NOTHING RETURNING id),
+items AS (
+    INSERT INTO report_item (report_id, kind, position, text)
+    SELECT report.id, item.kind, item.position, item.text
+    FROM report, unnest(CAST(:kinds AS varchar[]), CAST(:positions AS integer[]),
+                        CAST(:texts AS varchar[])) AS item(kind, position, text))
+SELECT id FROM report""").execution_options(writes_to=("daily_report", "report_item"))
 
 
 def replace_items(session: Session, *, report_id: int, items: list[tuple[str, str]],
@@ -32,7 +57,7 @@ def replace_items(session: Session, *, report_id: int, items: list[tuple[str, st
         session.execute(delete(ReportItem).where(ReportItem.report_id == report_id)
                         .execution_options(synchronize_session=False))
     if items:
-        session.connection().execute(insert(_ITEMS), [
+        session.connection().execute(_INSERT_ITEMS, [
             {"report_id": report_id, "kind": kind, "position": position, "text": text}
             for position, (kind, text) in enumerate(items)])
 

@@ -12,21 +12,22 @@ from sqlmodel import Session
 @cache
 def _insert_ignore(table: Any, dialect_name: str) -> Any:
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(table)  # type: ignore[attr-defined]
-            .on_conflict_do_nothing().execution_options(preserve_rowcount=True))
+    key = next(iter(table.primary_key.columns))
+    return dialect.insert(table).on_conflict_do_nothing().returning(key)  # type: ignore[attr-defined]
 
 
 def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> int:
     """Insert rows, skipping those that hit a unique key; returns how many were new.
 
-    One statement built once per table (executemany): a batch of any length compiles nothing.
+    One statement built once per table; with RETURNING, SQLAlchemy sends a batch as one
+    INSERT of many VALUES ("insertmanyvalues"): one round trip, nothing compiled per batch.
     """
     if not rows:
         return 0
     session.flush()  # as the ORM statement did: pending objects go first
     connection = session.connection()
     stmt = _insert_ignore(model.__table__, connection.dialect.name)  # type: ignore[attr-defined]
-    return connection.execute(stmt, rows).rowcount or 0
+    return len(connection.execute(stmt, rows).all())
 
 
 @cache

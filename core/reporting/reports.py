@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,25 @@ from storage.tables import DailyReport, Person, Project, utcnow
 _BACKFILL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?=\s|$)(.*)$", re.S)
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """A report just stored, as its row reads (the hot path builds no ORM object for it)."""
+
+    id: int
+    person_id: int
+    project_id: int
+    chat_id: int
+    message_id: int
+    local_date: date
+    posted_at: datetime
+    on_time: bool
+    backfilled: bool
+    text: str
+    photos: str
+    progress: int | None
+    withdrawn: bool
 
 
 def record(session: Session, *, person: Person, project: Project, msg: ReportMessage,
@@ -40,13 +60,13 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
               "backfilled": backfill is not None, "text": msg.text,
               "photos": json.dumps(msg.photos), "progress": parsed.progress,
               "withdrawn": False}
-    report_id = reports_q.insert_new(session, values=values)  # the unique key makes replays no-ops
+    # the unique key makes replays no-ops
+    report_id = reports_q.insert_new(session, values=values, items=parsed.items)
     if report_id is None:
         existing = reports_q.by_message(session, chat_id=msg.chat_id, message_id=msg.message_id)
         assert existing is not None
         return Recorded(existing, created=False, project=project)
-    reports_q.replace_items(session, report_id=report_id, items=parsed.items, new=True)
-    return Recorded(DailyReport(id=report_id, **values), created=True, project=project)
+    return Recorded(NewReport(id=report_id, **values), created=True, project=project)
 
 
 def edit(session: Session, *, chat_id: int, message_id: int, text: str, still_report: bool

@@ -10,8 +10,8 @@ from bot import group_commit
 from handlers import reports as report_handlers
 from storage import inbox
 from storage.tables import DailyReport, Inbox
-from tests.auxil.cast import CADRE, GROUP, setup_project
-from tests.auxil.factories import make_message, message_update
+from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
+from tests.auxil.factories import make_group, make_message, make_user, message_update
 
 
 def _stored(h) -> list[str]:
@@ -103,3 +103,87 @@ async def test_a_group_that_cannot_commit_is_processed_one_by_one(harness, monke
     assert _stored(harness) == [f"#日报 第{i}条" for i in range(4)]  # once each, not twice
     assert _statuses(harness, updates) == [("done", 0)] * 4
     assert len(harness.request.sent("setMessageReaction")) == 4  # one 👌 each
+
+
+def _group_sizes(monkeypatch) -> list[int]:
+    """The size of each batch run as one transaction, in order."""
+    sizes: list[int] = []
+    original = group_commit._group
+
+    async def watching(inbox_, batch):
+        sizes.append(len(batch))
+        return await original(inbox_, batch)
+
+    monkeypatch.setattr(group_commit, "_group", watching)
+    return sizes
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_refusal_before_any_write_keeps_the_group(harness, db_url, monkeypatch) -> None:
+    await setup_project(harness)
+    sizes = _group_sizes(monkeypatch)
+    updates = [message_update(make_message(GROUP, CADRE, "#日报 第一条")),
+               message_update(make_message(GROUP, CADRE, "/undo")),  # refused, wrote nothing
+               message_update(make_message(GROUP, CADRE, "#日报 第二条"))]
+    harness.runtime.inbox.store(updates)
+    await harness.runtime.inbox.process_pending()
+    assert sizes == [3]  # one transaction for all three: nothing to run again
+    assert _stored(harness) == ["#日报 第一条", "#日报 第二条"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_failure_after_a_write_runs_the_others_again_as_groups(harness, db_url,
+                                                                       monkeypatch) -> None:
+    await setup_project(harness)
+    original = report_handlers.reports.record
+
+    def record_or_crash(*args, **kwargs):
+        recorded = original(*args, **kwargs)
+        if "坏" in kwargs["msg"].text:
+            raise RuntimeError("boom")
+        return recorded
+
+    monkeypatch.setattr(report_handlers.reports, "record", record_or_crash)
+    sizes = _group_sizes(monkeypatch)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条{'坏' if i == 3 else ''}"))
+               for i in range(7)]
+    harness.runtime.inbox.store(updates)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    # the batch broke at the 4th; the three before it again as a group, it alone, the rest
+    # as a group; a later pass tries it again alone until it is dead
+    assert sizes == [7, 3, 3]
+    assert _stored(harness) == [f"#日报 第{i}条" for i in (0, 1, 2, 4, 5, 6)]
+    assert _statuses(harness, updates) == [("done", 0)] * 3 + [("dead", 3)] + [("done", 0)] * 3
+    assert len(harness.request.sent("setMessageReaction")) == 6  # one 👌 each, none twice
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_failed_statement_breaks_the_group_even_without_a_write(harness, db_url) -> None:
+    from sqlalchemy import text
+
+    with harness.db.session() as session:
+        group = group_commit.Group(session)
+        with pytest.raises(group_commit.Broken), group_commit.unit(harness.db, group) as s:
+            s.execute(text("SELECT * FROM no_such_table"))  # PostgreSQL aborts the transaction
+        session.rollback()
+        with pytest.raises(RuntimeError), group_commit.unit(harness.db, group) as s:
+            s.execute(text("SELECT 1"))
+            raise RuntimeError("a refusal, say: nothing written, the group goes on")
+
+
+async def test_a_group_sees_who_registered_and_bound_before(harness) -> None:
+    """Reads shared by a group's updates are dropped once an update changes them."""
+    await setup_project(harness)
+    newcomer = make_user(2002, "李四", "lisi")
+    other = make_group(-100777)
+    updates = [message_update(make_message(GROUP, newcomer, "#日报 我还没登记")),
+               message_update(make_message(GROUP, newcomer, "/register 李四 副站长")),
+               message_update(make_message(GROUP, newcomer, "#日报 登记后第一条")),
+               message_update(make_message(other, CADRE, "#日报 群还没绑定")),
+               message_update(make_message(other, ADMIN, "/bind 城南快速路")),
+               message_update(make_message(other, CADRE, "#日报 绑定后第一条"))]
+    harness.runtime.inbox.store(updates)
+    await harness.runtime.inbox.process_pending()
+    await harness.runtime.settle()
+    assert _stored(harness) == ["#日报 登记后第一条", "#日报 绑定后第一条"]

@@ -1,5 +1,6 @@
 """Idle is light: the real Application, started and serving chats, has not imported the
-libraries that build files (matplotlib, numpy, Pillow, openpyxl); they come in with a file."""
+libraries that build files (matplotlib, numpy, Pillow, openpyxl; they come in with a file),
+nor, with no dashboard configured, the web server (Starlette, uvicorn)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("matplotlib", "numpy", "PIL", "openpyxl")
+HEAVY = ("matplotlib", "numpy", "PIL", "openpyxl", "starlette", "uvicorn")
 
 # Run apart: this test process has long imported them for other tests.
 SCRIPT = """

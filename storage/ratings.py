@@ -167,7 +167,6 @@ def open_flow(session: Session, *, key: str, link_id: int, step: int, nonce: str
 
 
 _SET_FLOW = update(_F).where(_F.c.key == bindparam("flow_key"))
-_DROP_FLOW = delete(_F).where(_F.c.key == bindparam("flow_key"))
 _SET_RATING = update(_R).where(_R.c.id == bindparam("rating_id_"))
 
 
@@ -176,8 +175,56 @@ def set_flow(session: Session, *, key: str, **values: Any) -> None:
     session.connection().execute(_SET_FLOW, {"flow_key": key, **values})
 
 
-def drop_flow(session: Session, *, key: str) -> None:
-    session.connection().execute(_DROP_FLOW, {"flow_key": key})
+def _of_link(column: Any) -> Any:
+    """A column of the flow's link, for the flow row a statement changes: a correlated
+    scalar subquery, so a RETURNING clause can carry it. No joins: SQLite's RETURNING names
+    columns without their table, so each subquery reads one table, keyed by the row's own."""
+    return (select(column).where(_L.c.id == _F.c.link_id).correlate(_F).scalar_subquery())
+
+
+def _named(table: Any, link_column: Any) -> Any:
+    """The name of the project or cadre the flow's link rates, as `_of_link`."""
+    return (select(table.c.name).where(table.c.id == _of_link(link_column)).correlate(_F)
+            .scalar_subquery())
+
+
+def _of_rating(column: Any) -> Any:
+    return (select(column).where(_R.c.id == _F.c.rating_id).correlate(_F)
+            .scalar_subquery())
+
+
+# The columns of `flow_state`, as a RETURNING clause of the statement that moves the flow on:
+# a press checks its button, moves the flow and reads what it shows in one statement.
+_STATE = (_F.c.rating_id, _F.c.step, _F.c.nonce, _F.c.kind, _F.c.expires_at, _F.c.link_id,
+          _of_link(_L.c.project_id).label("project_id"),
+          _of_link(_L.c.person_id).label("person_id"),
+          _of_link(_L.c.expires_at).label("link_expires_at"),
+          _of_link(_L.c.revoked_at).label("revoked_at"),
+          _named(_P, _L.c.project_id).label("project_name"),
+          _named(_C, _L.c.person_id).label("person_name"),
+          *[_of_rating(c).label(c.name) for c in _RATING_COLUMNS])
+_THIS_BUTTON = (_F.c.key == bindparam("flow_key"), _F.c.nonce == bindparam("at_nonce"),
+                _F.c.step == bindparam("at_step"), _F.c.expires_at >= bindparam("now"))
+_MOVE_FLOW = update(_F).where(*_THIS_BUTTON).returning(*_STATE)
+_END_FLOW = delete(_F).where(*_THIS_BUTTON).returning(*_STATE)
+
+
+def move_flow(session: Session, *, key: str, nonce: str, at_step: int, now: datetime,
+              **values: Any) -> RowMapping | None:
+    """Set `values` on the rater's flow if a button of its current step (nonce, at_step, not
+    expired by `now`) was pressed; the flow with the columns of `flow_state` (as changed), or
+    None: the button is stale."""
+    return session.connection().execute(_MOVE_FLOW, {
+        "flow_key": key, "at_nonce": nonce, "at_step": at_step, "now": now, **values}
+    ).mappings().first()
+
+
+def end_flow(session: Session, *, key: str, nonce: str, at_step: int, now: datetime
+             ) -> RowMapping | None:
+    """Delete the rater's flow if a button of its current step was pressed: as `move_flow`."""
+    return session.connection().execute(_END_FLOW, {
+        "flow_key": key, "at_nonce": nonce, "at_step": at_step, "now": now}
+    ).mappings().first()
 
 
 def set_rating(session: Session, *, rating_id: int, **values: Any) -> None:

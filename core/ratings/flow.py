@@ -124,73 +124,95 @@ def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: dat
     return Step(KIND, nonce, link.rated)
 
 
-def _state(session: Session, rater: int, cfg: Settings, nonce: str, step: int, now: datetime
-           ) -> _State:
+def _state(session: Session, key: str, nonce: str, step: int, now: datetime) -> _State:
     """The rater's flow, if this button is its current step's; else the button is stale."""
-    key = keys.flow(cfg.secret, rater)
     row = ratings_q.flow_state(session, key=key)
     if row is None or row["nonce"] != nonce or row["expires_at"] < now or row["step"] != step:
         raise UsageError("ratings.stale")
     return _State.of(key, row)
 
 
+def _moved(session: Session, key: str, nonce: str, at_step: int, now: datetime,
+           **values: Any) -> _State:
+    """Move the flow on if this button is its current step's, reading what the next step
+    shows in the same statement; else the button is stale."""
+    row = ratings_q.move_flow(session, key=key, nonce=nonce, at_step=at_step, now=now,
+                              **values)
+    if row is None:
+        raise UsageError("ratings.stale")
+    return _State.of(key, row)
+
+
+def _rating_of(state: _State) -> RatingView:
+    if state.rating is None:  # past the overall tap, a flow always has its rating
+        raise UsageError("ratings.stale")
+    return state.rating
+
+
 def press(session: Session, rater: int, *, cfg: Settings, nonce: str, step: int, value: str,
           now: datetime, today: date) -> Step:
     """A button of the flow (pressed by Telegram user `rater`): its step decides what the
-    value means."""
-    state = _state(session, rater, cfg, nonce, step, now)
-    target, later = state.link.rated, now + FLOW_FOR
+    value means. Each step but the overall one is a single statement on the flow."""
+    key, later = keys.flow(cfg.secret, rater), now + FLOW_FOR
     if step == KIND:
         if value not in KIND_CODES:
             raise UsageError("errors.bad_button")
-        ratings_q.set_flow(session, key=state.key, kind=KIND_CODES[value], step=OVERALL,
-                           expires_at=later)
-        return Step(OVERALL, nonce, target)
-    if step == OVERALL:
+        state = _moved(session, key, nonce, step, now, kind=KIND_CODES[value], step=OVERALL,
+                       expires_at=later)
+        return Step(OVERALL, nonce, state.link.rated)
+    if step == OVERALL:  # read first: nothing is written before the link and flood checks
+        state = _state(session, key, nonce, step, now)
         links.still(state.link, now=now)  # it may have lapsed meanwhile
         rating, alert = _record(session, rater, cfg, state, _level(value), today, now)
-        ratings_q.set_flow(session, key=state.key, rating_id=rating.id, step=FIRST_DIM,
+        ratings_q.set_flow(session, key=key, rating_id=rating.id, step=FIRST_DIM,
                            expires_at=later)
-        return Step(FIRST_DIM, nonce, target, rating, alert)
-    rating = state.rating
-    if rating is None:
-        raise UsageError("ratings.stale")
+        return Step(FIRST_DIM, nonce, state.link.rated, rating, alert)
     if step == MENU:
-        return _menu(session, rater, cfg, state, rating, value, now)
-    moved, alert = step, None
-    if FIRST_DIM <= step < MENU:
-        if value not in ("skip", "done"):
-            dim, level = DIMENSIONS[step - FIRST_DIM], _level(value)
-            ratings_q.set_rating(session, rating_id=rating.id, **{dim: level})
-            setattr(rating, dim, level)
-            alert = _update(rating, target)  # a 差评's alert says what was added
-        moved = MENU if value == "done" else step + 1
-        ratings_q.set_flow(session, key=state.key, step=moved, expires_at=later)
-    else:
-        ratings_q.set_flow(session, key=state.key, expires_at=later)
-    return Step(moved, nonce, target, rating, alert, offer_followup=rating.overall <= BAD)
+        return _menu(session, rater, cfg, key, nonce, value, now)
+    if not FIRST_DIM <= step < MENU:  # no such step: the flow stays where it is
+        state = _moved(session, key, nonce, step, now, expires_at=later)
+        rating = _rating_of(state)
+        return Step(step, nonce, state.link.rated, rating, offer_followup=rating.overall <= BAD)
+    level = None if value in ("skip", "done") else _level(value)
+    moved = MENU if value == "done" else step + 1
+    state = _moved(session, key, nonce, step, now, step=moved, expires_at=later)
+    rating, alert = _rating_of(state), None
+    if level is not None:
+        dim = DIMENSIONS[step - FIRST_DIM]
+        ratings_q.set_rating(session, rating_id=rating.id, **{dim: level})
+        setattr(rating, dim, level)
+        alert = _update(rating, state.link.rated)  # a 差评's alert says what was added
+    return Step(moved, nonce, state.link.rated, rating, alert,
+                offer_followup=rating.overall <= BAD)
 
 
-def _menu(session: Session, rater: int, cfg: Settings, state: _State, rating: RatingView,
-          value: str, now: datetime) -> Step:
+def _menu(session: Session, rater: int, cfg: Settings, key: str, nonce: str, value: str,
+          now: datetime) -> Step:
     """The optional end: write a comment, ask for 回访, or finish."""
-    target, later = state.link.rated, now + FLOW_FOR
+    later = now + FLOW_FOR
     if value == "comment":
-        ratings_q.set_flow(session, key=state.key, step=COMMENT, expires_at=later)
-        return Step(COMMENT, state.nonce, target, rating)
-    if value == "followup" and rating.overall <= BAD:
+        state = _moved(session, key, nonce, MENU, now, step=COMMENT, expires_at=later)
+        return Step(COMMENT, nonce, state.link.rated, _rating_of(state))
+    if value == "followup":
+        state = _moved(session, key, nonce, MENU, now, expires_at=later)
+        rating = _rating_of(state)
+        if rating.overall > BAD:
+            raise UsageError("errors.bad_button")
         ratings_q.add_contact(session, rating_id=rating.id, created_at=_day(now),
                               expires_at=_day(now) + CONTACT_FOR,
                               sealed=keys.seal(cfg.secret, "contact", str(rater)))
-        ratings_q.set_flow(session, key=state.key, expires_at=later)
-        return Step(MENU, state.nonce, target, rating, offer_followup=False)
+        return Step(MENU, nonce, state.link.rated, rating, offer_followup=False)
     if value != "done":
         raise UsageError("errors.bad_button")
-    ratings_q.drop_flow(session, key=state.key)
-    alert = _update(rating, target)
+    row = ratings_q.end_flow(session, key=key, nonce=nonce, at_step=MENU, now=now)
+    if row is None:
+        raise UsageError("ratings.stale")
+    state = _State.of(key, row)
+    rating = _rating_of(state)
+    alert = _update(rating, state.link.rated)
     if alert is not None:
         alert.due_at = now  # finished: the examiners hear of it now
-    return Step(MENU, state.nonce, target, rating, alert, done=True)
+    return Step(MENU, nonce, state.link.rated, rating, alert, done=True)
 
 
 def comment(session: Session, rater: int, text: str, *, cfg: Settings, now: datetime

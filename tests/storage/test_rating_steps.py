@@ -98,10 +98,37 @@ def test_a_flow_opens_afresh_and_reads_back_with_its_link_and_rating(db: Databas
     assert (state["nonce"], state["rating_id"], state["kind"], state["overall"]) == (
         "n2", None, None, None)
     assert state["person_name"] is None
+
+
+def test_a_flow_moves_on_only_for_its_current_buttons(db: Database, world) -> None:  # type: ignore[no-untyped-def]
+    """One statement checks the button, moves the flow and reads what the next step shows
+    (on SQLite its RETURNING names no tables: each subquery must still find its own)."""
+    later = NOW + timedelta(minutes=30)
     with db.session() as s:
-        ratings_q.drop_flow(s, key="k")
-    with db.session(write=False) as s:
+        ratings_q.open_flow(s, key="k", link_id=world["cadre_link"], step=3, nonce="n",
+                            expires_at=later)
+        rating_id = ratings_q.put_rating(s, values=_rating(world, "d", 2, duty=4,
+                                                           comment="慢", person_id=world["cadre"]))
+        ratings_q.set_flow(s, key="k", rating_id=rating_id, kind="other")
+        stale = [ratings_q.move_flow(s, key=k, nonce=n, at_step=st, now=now, step=4)
+                 for k, n, st, now in (("x", "n", 3, NOW), ("k", "old", 3, NOW),
+                                       ("k", "n", 2, NOW), ("k", "n", 3, later + timedelta(1)))]
+        moved = ratings_q.move_flow(s, key="k", nonce="n", at_step=3, now=NOW, step=4,
+                                    expires_at=later)
+    assert stale == [None] * 4
+    assert (moved["step"], moved["kind"], moved["rating_id"], moved["link_id"]) == (
+        4, "other", rating_id, world["cadre_link"])
+    assert (moved["project_id"], moved["person_id"], moved["project_name"],
+            moved["person_name"]) == (world["project"], world["cadre"], "城南快速路", "张三")
+    assert (moved["link_expires_at"], moved["revoked_at"], moved["expires_at"]) == (
+        NOW + timedelta(days=90), None, later)
+    assert (moved["overall"], moved["duty"], moved["service"], moved["comment"]) == (
+        2, 4, None, "慢")
+    with db.session() as s:
+        assert ratings_q.end_flow(s, key="k", nonce="n", at_step=3, now=NOW) is None
+        ended = ratings_q.end_flow(s, key="k", nonce="n", at_step=4, now=NOW)
         assert ratings_q.flow_state(s, key="k") is None
+    assert (ended["project_name"], ended["overall"]) == ("城南快速路", 2)
 
 
 def test_rating_again_replaces_in_place_and_clears_what_was_added(db: Database, world) -> None:  # type: ignore[no-untyped-def]

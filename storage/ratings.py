@@ -15,6 +15,7 @@ from sqlalchemy import RowMapping, bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from storage import periods as periods_q
 from storage.tables import (
     Person,
     Project,
@@ -75,13 +76,6 @@ def person_releases(session: Session, *, person_id: int) -> list[RatingRelease]:
     return list(session.exec(stmt))
 
 
-_FLOOD_COUNT = select(_FLOOD.c.count).where(_FLOOD.c.key == bindparam("key"))
-
-
-def flood_count(session: Session, *, key: str) -> int:
-    return session.connection().execute(_FLOOD_COUNT, {"key": key}).scalar() or 0
-
-
 @cache
 def _bump_flood(dialect: Any) -> Any:
     stmt = dialect.insert(_FLOOD).values(key=bindparam("key"), day=bindparam("day"), count=1)
@@ -126,7 +120,9 @@ _LINK_COLUMNS = (_L.c.id.label("link_id"), _L.c.project_id, _L.c.person_id,
                  _L.c.expires_at.label("link_expires_at"), _L.c.revoked_at)
 _LINKED = (_L.join(_P, _P.c.id == _L.c.project_id)
            .outerjoin(_C, _C.c.id == _L.c.person_id))
-_LINK = (select(*_LINK_COLUMNS, *_NAMES).select_from(_LINKED)
+_FLOOD_TODAY = (select(_FLOOD.c.count).where(_FLOOD.c.key == bindparam("flood_key"))
+                .scalar_subquery().label("flood_count"))
+_LINK = (select(*_LINK_COLUMNS, *_NAMES, _FLOOD_TODAY).select_from(_LINKED)
          .where(_L.c.token == bindparam("token")))
 _RATING_COLUMNS = (_R.c.overall, *[_R.c[d] for d in DIMENSIONS], _R.c.comment)
 _FLOW_STATE = (select(_F.c.rating_id, _F.c.step, _F.c.nonce, _F.c.kind, _F.c.expires_at,
@@ -134,19 +130,27 @@ _FLOW_STATE = (select(_F.c.rating_id, _F.c.step, _F.c.nonce, _F.c.kind, _F.c.exp
                .select_from(_F.join(_LINKED, _L.c.id == _F.c.link_id)
                             .outerjoin(_R, _R.c.id == _F.c.rating_id))
                .where(_F.c.key == bindparam("flow_key")))
+# with the open period of the link's project covering the bound `day`: the rating's window
+_FLOW_STATE_ON = _FLOW_STATE.add_columns(
+    periods_q.open_on(_L.c.project_id).correlate(_L).scalar_subquery().label("period_id"))
 
 
-def link_named(session: Session, *, token: str) -> RowMapping | None:
-    """A link by its token, with the names of what it rates: link_id, project_id, person_id,
-    link_expires_at, revoked_at, project_name, person_name."""
-    return session.connection().execute(_LINK, {"token": token}).mappings().first()
+def link_named(session: Session, *, token: str, flood_key: str) -> RowMapping | None:
+    """A link by its token, with the names of what it rates, and the rater's count under
+    the flood key (None: no rating yet): link_id, project_id, person_id, link_expires_at,
+    revoked_at, project_name, person_name, flood_count."""
+    return session.connection().execute(_LINK, {"token": token, "flood_key": flood_key}
+                                        ).mappings().first()
 
 
-def flow_state(session: Session, *, key: str) -> RowMapping | None:
+def flow_state(session: Session, *, key: str, day: date | None = None) -> RowMapping | None:
     """A rater's flow with its link, the target's names and the rating so far, in one read:
-    rating_id, step, nonce, kind, expires_at, the columns of `link_named`, overall, the
-    dimensions and comment (None before the overall tap)."""
-    return session.connection().execute(_FLOW_STATE, {"flow_key": key}).mappings().first()
+    rating_id, step, nonce, kind, expires_at, the columns of `link_named` (but flood_count),
+    overall, the dimensions and comment (None before the overall tap); given a day, also
+    period_id, the open period covering it (None outside one)."""
+    stmt, params = ((_FLOW_STATE, {"flow_key": key}) if day is None
+                    else (_FLOW_STATE_ON, {"flow_key": key, "day": day}))
+    return session.connection().execute(stmt, params).mappings().first()
 
 
 @cache

@@ -28,9 +28,9 @@ def id_bucket(period_id: int | None) -> str:
     return f"P{period_id}"
 
 
-def rating_bucket(session: Session, project_id: int, day: date) -> str:
-    """The window a rating made on `day` belongs to: the open 考察期, else the month."""
-    period_id = periods_q.open_id_on(session, project_id=project_id, day=day)
+def rating_bucket(period_id: int | None, day: date) -> str:
+    """The window a rating made on `day` belongs to: the open 考察期 covering it (its id, read
+    with the rater's flow), else the month."""
     return id_bucket(period_id) if period_id is not None else month_bucket(day)
 
 

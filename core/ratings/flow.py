@@ -98,6 +98,7 @@ class _State:
     expires_at: datetime
     link: links.Opened
     rating: RatingView | None
+    period_id: int | None = None  # the open period covering today, when read with it
 
     @classmethod
     def of(cls, key: str, row: Mapping[str, Any]) -> _State:
@@ -106,17 +107,17 @@ class _State:
             rating = RatingView(row["rating_id"], row["overall"],
                                 *[row[d] for d in DIMENSIONS], row["comment"])
         return cls(key, row["step"], row["nonce"], row["kind"], row["expires_at"],
-                   links.Opened.of(row), rating)
+                   links.Opened.of(row), rating, row.get("period_id"))
 
 
 def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: datetime,
           today: date | None = None) -> Step:
     """/start r_<token>: a valid link, not the rater's own project, within the flood limit."""
-    link = links.usable(session, token, now=now)
-    links.refuse_own_cadres(actor, link)
     day = today or now.date()  # the bot's day, not UTC's
-    if ratings_q.flood_count(session, key=keys.flood(cfg.secret, actor.user.id,
-                                                     day)) >= cfg.flood_limit:
+    link, rated_today = links.usable(session, token, now=now,
+                                     flood_key=keys.flood(cfg.secret, actor.user.id, day))
+    links.refuse_own_cadres(actor, link)
+    if rated_today >= cfg.flood_limit:
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
     nonce = secrets.token_urlsafe(6)
     ratings_q.open_flow(session, key=keys.flow(cfg.secret, actor.user.id), link_id=link.id,
@@ -124,9 +125,11 @@ def start(session: Session, actor: Actor, token: str, *, cfg: Settings, now: dat
     return Step(KIND, nonce, link.rated)
 
 
-def _state(session: Session, key: str, nonce: str, step: int, now: datetime) -> _State:
-    """The rater's flow, if this button is its current step's; else the button is stale."""
-    row = ratings_q.flow_state(session, key=key)
+def _state(session: Session, key: str, nonce: str, step: int, now: datetime, today: date
+           ) -> _State:
+    """The rater's flow (and the open period covering today), if this button is its current
+    step's; else the button is stale."""
+    row = ratings_q.flow_state(session, key=key, day=today)
     if row is None or row["nonce"] != nonce or row["expires_at"] < now or row["step"] != step:
         raise UsageError("ratings.stale")
     return _State.of(key, row)
@@ -161,7 +164,7 @@ def press(session: Session, rater: int, *, cfg: Settings, nonce: str, step: int,
                        expires_at=later)
         return Step(OVERALL, nonce, state.link.rated)
     if step == OVERALL:  # read first: nothing is written before the link and flood checks
-        state = _state(session, key, nonce, step, now)
+        state = _state(session, key, nonce, step, now, today)
         links.still(state.link, now=now)  # it may have lapsed meanwhile
         rating, alert = _record(session, rater, cfg, state, _level(value), today, now)
         ratings_q.set_flow(session, key=key, rating_id=rating.id, step=FIRST_DIM,
@@ -257,7 +260,7 @@ def _record(session: Session, rater: int, cfg: Settings, state: _State, level: i
         raise UsageError("ratings.flood", limit=cfg.flood_limit)
     target = state.link.rated
     project_id, person_id = target.project.id, target.person.id if target.person else None
-    bucket = periods.rating_bucket(session, project_id, today)
+    bucket = periods.rating_bucket(state.period_id, today)
     dedupe = keys.dedupe(cfg.secret, rater, target.key, bucket)
     before = ratings_q.overall_by_dedupe(session, dedupe=dedupe)
     was_bad = before is not None and 0 < before <= BAD

@@ -151,14 +151,16 @@ def revoke(session: Session, actor: Actor, target: Target) -> int:
     return ended
 
 
-def usable(session: Session, token: str, *, now: datetime) -> Opened:
-    """The link behind a token, or one line: unknown, revoked or expired."""
-    row = ratings_q.link_named(session, token=token)
+def usable(session: Session, token: str, *, now: datetime, flood_key: str
+           ) -> tuple[Opened, int]:
+    """The link behind a token (or one line: unknown, revoked or expired), and the rater's
+    ratings today under `flood_key`: one read."""
+    row = ratings_q.link_named(session, token=token, flood_key=flood_key)
     if row is None:
         raise UsageError("ratings.unknown_link")
     link = Opened.of(row)
     still(link, now=now)
-    return link
+    return link, row["flood_count"] or 0
 
 
 def still(link: Opened, *, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -59,7 +60,10 @@ def test_a_rating_windows_counts_come_from_the_covering_index(sqlite_db, person_
     assert "USING INDEX ix_rating_release_target" in plan
 
 
-def test_a_raters_step_reads_its_flow_by_keys_only(sqlite_db) -> None:
-    """The one read of every press: the flow, its link, the names and the rating, each by key."""
-    plan = _plan_of(sqlite_db, ratings_q._FLOW_STATE, {"flow_key": "k"})
-    assert "SCAN" not in plan
+def test_a_raters_reads_go_by_keys_only(sqlite_db) -> None:
+    """The reads of a rater's Start (the link, names, flood count) and overall tap (the flow,
+    its link, names, rating and the open period): each table by a key."""
+    for stmt, params in ((ratings_q._LINK, {"token": "t", "flood_key": "f"}),
+                         (ratings_q._FLOW_STATE_ON, {"flow_key": "k", "day": date(2026, 11, 17)})):
+        plan = _plan_of(sqlite_db, stmt, params)
+        assert "SCAN" not in plan, plan

@@ -15,7 +15,6 @@ from core.ratings import rater_keys as keys
 from core.ratings import to_orders
 from core.ratings.flow import Settings, press
 from storage import deliveries as deliveries_q
-from storage import periods as periods_q
 from storage import ratings as ratings_q
 from storage.db import Database
 from storage.tables import (
@@ -66,9 +65,9 @@ def _rating(world: dict[str, int], dedupe: str, overall: int, **extra: object) -
 
 def test_a_link_comes_with_the_names_of_what_it_rates(db: Database, world) -> None:  # type: ignore[no-untyped-def]
     with db.session(write=False) as s:
-        whole = ratings_q.link_named(s, token="whole")
-        cadre = ratings_q.link_named(s, token="cadre")
-        assert ratings_q.link_named(s, token="nothing") is None
+        whole = ratings_q.link_named(s, token="whole", flood_key="f")
+        cadre = ratings_q.link_named(s, token="cadre", flood_key="f")
+        assert ratings_q.link_named(s, token="nothing", flood_key="f") is None
     assert (whole["link_id"], whole["project_name"], whole["person_name"]) == (
         world["link"], "城南快速路", None)
     assert (cadre["person_id"], cadre["person_name"]) == (world["cadre"], "张三")
@@ -147,12 +146,15 @@ def test_rating_again_replaces_in_place_and_clears_what_was_added(db: Database, 
     assert rows["e"].comment == "好"
 
 
-def test_the_flood_counter_counts_each_bump(db: Database) -> None:
+def test_the_flood_counter_counts_each_bump_and_comes_with_the_link(db: Database,  # type: ignore[no-untyped-def]
+                                                                    world) -> None:
     with db.session() as s:
         assert [ratings_q.bump_flood(s, key="f", day=DAY) for _ in range(3)] == [1, 2, 3]
         assert ratings_q.bump_flood(s, key="g", day=DAY) == 1
     with db.session(write=False) as s:
-        assert (ratings_q.flood_count(s, key="f"), ratings_q.flood_count(s, key="h")) == (3, 0)
+        counts = [ratings_q.link_named(s, token="whole", flood_key=k)["flood_count"]
+                  for k in ("f", "g", "h")]
+    assert counts == [3, 1, None]
 
 
 def test_a_ratings_contact_is_kept_once(db: Database, world) -> None:  # type: ignore[no-untyped-def]
@@ -191,7 +193,7 @@ def test_a_windows_counts_and_levels_keep_to_its_target(db: Database, world) -> 
         assert ratings_q.latest_stats(s, **person) is None
 
 
-def test_the_open_period_covering_a_day_is_found_by_id(db: Database, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_flow_read_on_a_day_has_the_open_period_covering_it(db: Database, world) -> None:  # type: ignore[no-untyped-def]
     with db.session() as s:
         periods = [Period(theme=t, start=date(2026, 11, 1), end=date(2026, 11, 30), status=st)
                    for t, st in (("一期", "closed"), ("二期", "open"))]
@@ -199,10 +201,20 @@ def test_the_open_period_covering_a_day_is_found_by_id(db: Database, world) -> N
         s.flush()
         s.add_all([PeriodProject(period_id=p.id, project_id=world["project"]) for p in periods])
         open_id = periods[1].id
+        ratings_q.open_flow(s, key="k", link_id=world["link"], step=2, nonce="n",
+                            expires_at=NOW)
+        other = Project(domain_id=s.get(Project, world["project"]).domain_id, name="北区",
+                        join_token="tok2")
+        s.add(other)
+        s.flush()
+        s.add(RatingLink(token="other", project_id=other.id, expires_at=NOW, id=99))
+        s.flush()
+        ratings_q.open_flow(s, key="o", link_id=99, step=2, nonce="n", expires_at=NOW)
     with db.session(write=False) as s:
-        assert periods_q.open_id_on(s, project_id=world["project"], day=DAY) == open_id
-        assert periods_q.open_id_on(s, project_id=world["project"], day=date(2026, 12, 1)) is None
-        assert periods_q.open_id_on(s, project_id=world["project"] + 1, day=DAY) is None
+        assert ratings_q.flow_state(s, key="k", day=DAY)["period_id"] == open_id
+        assert ratings_q.flow_state(s, key="k", day=date(2026, 12, 1))["period_id"] is None
+        assert ratings_q.flow_state(s, key="o", day=DAY)["period_id"] is None
+        assert "period_id" not in ratings_q.flow_state(s, key="k")
 
 
 def test_repoint_changes_only_pending_text_and_time(db: Database) -> None:

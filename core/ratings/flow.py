@@ -102,6 +102,7 @@ class _State:
 
     @classmethod
     def of(cls, key: str, row: Mapping[str, Any]) -> _State:
+        """From a row of `ratings_q.flow_state` (or a RETURNING clause with its columns)."""
         rating = None
         if row["rating_id"] is not None and row["overall"] is not None:
             rating = RatingView(row["rating_id"], row["overall"],

@@ -61,6 +61,7 @@ class Rated:
 
     @property
     def key(self) -> str:
+        """The target's part of a rater's dedupe key, as `Target.key`."""
         return target_key(self.project.id, self.person.id if self.person else None)
 
 
@@ -83,6 +84,7 @@ class Opened:
 
     @property
     def project_id(self) -> int:
+        """The rated project (a cadre's link: the cadre's project)."""
         return self.rated.project.id
 
 

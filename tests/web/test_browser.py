@@ -81,6 +81,25 @@ def test_the_board_reads_as_scores_says(said, browser, origin) -> None:  # type:
     _no_horizontal_scroll(page)
 
 
+# each figure's words (完成 46, 5 条, 1 人) as they fall on a line: one client rect, one line
+_SPLIT_WORDS = """smalls => smalls.flatMap(small => {
+    const node = small.firstChild, text = node ? node.textContent : '';
+    return [...text.matchAll(/完成 \\d+|\\d+\\u00a0[条人]/g)].filter(m => {
+        const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    }).map(m => m[0]);
+})"""
+
+
+def test_a_figure_never_breaks_inside_its_words(browser, origin) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, origin, sign_launch(TOKEN, EXAMINER_TG))
+    page.wait_for_selector("#rows .row")
+    figures = page.eval_on_selector_all("#rows .part small", "els => els.length")
+    assert figures == 13 * 4
+    assert page.eval_on_selector_all("#rows .part small", _SPLIT_WORDS) == []
+
+
 def test_sorting_and_search(browser, origin) -> None:  # type: ignore[no-untyped-def]
     page = _open(browser, origin, sign_launch(TOKEN, EXAMINER_TG))
     page.wait_for_selector("#rows .row")

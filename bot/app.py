@@ -182,7 +182,7 @@ def extra_tasks(runtime: Runtime, stop: asyncio.Event) -> list[asyncio.Task]:
 
 async def run_scheduler(settings: Settings, db: Database) -> None:
     """`frontline scheduler`: the scheduler loop alone (beside webhook or polling workers)."""
-    async with Runtime(settings, db) as runtime:
+    async with scheduler_runtime(settings, db) as runtime:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -190,6 +190,13 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
         log.info("frontline scheduler running on %s", db.safe_url)
         gc_tuning.tune()
         await run_loop(runtime.runner, stop)
+
+
+def scheduler_runtime(settings: Settings, db: Database, *,
+                      request: BaseRequest | None = None) -> Runtime:
+    """The scheduler process's bot: on PostgreSQL (beside workers) its sends are paced with
+    theirs through the database, like a webhook worker's."""
+    return Runtime(settings, db, request=request, shared=not db.is_sqlite)
 
 
 async def run_jobs_once(settings: Settings, db: Database, job: str, moment: datetime) -> str:

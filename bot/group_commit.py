@@ -81,18 +81,20 @@ def unit(db: Database, group: Group | None) -> Iterator[Session]:
         raise
 
 
-async def process(inbox: Inbox, rows: list[tuple[int, str]]) -> None:
-    """Process the rows in groups of SIZE; replies and the ledger flush after each commit."""
+async def process(inbox: Inbox, rows: list[tuple[int, str]], *, holder: str | None = None
+                  ) -> None:
+    """Process the rows in groups of SIZE; replies and the ledger flush after each commit.
+    `holder`: the webhook worker whose claims these rows are (marked done only if still so)."""
     while rows:
         batch, rows = rows[:SIZE], rows[SIZE:]
         if len(batch) == 1:
-            await inbox.process_one(*batch[0])
+            await inbox.process_one(*batch[0], holder=holder)
             continue
-        broken = await _group(inbox, batch)
+        broken = await _group(inbox, batch, holder)
         if broken is not None:  # nothing of the batch committed or sent
             if broken:
-                await process(inbox, batch[:broken])
-            await inbox.process_one(*batch[broken])
+                await process(inbox, batch[:broken], holder=holder)
+            await inbox.process_one(*batch[broken], holder=holder)
             rows = batch[broken + 1:] + rows
 
 
@@ -113,7 +115,8 @@ def _read_ahead(session: Session, updates: list[dict | None]) -> None:
     projects_q.prefetch_chats(session, chat_ids=chats)
 
 
-async def _group(inbox: Inbox, batch: list[tuple[int, str]]) -> int | None:
+async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
+                 ) -> int | None:
     """Run a batch in one transaction; the position of an update that broke it, else None."""
     turn = 0
     try:
@@ -124,14 +127,14 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]]) -> int | None:
             for update_id, payload in batch:
                 await inbox.process_one(update_id, payload, group=group)
                 turn += 1
-            inbox_q.mark_all_done(session, update_ids=group.done)
+            inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
     except Broken:
         return turn
     except Exception as exc:  # nothing of the batch committed or sent: one by one
         log.warning("a group of %d updates did not commit (%s); one by one",
                     len(batch), describe(exc))
         for update_id, payload in batch:
-            await inbox.process_one(update_id, payload)
+            await inbox.process_one(update_id, payload, holder=holder)
         return None
     if group.outgoing:
         inbox.sender.submit(group.outgoing)

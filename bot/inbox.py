@@ -73,6 +73,8 @@ class Inbox:
         self.app, self.db, self.sender = app, db, sender
         self.on_planned = on_planned  # triggered messages were committed: flush the ledger
 
+    is_update = staticmethod(is_update)  # the webhook checks a body before its group commit
+
     @property
     def secret(self) -> str:
         return self.app.bot_data.settings.frontline_secret

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TypeVar
 
+from bot import group_commit
 from bot.inbox import MAX_ATTEMPTS, Inbox
 from storage import inbox as q
 from storage.tables import utcnow
@@ -47,8 +48,8 @@ class InboxWorker:
                 self.arrived.clear()  # what arrives from here on is seen by the next look
                 try:
                     rows = await self._in_thread(self._claim)
-                    for update_id, payload in rows:  # in hand: finished even when stopping
-                        await self.inbox.process_one(update_id, payload, holder=self.holder)
+                    # in hand: finished even when stopping; one commit for the batch
+                    await group_commit.process(self.inbox, rows, holder=self.holder)
                 except Exception:  # the database is away: nothing is lost, rows stay stored
                     log.exception("claiming or processing updates failed; retrying in 1 s")
                     await asyncio.sleep(1)

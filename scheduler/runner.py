@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import uuid
@@ -16,9 +17,10 @@ from telegram import InlineKeyboardMarkup, InputFile
 
 from core.ratings import rater_contacts as contacts
 from core.review import schedule
+from scheduler import shared_limits
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
-from scheduler.sender import FAILED, MAX_FILE, SENT, Result, Sender
+from scheduler.sender import FAILED, MAX_FILE, NOT_SENT, SENT, Before, Result, Sender
 from storage import deliveries as deliveries_q
 from storage import projects as projects_q
 from storage.db import Database
@@ -85,9 +87,11 @@ class Runner:
         return outcome
 
     def _sweep(self, moment: datetime) -> None:
-        """Forget what raters left behind: stale flows, old counters, lapsed 回访 contacts."""
+        """Forget what raters left behind (stale flows, old counters, lapsed 回访 contacts)
+        and the send pace of chats gone quiet."""
         with self.db.session() as session:
             contacts.sweep(session, now=moment)
+        shared_limits.prune(self.db)  # chats not sent to lately: their pace rows
 
     def _chat_ids(self) -> list[tuple[int, tuple[str, ...]]]:
         """Every bound group with the jobs on its clock, and our own clock."""
@@ -211,12 +215,16 @@ class Runner:
         if item.contact is not None:  # a rater's 回访: opened only to send, then forgotten
             chat_id = kwargs["chat_id"] = await asyncio.to_thread(self._open_contact,
                                                                   item.contact)
+        begin = functools.partial(self._begin_send, delivery_id)
         if chat_id is None:
             result = Result(FAILED, error="no chat to send to")
         elif item.document is not None:
-            result = await self._send_files(item, chat_id)
+            result = await self._send_files(item, chat_id, begin)
         else:
-            result = await self.sender.call("send_message", kwargs, chat_id)
+            result = await self.sender.call("send_message", kwargs, chat_id, before=begin)
+        if result.status == NOT_SENT:  # the claim went elsewhere, or the database is away
+            outcome.counts["busy"] += 1
+            return "pending"
         await asyncio.to_thread(self._finish, delivery_id, result.status, result.error,
                                 item.contact, item.job)
         outcome.counts[result.status] += 1
@@ -224,7 +232,19 @@ class Runner:
             log.warning("%s to %s failed: %s", item.job, where(item.chat_id), result.error)
         return result.status
 
-    async def _send_files(self, item: Planned, chat_id: int) -> Result:
+    async def _begin_send(self, delivery_id: int) -> bool:
+        """Record that this claim's request may leave now; False: do not send it."""
+        try:
+            return await asyncio.to_thread(self._mark_sending, delivery_id)
+        except Exception:
+            log.exception("could not record a send's start; left for a retry")
+            return False
+
+    def _mark_sending(self, delivery_id: int) -> bool:
+        with self.db.session() as session:
+            return deliveries_q.begin_send(session, delivery_id=delivery_id, holder=self.holder)
+
+    async def _send_files(self, item: Planned, chat_id: int, begin: Before) -> Result:
         """Build the files off the event loop, then send them (the text as the caption)."""
         try:
             files = await asyncio.to_thread(self.files, item.document) if self.files else []
@@ -234,22 +254,29 @@ class Runner:
         result = Result(FAILED, error="nothing to send")
         if any(len(data) > MAX_FILE for _name, data in files):  # past Telegram's 50 MB: a line
             return await self.sender.call("send_message", {
-                "chat_id": chat_id, "text": self.texts.text("files.file_failed")}, chat_id)
+                "chat_id": chat_id, "text": self.texts.text("files.file_failed")}, chat_id,
+                before=begin)
         for n, (name, data) in enumerate(files):
             kwargs = {"chat_id": chat_id, "document": InputFile(data, filename=name)}
             if n == 0 and item.text:
                 kwargs.update(caption=item.text[:1024], parse_mode="HTML")
-            result = await self.sender.call("send_document", kwargs, chat_id)
-            if result.status == FAILED:
+            result = await self.sender.call("send_document", kwargs, chat_id,
+                                            before=begin if n == 0 else None)
+            if result.status in (FAILED, NOT_SENT):
                 return result
         return result
 
     def _claim(self, item: Planned) -> int | None:
+        """Our claim on the item; None if not ours (a dead sender's begun send: uncertain)."""
         now = utcnow()
+        key = {"job": item.job, "target": item.target, "period_key": item.period_key}
         with self.db.session() as session:
-            return deliveries_q.claim(session, job=item.job, target=item.target,
-                           period_key=item.period_key, holder=self.holder,
-                           until=now + self.claim_for, now=now)
+            delivery_id = deliveries_q.claim(session, **key, holder=self.holder,
+                                             until=now + self.claim_for, now=now)
+            if delivery_id is None and deliveries_q.abandon(session, **key, now=now):
+                log.warning("%s to %s: its sender died mid-send; recorded uncertain, not "
+                            "sent again", item.job, where(item.chat_id))
+            return delivery_id
 
     def _status(self, item: Planned) -> str | None:
         with self.db.session(write=False) as session:

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
 SKIPPED = "skipped"  # an acknowledgement over the group's budget
+NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
 MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
+IN_FLIGHT = 32  # requests under way at once (far above what Telegram's limits let through)
 
 
 class Call(Protocol):
@@ -52,6 +54,11 @@ class Result:
 
 
 Hook = Callable[..., Awaitable[None] | None]
+Before = Callable[[], Awaitable[bool]]  # awaited once, as the first request may leave: go?
+
+
+class _Refused(Exception):
+    """`before` said no: the request was not made."""
 
 
 class Sender:
@@ -71,14 +78,14 @@ class Sender:
         self._lanes: dict[int | None, deque[Call]] = defaultdict(deque)  # replies, in order
         self._acks: dict[int | None, deque[Call]] = defaultdict(deque)  # after replies
         self._tasks: dict[int | None, asyncio.Task] = {}
+        self._gate = asyncio.Semaphore(IN_FLIGHT)
 
     async def _pace(self, chat_id: int | None, *, droppable: bool = False) -> bool:
         """Wait until a send to chat_id respects every limit; False: a droppable one is not
         worth waiting for."""
         if self.shared is not None:
             try:
-                delay = await asyncio.to_thread(self.shared.reserve, chat_id, bulk=self.bulk,
-                                                droppable=droppable)
+                delay = await self.shared.book(chat_id, bulk=self.bulk, droppable=droppable)
             except Exception:  # the database is away: this process's own bookkeeping
                 log.warning("shared send pace unavailable; pacing locally")
             else:
@@ -92,17 +99,29 @@ class Sender:
         self.limits.record(chat_id)
         return True
 
+    async def _request(self, method: str, kwargs: dict[str, Any], before: Before | None
+                       ) -> Any:
+        """The Bot API request itself, IN_FLIGHT at most at once (httpx scans every pooled
+        connection for each request, so hundreds in flight cost more than they gain); `before`
+        is asked once a slot is ours, right as the request leaves."""
+        async with self._gate:
+            if before is not None and not await before():
+                raise _Refused
+            return await getattr(self.bot, method)(**kwargs)
+
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
-                   *, droppable: bool = False) -> Result:
-        """Make one Bot API call, waiting out limits and 429s; never raises."""
+                   *, droppable: bool = False, before: Before | None = None) -> Result:
+        """One Bot API call past limits and 429s; never raises (`before`: see Before)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
             if not await self._pace(chat_id, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
             try:
-                value = await getattr(self.bot, method)(**kwargs)
+                value = await self._request(method, kwargs, before if attempt == 0 else None)
                 return Result(UNCERTAIN if timed_out else SENT, value)
+            except _Refused:
+                return Result(NOT_SENT)
             except RetryAfter as exc:
                 retry = exc.retry_after
                 await self.sleep(retry.total_seconds() if hasattr(retry, "total_seconds")

@@ -18,13 +18,20 @@ def plan(session: Session, *, rows: list[dict]) -> int:
 
 
 ALIVE = "alive:"  # a worker's heartbeat lease: "alive:<holder>"
+# Claimed, then "sending" once the request may leave. A claim lapsed before that is taken over
+# and sent; a lapsed "sending" one is recorded uncertain and never sent again: its holder died
+# between the request and the record, and a resend is a duplicate whenever the first arrived
+# (SPEC §10: the only possible duplicate is a send that timed out). Telegram has no idempotency
+# key, so that one message is at most once.
+CLAIMED, SENDING = "claimed", "sending"
 
 
-def _lapsed(now: datetime) -> ColumnElement[bool]:
+def _lapsed(now: datetime, *statuses: str) -> ColumnElement[bool]:
     """A claim whose time is up, or whose holder's heartbeat stopped (a killed worker)."""
     dead = exists().where(Lease.name == literal(ALIVE) + Delivery.claimed_by,
                           Lease.expires_at < now)
-    return and_(Delivery.status == "claimed", or_(Delivery.claim_expires_at < now, dead))
+    return and_(Delivery.status.in_(statuses or (CLAIMED,)),  # type: ignore[attr-defined]
+                or_(Delivery.claim_expires_at < now, dead))
 
 
 def claim(session: Session, *, job: str, target: str, period_key: str, holder: str,
@@ -34,11 +41,35 @@ def claim(session: Session, *, job: str, target: str, period_key: str, holder: s
             .where(Delivery.job == job, Delivery.target == target,
                    Delivery.period_key == period_key,
                    or_(Delivery.status == "pending", _lapsed(now)))
-            .values(status="claimed", claimed_by=holder, claim_expires_at=until,
+            .values(status=CLAIMED, claimed_by=holder, claim_expires_at=until,
                     attempts=Delivery.attempts + 1)
             .returning(Delivery.id)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).scalar()
+
+
+def begin_send(session: Session, *, delivery_id: int, holder: str) -> bool:
+    """Mark our claim "sending", just before its request leaves; False: no longer ours."""
+    stmt = (update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == CLAIMED,
+                   Delivery.claimed_by == holder)
+            .values(status=SENDING)
+            .execution_options(synchronize_session=False, preserve_rowcount=True))
+    return (session.execute(stmt).rowcount or 0) == 1
+
+
+def abandon(session: Session, *, job: str, target: str, period_key: str, now: datetime
+            ) -> bool:
+    """Record uncertain a send whose holder died after its request may have left."""
+    stmt = select(Delivery.id).where(Delivery.job == job, Delivery.target == target,
+                                     Delivery.period_key == period_key,
+                                     _lapsed(now, SENDING)).with_for_update()
+    delivery_id = session.exec(stmt).first()
+    if delivery_id is None:
+        return False
+    finish(session, delivery_id=delivery_id, status="uncertain", job=job,
+           error="its sender stopped mid-send: not sent again")
+    return True
 
 
 DAY_ONLY = ("rating-alert", "followup")  # their times would time a rating (SPEC §6)
@@ -62,7 +93,7 @@ def due(session: Session, *, now: datetime, limit: int = 500) -> list[Delivery]:
     stmt = (select(Delivery)
             .where(Delivery.payload.is_not(None),  # type: ignore[union-attr]
                    Delivery.due_at <= now,  # type: ignore[operator]
-                   or_(Delivery.status == "pending", _lapsed(now)))
+                   or_(Delivery.status == "pending", _lapsed(now, CLAIMED, SENDING)))
             .order_by(Delivery.due_at, Delivery.id).limit(limit))
     return list(session.exec(stmt))
 

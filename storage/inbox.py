@@ -88,12 +88,22 @@ def mark_done(session: Session, *, update_id: int, holder: str | None = None) ->
 _MARK_ALL_DONE = (update(Inbox.__table__)
                   .where(Inbox.__table__.c.update_id.in_(bindparam("uids", expanding=True)))
                   .values(status="done", processed_at=bindparam("at"), payload=""))
+_MARK_ALL_CLAIMED_DONE = _MARK_ALL_DONE.where(Inbox.__table__.c.claimed_by == bindparam("holder"))
 
 
-def mark_all_done(session: Session, *, update_ids: list[int]) -> None:
-    """mark_done for many rows in one statement (a group commit's successful updates)."""
-    if update_ids:
-        session.connection().execute(_MARK_ALL_DONE, {"uids": update_ids, "at": utcnow()})
+def mark_all_done(session: Session, *, update_ids: list[int], holder: str | None = None
+                  ) -> None:
+    """mark_done for many rows in one statement (a group commit's successful updates); with
+    `holder`, ClaimLost unless that worker still holds every one of them."""
+    if not update_ids:
+        return
+    values = {"uids": update_ids, "at": utcnow()}
+    if holder is None:
+        session.connection().execute(_MARK_ALL_DONE, values)
+        return
+    result = session.connection().execute(_MARK_ALL_CLAIMED_DONE, {**values, "holder": holder})
+    if result.rowcount != len(update_ids):
+        raise ClaimLost(update_ids)
 
 
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from sqlalchemy import bindparam, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from storage import memo
@@ -54,6 +58,23 @@ _BY_TG = select(Person).where(Person.tg_id == bindparam("tg_id"))
 
 def by_tg(session: Session, *, tg_id: int) -> Person | None:
     return session.execute(_BY_TG, {"tg_id": tg_id}).scalars().first()
+
+
+def add_by_tg(session: Session, *, tg_id: int, username: str | None, display: str) -> None:
+    """Add a person for a Telegram id unless one holds it: another worker may have just
+    added them (INSERT … ON CONFLICT (tg_id) DO NOTHING, so no unique-key error)."""
+    session.flush()
+    connection = session.connection()
+    stmt = _add_by_tg(connection.dialect.name)
+    connection.execute(stmt, {"tg_id": tg_id, "username": username, "display": display})
+
+
+@cache
+def _add_by_tg(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = Person.__table__  # type: ignore[attr-defined]
+    return dialect.insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
+        index_elements=[table.c.tg_id])
 
 
 _SET_REACHABLE = (update(Person.__table__)  # type: ignore[attr-defined]

@@ -13,7 +13,9 @@ class WebSettings(Protocol):
 
 
 class Inbox(Protocol):
-    def receive(self, update: Any) -> Any: ...
+    def is_update(self, value: object) -> bool: ...
+
+    def store(self, updates: list[Any]) -> int: ...
 
 
 class Runtime(Protocol):

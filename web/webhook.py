@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -43,9 +44,54 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+class GroupCommit:
+    """The updates posted while a commit runs go together in the next one: one insert, one
+    commit, and each POST answered only after the commit that holds its update."""
+
+    def __init__(self, store: Callable[[list[dict]], int], most: int = 100) -> None:
+        self.store, self.most = store, most
+        self._waiting: list[tuple[dict, asyncio.Future]] = []
+        self._committing = False
+        self._task: asyncio.Task | None = None
+
+    async def commit(self, update: dict) -> None:
+        """Return once `update` is committed (a repeated update_id is a no-op); else raise."""
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((update, done))
+        if not self._committing:
+            self._committing = True
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
+                try:  # anyio's own threads: never queued behind the sender's work
+                    await run_in_threadpool(self.store, [u for u, _ in batch])
+                except Exception as exc:
+                    for _, done in batch:
+                        _settle(done, exc)
+                else:
+                    for _, done in batch:
+                        _settle(done, None)
+        finally:
+            self._committing = False
+
+
+def _settle(done: asyncio.Future, error: BaseException | None) -> None:
+    if done.done():  # its POST went away meanwhile
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
 def endpoint(runtime: Runtime, on_stored: Stored | None) -> Callable:
     """The webhook endpoint: check the secret, read, commit to the inbox, answer 200."""
     token = runtime.settings.webhook_token.encode()
+    edge = GroupCommit(runtime.inbox.store)
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -58,11 +104,10 @@ def endpoint(runtime: Runtime, on_stored: Stored | None) -> Callable:
             return PlainTextResponse("too large\n", status_code=413)
         except ValueError:
             return PlainTextResponse("not an update\n", status_code=400)
-        try:
-            # anyio's own threads: never queued behind the sender's work in asyncio's pool
-            await run_in_threadpool(runtime.inbox.receive, update)
-        except ValueError:
+        if not runtime.inbox.is_update(update):
             return PlainTextResponse("not an update\n", status_code=400)
+        try:
+            await edge.commit(update)
         except Exception:  # not committed: Telegram retries what is not answered 2xx
             log.exception("webhook: storing an update failed")
             return PlainTextResponse("try again\n", status_code=503)

@@ -125,10 +125,16 @@ def _link_imported(session: Session, user: UserInfo, *, name: str | None = None,
 def ensure_person(session: Session, user: UserInfo) -> Person:
     """The person row for a Telegram user, created if new."""
     person = people_q.by_tg(session, tg_id=user.id)
-    if person is None:
-        person = Person(tg_id=user.id, username=user.username, display=user.display[:128])
-        session.add(person)
-        session.flush()
+    return person if person is not None else _add_person(session, user)
+
+
+def _add_person(session: Session, user: UserInfo) -> Person:
+    """Insert-or-ignore, then read: one user's first updates may reach two workers at once,
+    and the row the other one added is the same person."""
+    people_q.add_by_tg(session, tg_id=user.id, username=user.username,
+                       display=user.display[:128])
+    person = people_q.by_tg(session, tg_id=user.id)
+    assert person is not None  # ours, or the one that won the race (committed)
     return person
 
 

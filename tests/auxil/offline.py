@@ -70,6 +70,8 @@ class OfflineRequest(BaseRequest):
         self.bot = dict(BOT, can_read_all_group_messages=privacy_readable)
         self.admin_in = admin_in or set()
         self.crash_after: int | None = None  # simulate the process dying before send n+1
+        self.crash_arrives = False  # ... or just after send n+1 reached Telegram
+        self.crashed = False
         self._message_ids: dict[int, int] = {}
         self.stored: dict[str, bytes] = {}  # file_id → the bytes getFile and the download give
         self.answers: dict[str, int] = {}  # callback_query_id → answerCallbackQuery calls
@@ -118,6 +120,9 @@ class OfflineRequest(BaseRequest):
         params = request_data.parameters if request_data else {}
         if self.crash_after is not None and name == "sendMessage" \
                 and len(self.sent()) >= self.crash_after:
+            if self.crash_arrives and not self.crashed:
+                self.calls.append(Recorded(name, params))
+            self.crashed = True
             raise asyncio.CancelledError("simulated crash")
         for fault in self.faults:
             if fault.method == name and fault.times > 0 and (

@@ -90,11 +90,11 @@ async def test_a_group_that_cannot_commit_is_processed_one_by_one(harness, monke
     calls = {"n": 0}
     original = inbox.mark_all_done
 
-    def fail_once(session, *, update_ids):
+    def fail_once(session, *, update_ids, holder=None):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("the disk is full")
-        return original(session, update_ids=update_ids)
+        return original(session, update_ids=update_ids, holder=holder)
 
     monkeypatch.setattr(group_commit.inbox_q, "mark_all_done", fail_once)
     await harness.runtime.inbox.process_pending()
@@ -110,9 +110,9 @@ def _group_sizes(monkeypatch) -> list[int]:
     sizes: list[int] = []
     original = group_commit._group
 
-    async def watching(inbox_, batch):
+    async def watching(inbox_, batch, holder=None):
         sizes.append(len(batch))
-        return await original(inbox_, batch)
+        return await original(inbox_, batch, holder)
 
     monkeypatch.setattr(group_commit, "_group", watching)
     return sizes

@@ -60,21 +60,59 @@ async def test_weekly_prompt_goes_once_to_every_group_even_when_run_twice(db: Da
     assert all("#周报" in c.text for c in request.sent())
 
 
+def die_with(runner, request: OfflineRequest, *, before_start: int | None = None) -> None:
+    """Once `request` crashed (or when `before_start` sends have begun), the process is gone:
+    no later send begins."""
+    begin, begun = runner._begin_send, 0
+
+    async def begin_unless_dead(delivery_id: int) -> bool:
+        nonlocal begun
+        if request.crashed or (before_start is not None and begun >= before_start):
+            request.crashed = True
+            raise asyncio.CancelledError("simulated crash")
+        begun += 1
+        return await begin(delivery_id)
+
+    runner._begin_send = begin_unless_dead
+
+
 async def test_restart_mid_broadcast_sends_the_rest_and_repeats_none(db: Database) -> None:
     seed(db)
     crashing = OfflineRequest()
-    crashing.crash_after = 5  # the process dies as the 6th request is about to leave
     runner = await make_runner(db, crashing, concurrency=3,
                                claim_for=timedelta(milliseconds=300))
+    die_with(runner, crashing, before_start=5)  # dies as the 6th request is about to leave
     with pytest.raises(asyncio.CancelledError):
         await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",))
-    assert len(crashing.sent()) == 5
-    # the dead process's claims expire (its last tasks may still claim a slot as they die:
-    # give their claims time to lapse too, whatever the load)
+    # the dead process's claims expire (its last tasks may still claim a slot, or finish a
+    # send they began, as they die: give their claims time to lapse too, whatever the load)
     await asyncio.sleep(1.0)
+    assert len(crashing.sent()) == 5
     restarted = OfflineRequest()
     await (await make_runner(db, restarted)).run(FRIDAY_PROMPT, jobs=("weekly-prompt",))
     assert sent_to(crashing) + sent_to(restarted) == Counter(dict.fromkeys(GROUPS, 1))
+
+
+async def test_a_send_that_left_before_the_crash_is_uncertain_not_repeated(db: Database
+                                                                           ) -> None:
+    seed(db)
+    crashing = OfflineRequest()
+    crashing.crash_after, crashing.crash_arrives = 5, True  # the 6th arrives; no answer
+    runner = await make_runner(db, crashing, concurrency=3,
+                               claim_for=timedelta(milliseconds=300))
+    die_with(runner, crashing)
+    with pytest.raises(asyncio.CancelledError):
+        await runner.run(FRIDAY_PROMPT, jobs=("weekly-prompt",))
+    await asyncio.sleep(1.0)
+    assert len(crashing.sent()) == 6
+    restarted = OfflineRequest()
+    outcome = await (await make_runner(db, restarted)).run(FRIDAY_PROMPT,
+                                                           jobs=("weekly-prompt",))
+    assert sent_to(crashing) + sent_to(restarted) == Counter(dict.fromkeys(GROUPS, 1))
+    assert outcome.counts["sent"] == len(GROUPS) - 6
+    with db.session(write=False) as s:
+        uncertain = s.exec(select(Delivery.chat_id).where(Delivery.status == "uncertain")).all()
+    assert uncertain == [crashing.sent()[-1].chat_id]
 
 
 async def test_a_missed_slot_is_caught_up_the_same_day_else_skipped(db: Database) -> None:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
 
-from scheduler.shared_limits import SharedPace, _earliest
+import pytest
+from sqlmodel import select
+
+from bot.app import scheduler_runtime
+from scheduler.shared_limits import PRUNE_AFTER, Ask, SharedPace, _earliest, prune
+from storage import migrate, pacing
 from storage.db import Database
+from storage.tables import Delivery, Pace
+from tests.auxil.offline import OfflineRequest
+from tests.auxil.runners import make_runner
+from tests.conftest import make_settings
 
 
 class Clock:
@@ -58,3 +70,72 @@ def test_earliest_finds_the_first_free_moment_among_future_bookings() -> None:
     assert _earliest(booked, 9.0, count=2, window=1.0) == 9.0
     assert _earliest(booked, 10.1, count=2, window=1.0) == 11.0
     assert _earliest(booked, 11.5, count=2, window=1.0) == 11.5
+
+
+def _keys(db: Database) -> set[str]:
+    with db.session(write=False) as session:
+        return set(session.exec(select(Pace.key)).all())
+
+
+def test_the_pace_of_chats_gone_quiet_is_forgotten(db: Database) -> None:
+    (worker,), clock = paces(db, 1)
+    worker.reserve(1, bulk=True)
+    clock.now += 300
+    worker.reserve(2, bulk=False)
+    with db.session() as session:
+        assert pacing.prune(session, before=clock.now - 200, page=1) == 2  # bot, chat:1
+    assert _keys(db) == {"chat:2"}
+    assert prune(db, now=clock.now + PRUNE_AFTER + 1) == 1
+    assert _keys(db) == set()
+    assert worker.reserve(2, bulk=True) == 0.0  # booked afresh
+    assert _keys(db) == {"bot", "chat:2"}
+
+
+async def test_the_scheduler_prunes_the_pace_in_its_hourly_sweep(db: Database) -> None:
+    with db.session() as session:
+        session.add(Pace(key="chat:7", times=f"{time.time() - PRUNE_AFTER - 60:.3f}"))
+        session.add(Pace(key="chat:8", times=f"{time.time():.3f}"))
+    runner = await make_runner(db, OfflineRequest())
+    await runner.run(datetime.now(UTC), jobs=())
+    assert _keys(db) == {"chat:8"}
+
+
+@pytest.mark.postgres
+async def test_frontline_scheduler_paces_its_sends_with_the_workers(pg_url: str) -> None:
+    """On PostgreSQL `frontline scheduler` books its sends in the shared pace (SPEC §9)."""
+    db = Database(pg_url)
+    migrate.upgrade(db)
+    now = datetime.now(UTC)
+    with db.session() as session:
+        session.add(Delivery(job="order-notice", target="person:5", period_key="k", chat_id=5,
+                             due_at=now, payload=json.dumps({"text": "通知"})))
+    request = OfflineRequest()
+    async with scheduler_runtime(make_settings(pg_url), db, request=request) as runtime:
+        await runtime.runner.flush(now)
+    assert request.texts(5) == ["通知"]
+    assert _keys(db) == {"bot", "chat:5"}
+    db.dispose()
+
+
+def test_sends_booked_in_one_round_trip_keep_every_limit(db: Database) -> None:
+    (worker,), _clock = paces(db, 1)
+    asked = [Ask(1000 + n, bulk=True) for n in range(40)] + [Ask(7, False), Ask(7, False)]
+    waits = worker.reserve_all(asked)
+    assert waits[:30] == [0.0] * 30 and all(0.99 < w <= 1.0 for w in waits[30:40])
+    assert waits[40:] == [0.0, 1.0]  # one chat: a second apart, within one batch too
+    assert worker.reserve(1999, bulk=True) == pytest.approx(1.0)  # the batch was recorded
+
+
+async def test_sends_asked_for_together_share_a_round_trip(db: Database) -> None:
+    (worker,), _clock = paces(db, 1)
+    trips: list[int] = []
+    reserve_all = worker.reserve_all
+
+    def counted(asked: list[Ask]) -> list[float | None]:
+        trips.append(len(asked))
+        return reserve_all(asked)
+
+    worker.reserve_all = counted  # type: ignore[method-assign]
+    waits = await asyncio.gather(*(worker.book(2000 + n, bulk=True) for n in range(31)))
+    assert waits[:30] == [0.0] * 30 and 0.99 < waits[30] <= 1.0  # type: ignore[operator]
+    assert trips == [31]

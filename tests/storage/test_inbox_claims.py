@@ -85,3 +85,19 @@ def test_polling_picks_up_lapsed_claims_too(db: Database) -> None:
     claim(db, "gone", now=now, until=now + timedelta(seconds=15))
     with db.session(write=False) as s:
         assert [r.update_id for r in q.unfinished(s, max_attempts=3)] == [1]
+
+
+def test_a_group_is_marked_done_only_while_every_claim_in_it_holds(db: Database) -> None:
+    store(db, [(1, -1), (2, -2), (3, -3)])
+    now = utcnow()
+    assert claim(db, "a", now=now, until=now + timedelta(seconds=1)) == [1, 2, 3]
+    later = now + timedelta(seconds=2)
+    with db.session() as s:  # b takes the oldest lapsed row (1) over
+        q.claim(s, holder="b", now=later, until=later + timedelta(seconds=15), limit=1,
+                max_attempts=3)
+    with pytest.raises(q.ClaimLost), db.session() as s:
+        q.mark_all_done(s, update_ids=[1, 2, 3], holder="a")
+    with db.session() as s:
+        q.mark_all_done(s, update_ids=[2, 3], holder="a")
+    with db.session(write=False) as s:
+        assert [s.get(Inbox, u).status for u in (1, 2, 3)] == ["claimed", "done", "done"]

@@ -45,6 +45,39 @@ def test_a_finished_delivery_is_never_claimed_again(db: Database) -> None:
         assert deliveries_q.status_of(s, **KEY) == "sent"
 
 
+def test_a_claim_lapsed_before_its_send_began_is_taken_over_and_sent(db: Database) -> None:
+    now = utcnow()
+    with db.session() as s:
+        deliveries_q.plan(s, rows=[ROW])
+    first = _claim(db, "a", now)
+    later = now + timedelta(minutes=6)
+    second = _claim(db, "b", later)
+    assert second == first
+    with db.session() as s:  # a's request never left: it may not start it now
+        assert not deliveries_q.begin_send(s, delivery_id=first, holder="a")
+        assert deliveries_q.begin_send(s, delivery_id=second, holder="b")
+
+
+def test_a_send_begun_by_a_dead_holder_is_uncertain_never_resent(db: Database) -> None:
+    now = utcnow()
+    with db.session() as s:
+        deliveries_q.plan(s, rows=[ROW])
+    delivery_id = _claim(db, "a", now)
+    with db.session() as s:
+        assert deliveries_q.begin_send(s, delivery_id=delivery_id, holder="a")
+    later = now + timedelta(minutes=6)
+    with db.session() as s:
+        assert [r.id for r in deliveries_q.due(s, now=later)] == []  # no payload: not listed
+        assert not deliveries_q.abandon(s, **KEY, now=now)  # a still within its claim
+    assert _claim(db, "b", later) is None
+    with db.session() as s:
+        assert deliveries_q.abandon(s, **KEY, now=later)
+        assert not deliveries_q.abandon(s, **KEY, now=later)
+    with db.session(write=False) as s:
+        assert deliveries_q.status_of(s, **KEY) == "uncertain"
+    assert _claim(db, "c", later + timedelta(days=1)) is None
+
+
 def test_pending_deliveries_follow_a_migrated_chat(db: Database) -> None:
     with db.session() as s:
         deliveries_q.plan(s, rows=[ROW])

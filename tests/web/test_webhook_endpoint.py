@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +22,7 @@ from tests.auxil.factories import make_message, make_user, message_update, priva
 from tests.auxil.offline import OfflineRequest
 from tests.conftest import make_settings
 from web.app import create_app
+from web.webhook import GroupCommit
 
 URL = "https://bot.example.org/tg/hook"
 
@@ -132,3 +135,35 @@ def test_the_webhook_settings_are_checked_in_one_line() -> None:
     assert token == make_settings("sqlite://").webhook_token  # derived from the secret alone
     assert token != make_settings("sqlite://", frontline_secret="another-secret-0123456789"
                                   ).webhook_token
+
+
+async def test_updates_posted_meanwhile_are_committed_together() -> None:
+    """Group commit at the edge: one insert and one commit for the POSTs in flight, each
+    answered only once the commit holding its update is done."""
+    batches: list[list[int]] = []
+    gate = threading.Event()
+
+    def store(updates: list[dict]) -> int:
+        gate.wait(5)  # the first commit is slow: the next POSTs queue behind it
+        batches.append([u["update_id"] for u in updates])
+        return len(updates)
+
+    edge = GroupCommit(store)
+    first = asyncio.ensure_future(edge.commit({"update_id": 1}))
+    await asyncio.sleep(0.05)
+    rest = [asyncio.ensure_future(edge.commit({"update_id": n})) for n in (2, 3, 4)]
+    await asyncio.sleep(0.05)
+    assert not first.done() and not any(r.done() for r in rest)  # nothing answered yet
+    gate.set()
+    await asyncio.gather(first, *rest)
+    assert batches == [[1], [2, 3, 4]]
+
+
+async def test_a_group_that_cannot_commit_fails_every_post_in_it() -> None:
+    def store(updates: list[dict]) -> int:
+        raise RuntimeError("the database is away")
+
+    edge = GroupCommit(store)
+    outcomes = await asyncio.gather(*(edge.commit({"update_id": n}) for n in range(3)),
+                                    return_exceptions=True)
+    assert [type(o) for o in outcomes] == [RuntimeError] * 3

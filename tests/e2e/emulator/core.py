@@ -55,6 +55,8 @@ class BotApiEmulator(ServerMixin, WorldMixin, InspectionMixin, ChatsMixin, Valid
         self._cond = threading.Condition(self._lock)
         self.calls: list[TgObject] = []  # accepted bot calls: method, params, time, result, ...
         self.rejected: list[TgObject] = []  # bot calls answered with ok=false
+        # Called with each accepted call once recorded, before the bot gets its answer.
+        self.on_call: Callable[[TgObject], None] | None = None
         self.internal_errors: list[str] = []  # tracebacks of emulator bugs (answered with 500)
 
         self._users: dict[int, dict] = {}

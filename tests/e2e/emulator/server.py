@@ -206,9 +206,12 @@ class ServerMixin:
                     query.get("query", {}).get("message", {}).get("chat", {}).get("id")
                 )
         record["result"] = _plain(result)
+        accepted = _obj(record)
         with self._cond:
-            self.calls.append(_obj(record))
+            self.calls.append(accepted)
             self._cond.notify_all()
+        if self.on_call is not None:  # e.g. kill the caller: it arrived, no answer goes back
+            self.on_call(accepted)
         return 200, {"ok": True, "result": result}
 
 

@@ -51,6 +51,7 @@ class Renderer:
                                auto_reload=False)
         self.env.filters.update(date=partial(_date, tz=self.tz), mdate=_mdate, mention=_mention)
         self._macros: dict[str, tuple[Any, frozenset[str] | None]] = {}
+        self._labels: dict[tuple, str] = {}
 
     def _macro(self, key: str) -> tuple[Any, frozenset[str] | None]:
         """The key's macro and the arguments it declares (None: it takes any), looked up once."""
@@ -68,6 +69,14 @@ class Renderer:
         if declared is not None:
             view = {k: v for k, v in view.items() if k in declared}
         return str(macro(**view)).strip()
+
+    def label(self, key: str, **view: str | int) -> str:
+        """A short text fixed by its key and plain arguments (a button's label): rendered
+        once, then looked up."""
+        found = self._labels.get((key, *view.items()))
+        if found is None:
+            found = self._labels[(key, *view.items())] = self.text(key, **view)
+        return found
 
     def document(self, name: str, **view: Any) -> str:
         """A whole document (HTML) from bot/templates/<lang>/<name>.html, autoescaped."""

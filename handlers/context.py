@@ -177,6 +177,10 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
     def text(self, key: str, **view: Any) -> str:
         return self.bot_data.renderer.text(key, **view)
 
+    def label(self, key: str, **view: str | int) -> str:
+        """A button's label (its key and plain arguments fix it): rendered once per process."""
+        return self.bot_data.renderer.label(key, **view)
+
     # --- the reply queue: sent after commit ---------------------------------------------
 
     def reply(self, key: str, *, markup: Any = None, quote: bool = False, **view: Any) -> None:

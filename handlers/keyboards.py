@@ -74,9 +74,9 @@ def _levels(context: Ctx, step: flow.Step) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _step_button(context: Ctx, label_key: str, step: flow.Step, value: str, **view: object
+def _step_button(context: Ctx, label_key: str, step: flow.Step, value: str, **view: int
                  ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.text(label_key, **view), callback_data=sign(
+    return InlineKeyboardButton(context.label(label_key, **view), callback_data=sign(
         context.settings.frontline_secret, "rt", step.nonce, step.step, value))
 
 

@@ -69,7 +69,7 @@ async def press(update: Update, context: Ctx) -> None:
                                     update.callback_query.data or "", parts=4)
     if not step.isdigit():
         raise UsageError("errors.bad_button")
-    found = flow.press(context.session, context.actor, cfg=settings(context), nonce=nonce,
+    found = flow.press(context.session, context.user.id, cfg=settings(context), nonce=nonce,
                        step=int(step), value=value, now=datetime.now(UTC),
                        today=context.today())
     context.answer_button("ratings.recorded" if int(step) == flow.OVERALL else None)
@@ -78,7 +78,7 @@ async def press(update: Update, context: Ctx) -> None:
 
 async def comment(context: Ctx, text: str) -> bool:
     """The rater's comment (their next private message); False when none is awaited."""
-    found = flow.comment(context.session, context.actor, text, cfg=settings(context),
+    found = flow.comment(context.session, context.user.id, text, cfg=settings(context),
                          now=datetime.now(UTC))
     if found is None:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, exists, literal, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, literal, or_, update
 from sqlmodel import Session, func, select
 
 from storage.tables import Delivery, Lease, utcnow
@@ -98,20 +98,31 @@ def due(session: Session, *, now: datetime, limit: int = 500) -> list[Delivery]:
     return list(session.exec(stmt))
 
 
+_D = Delivery.__table__  # type: ignore[attr-defined]
+_PENDING_UNDER = select(_D.c.id, _D.c.payload).where(
+    _D.c.job == bindparam("job"), _D.c.period_key == bindparam("period_key"),
+    _D.c.status == "pending", _D.c.payload.is_not(None))
+_REPOINT = update(_D).where(_D.c.id == bindparam("delivery_id"))
+
+
 def repoint(session: Session, *, job: str, period_key: str, text: str | None,
             due_at: datetime | None) -> int:
-    """Update pending triggered messages' text and/or due time; how many were pending."""
-    rows = list(session.exec(select(Delivery).where(
-        Delivery.job == job, Delivery.period_key == period_key, Delivery.status == "pending",
-        Delivery.payload.is_not(None))))  # type: ignore[union-attr]
-    for row in rows:
+    """Update pending triggered messages' text and/or due time; how many were pending.
+
+    Core statements built once: a 差评's rater re-renders its alert at every optional step."""
+    connection = session.connection()
+    rows = connection.execute(_PENDING_UNDER, {"job": job, "period_key": period_key}).all()
+    changes = []
+    for delivery_id, payload in rows:
+        values: dict[str, object] = {"delivery_id": delivery_id}
         if text is not None:
-            payload = json.loads(row.payload or "{}")
-            payload["text"] = text
-            row.payload = json.dumps(payload, ensure_ascii=False)
+            values["payload"] = json.dumps({**json.loads(payload or "{}"), "text": text},
+                                           ensure_ascii=False)
         if due_at is not None:
-            row.due_at = due_at
-        session.add(row)
+            values["due_at"] = due_at
+        changes.append(values)
+    if changes and len(changes[0]) > 1:
+        connection.execute(_REPOINT, changes)
     return len(rows)
 
 

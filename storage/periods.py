@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from storage.tables import Period, PeriodProject
@@ -17,6 +19,19 @@ def open_for_project(session: Session, *, project_id: int, day: date | None = No
     if day is not None:
         stmt = stmt.where(Period.start <= day, Period.end >= day)
     return session.exec(stmt.order_by(Period.id.desc())).first()  # type: ignore[union-attr]
+
+
+_PE, _PP = Period.__table__, PeriodProject.__table__  # type: ignore[attr-defined]
+
+
+def open_on(project_id: Any) -> Any:
+    """The id of a project's open period covering the bound `day` (the latest, should two):
+    `project_id` a bound value or a column of the query this one goes in (every rating asks
+    which window it counts in)."""
+    return (select(_PE.c.id).join(_PP, _PP.c.period_id == _PE.c.id)
+            .where(_PP.c.project_id == project_id, _PE.c.status == "open",
+                   _PE.c.start <= bindparam("day"), _PE.c.end >= bindparam("day"))
+            .order_by(_PE.c.id.desc()).limit(1))
 
 
 def open_of_projects(session: Session, *, project_ids: list[int]) -> list[tuple[Period, int]]:

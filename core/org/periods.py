@@ -20,13 +20,18 @@ def month_bucket(day: date) -> str:
 
 
 def period_bucket(period: Period) -> str:
-    return f"P{period.id}"
+    return id_bucket(period.id)
 
 
-def rating_bucket(session: Session, project_id: int, day: date) -> str:
-    """The window a rating made on `day` belongs to: the open 考察期, else the month."""
-    period = periods_q.open_for_project(session, project_id=project_id, day=day)
-    return period_bucket(period) if period is not None else month_bucket(day)
+def id_bucket(period_id: int | None) -> str:
+    """The window of the period with this id: `P<id>`."""
+    return f"P{period_id}"
+
+
+def rating_bucket(period_id: int | None, day: date) -> str:
+    """The window a rating made on `day` belongs to: the open 考察期 covering it (its id, read
+    with the rater's flow), else the month."""
+    return id_bucket(period_id) if period_id is not None else month_bucket(day)
 
 
 def open_period(session: Session, project_id: int) -> Period | None:

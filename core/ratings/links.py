@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,6 +23,11 @@ MAX_DAYS = 366
 TOKEN_BYTES = 18  # 144 bits, 24 characters of [A-Za-z0-9_-]
 
 
+def target_key(project_id: int | None, person_id: int | None) -> str:
+    """The target's part of a rater's dedupe key: `person:<id>`, else `project:<id>`."""
+    return f"person:{person_id}" if person_id else f"project:{project_id}"
+
+
 @dataclass(frozen=True)
 class Target:
     """What a link rates: a project as a whole, or one of its cadres."""
@@ -30,11 +37,55 @@ class Target:
 
     @property
     def key(self) -> str:
-        return f"person:{self.person.id}" if self.person else f"project:{self.project.id}"
+        return target_key(self.project.id, self.person.id if self.person else None)
 
     @property
     def name(self) -> str:
         return self.person.name if self.person else self.project.name
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A project or cadre as a rater's flow shows it: its id and name."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Rated:
+    """What a link rates, as the rater's flow names it (read with the flow's own state)."""
+
+    project: Named
+    person: Named | None = None
+
+    @property
+    def key(self) -> str:
+        """The target's part of a rater's dedupe key, as `Target.key`."""
+        return target_key(self.project.id, self.person.id if self.person else None)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A link as a rater meets it: whether it still holds, and what it rates."""
+
+    id: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    rated: Rated
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Opened:
+        """From a row of `ratings_q.link_named` (or `flow_state`, which has its columns)."""
+        person = (Named(row["person_id"], row["person_name"])
+                  if row["person_id"] and row["person_name"] is not None else None)
+        return cls(row["link_id"], row["link_expires_at"], row["revoked_at"],
+                   Rated(Named(row["project_id"], row["project_name"]), person))
+
+    @property
+    def project_id(self) -> int:
+        """The rated project (a cadre's link: the cadre's project)."""
+        return self.rated.project.id
 
 
 def resolve_target(session: Session, actor: Actor, word: str) -> Target:
@@ -102,25 +153,27 @@ def revoke(session: Session, actor: Actor, target: Target) -> int:
     return ended
 
 
-def usable(session: Session, token: str, *, now: datetime | None = None) -> RatingLink:
-    """The link behind a token, or one line: unknown, revoked or expired."""
-    link = ratings_q.link_by_token(session, token=token)
-    if link is None:
+def usable(session: Session, token: str, *, now: datetime, flood_key: str
+           ) -> tuple[Opened, int]:
+    """The link behind a token (or one line: unknown, revoked or expired), and the rater's
+    ratings today under `flood_key`: one read."""
+    row = ratings_q.link_named(session, token=token, flood_key=flood_key)
+    if row is None:
         raise UsageError("ratings.unknown_link")
+    link = Opened.of(row)
+    still(link, now=now)
+    return link, row["flood_count"] or 0
+
+
+def still(link: Opened, *, now: datetime) -> None:
+    """Refuse a link revoked or expired (by now), in one line."""
     if link.revoked_at is not None:
         raise UsageError("ratings.revoked_link")
-    if link.expires_at < (now or utcnow()):
+    if link.expires_at < now:
         raise UsageError("ratings.expired_link", date=link.expires_at.date().isoformat())
-    return link
 
 
-def refuse_own_cadres(actor: Actor, link: RatingLink) -> None:
+def refuse_own_cadres(actor: Actor, link: Opened) -> None:
     """A cadre of the rated project cannot rate it (refused without detail)."""
     if link.project_id in actor.cadre_projects:
         raise Refused("ratings.not_for_you")
-
-
-def target_of(session: Session, link: RatingLink) -> Target:
-    project, person = ratings_q.target_names(session, project_id=link.project_id,
-                                     person_id=link.person_id)
-    return Target(project, person)

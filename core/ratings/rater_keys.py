@@ -16,14 +16,22 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 
 
+@lru_cache(maxsize=16)
 def _key(secret: str, purpose: str) -> bytes:
-    """A sub-key of the secret for one purpose, so no two uses share a key."""
+    """A sub-key of the secret for one purpose, so no two uses share a key (derived once)."""
     return hmac.new(secret.encode(), f"frontline:{purpose}".encode(), hashlib.sha256).digest()
 
 
+@lru_cache(maxsize=16)
+def _keyed(secret: str, purpose: str) -> hmac.HMAC:
+    """An HMAC keyed for one purpose, its key schedule done once: copied for each use."""
+    return hmac.new(_key(secret, purpose), digestmod=hashlib.sha256)
+
+
 def _mac(secret: str, purpose: str, *parts: object) -> str:
-    body = "\x1f".join(str(p) for p in parts).encode()
-    return hmac.new(_key(secret, purpose), body, hashlib.sha256).hexdigest()
+    mac = _keyed(secret, purpose).copy()
+    mac.update("\x1f".join(str(p) for p in parts).encode())
+    return mac.hexdigest()
 
 
 def dedupe(secret: str, user_id: int, target: str, bucket: str) -> str:
@@ -43,7 +51,9 @@ def flow(secret: str, user_id: int) -> str:
 
 def pseudonym(secret: str, value: int) -> int:
     """A keyed 62-bit number standing in for an id (the inbox's chat key, stranger hints)."""
-    digest = hmac.new(_key(secret, "pseudonym"), str(value).encode(), hashlib.sha256).digest()
+    mac = _keyed(secret, "pseudonym").copy()
+    mac.update(str(value).encode())
+    digest = mac.digest()
     return int.from_bytes(digest[:8], "big") >> 2
 
 

@@ -20,7 +20,7 @@ VERDICTS = {"1": "满意", "2": "基本满意", "3": "不满意"}
 
 def rating(session: Session, actor: Actor, rating_id: int) -> Rating:
     """The rating behind an alert's button, for the project's examiners only."""
-    found = session.get(Rating, rating_id)
+    found = session.get(Rating, rating_id, populate_existing=True)
     if found is None or found.overall > BAD:  # rated again since the alert: no 差评 now
         raise UsageError("errors.bad_button")
     actor.require_examiner(found.project_id)

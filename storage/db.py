@@ -37,12 +37,15 @@ def _sqlite_setup(engine: Engine) -> None:
 
 def _count_writes(engine: Engine) -> None:
     """Count each connection's writes (and the tables they touch) and its failed statements:
-    a group of updates sharing one transaction reads them to know what an update changed."""
+    a group of updates sharing one transaction reads them to know what an update changed.
+    An INSERT, UPDATE or DELETE that changed no row (a replay, a stale button) wrote nothing."""
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn, _cursor, statement, _params, context, _many) -> None:  # type: ignore[no-untyped-def]
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, _params, context, _many) -> None:  # type: ignore[no-untyped-def]
         if context is None:
             return
+        if cursor.rowcount == 0 and "RETURNING" not in statement.upper():
+            return  # changed nothing (with RETURNING, SQLite counts rows only once fetched)
         if context.isinsert or context.isupdate or context.isdelete:
             table = getattr(context.compiled.statement, "table", None)
             names: tuple = (getattr(table, "name", None),)

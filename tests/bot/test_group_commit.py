@@ -187,3 +187,18 @@ async def test_a_group_sees_who_registered_and_bound_before(harness) -> None:
     await harness.runtime.inbox.process_pending()
     await harness.runtime.settle()
     assert _stored(harness) == ["#日报 登记后第一条", "#日报 绑定后第一条"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_statement_that_changed_no_row_is_no_write(harness, db_url) -> None:
+    from sqlalchemy import text
+
+    harness.runtime.inbox.store([message_update(make_message(GROUP, CADRE, "#日报"))])
+    with harness.db.session() as session:
+        group = group_commit.Group(session)
+        with pytest.raises(RuntimeError), group_commit.unit(harness.db, group) as s:
+            s.execute(text("UPDATE inbox SET attempts = 1 WHERE update_id = -1"))
+            raise RuntimeError("a stale press: its UPDATE matched nothing, the group goes on")
+        with pytest.raises(group_commit.Broken), group_commit.unit(harness.db, group) as s:
+            s.execute(text("DELETE FROM inbox"))  # one row gone
+            raise RuntimeError("after a write")

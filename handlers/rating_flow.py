@@ -15,6 +15,7 @@ from handlers.keyboards import rating_step, to_order_button
 
 
 def settings(context: Ctx) -> flow.Settings:
+    """The flow's settings (secret, anonymity thresholds) from the bot's."""
     s = context.settings
     return flow.Settings(secret=s.frontline_secret, minimum=s.frontline_anon_min,
                          min_comments=s.frontline_anon_min_comments, admins=s.frontline_admins)

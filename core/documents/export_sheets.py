@@ -57,6 +57,7 @@ class _Cursor:
         self.rows, self.head = rows, next(rows, None)
 
     def take(self, person_id: int) -> list[tuple[int, Any, str, bool]]:
+        """The rows of this person (the next in rank order), read on as far as needed."""
         found = []
         while self.head is not None and self.head[0] == person_id:
             found.append(self.head)
@@ -65,6 +66,7 @@ class _Cursor:
 
 
 def diligence(view: ExportView) -> Iterator[list[object]]:
+    """The 辛苦指数量化评估表's rows, chunk by chunk in rank order."""
     for chunk in view.chunks(False):
         for row in chunk.rows:
             f, days = row.score.figures, chunk.days[row.person.id]
@@ -74,6 +76,7 @@ def diligence(view: ExportView) -> Iterator[list[object]]:
 
 
 def evaluation(view: ExportView, labels: dict[str, Any]) -> Iterator[list[object]]:
+    """The 履职评价单's rows, chunk by chunk in rank order."""
     for chunk in view.chunks(False):
         for row in chunk.rows:
             f = row.score.figures

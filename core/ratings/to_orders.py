@@ -51,6 +51,7 @@ def convert(session: Session, actor: Actor, rating_id: int, text: str, *, today:
 
 
 def project_of(session: Session, found: Rating) -> Project:
+    """The project a rating was given in."""
     project = session.get(Project, found.project_id)
     assert project is not None
     return project

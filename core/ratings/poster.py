@@ -7,8 +7,6 @@ import os
 import re
 from typing import TYPE_CHECKING, Protocol
 
-import segno
-
 if TYPE_CHECKING:  # Pillow is imported where a poster is drawn, never by an idle bot
     from PIL import Image, ImageDraw, ImageFont
 
@@ -258,6 +256,7 @@ def _draw_block(
 
 def _qr_image(link: str, width: int, box: int) -> Image.Image:
     """The QR code about `width` wide, quiet zone within `box`, at a whole-pixel module size."""
+    import segno  # like Pillow, loaded with the first poster, not in an idle bot
     from PIL import Image
     code = segno.make(link, error="m", micro=False)
     inner = code.symbol_size(scale=1, border=0)[0]

@@ -25,6 +25,7 @@ from core.ratings import rater_keys as keys
 from core.ratings.anonymity import DIMENSIONS
 from core.ratings.links import Rated
 from storage import people as people_q
+from storage import rating_windows as windows_q
 from storage import ratings as ratings_q
 from storage.tables import Person, RatingRelease, utcnow
 
@@ -287,12 +288,12 @@ def refresh(session: Session, *, project_id: int, person_id: int | None, bucket:
             minimum: int, min_comments: int) -> bool:
     """Publish a new release of the window once enough new ratings came (anonymity)."""
     target = {"project_id": project_id, "person_id": person_id, "bucket": bucket}
-    count, released = ratings_q.window_counts(session, **target)
+    count, released = windows_q.window_counts(session, **target)
     if not anonymity.due(count, released, minimum):
         return False
-    levels, dims = ratings_q.window_levels(session, **target)
-    live = anonymity.Stats.of(levels, dims, ratings_q.comments(session, **target))
-    last = ratings_q.latest_stats(session, **target)
+    levels, dims = windows_q.window_levels(session, **target)
+    live = anonymity.Stats.of(levels, dims, windows_q.comments(session, **target))
+    last = windows_q.latest_stats(session, **target)
     made = anonymity.release(live, anonymity.Release.from_json(last) if last else None,
                              minimum=minimum, min_comments=min_comments)
     # an object, not a Core insert: one in `minimum` ratings, and the demo's clock dates it

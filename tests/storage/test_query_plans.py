@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from storage import migrate
+from storage import rating_windows as windows_q
 from storage import ratings as ratings_q
 from storage.db import Database
 
@@ -55,7 +56,7 @@ def _plan_of(db: Database, stmt, params: dict) -> str:  # type: ignore[no-untype
 def test_a_rating_windows_counts_come_from_the_covering_index(sqlite_db, person_id) -> None:  # type: ignore[no-untyped-def]
     """The count every rating reads (a cadre's window, or a project's as a whole)."""
     params = {"project_id": 1, "person_id": person_id, "bucket": "P1"}
-    plan = _plan_of(sqlite_db, ratings_q._WINDOW[person_id is not None]["counts"], params)
+    plan = _plan_of(sqlite_db, windows_q._WINDOW[person_id is not None]["counts"], params)
     assert "COVERING INDEX ix_rating_target_bucket_level" in plan
     assert "USING INDEX ix_rating_release_target" in plan
 

@@ -15,6 +15,7 @@ from core.ratings import rater_keys as keys
 from core.ratings import to_orders
 from core.ratings.flow import Settings, press
 from storage import deliveries as deliveries_q
+from storage import rating_windows as windows_q
 from storage import ratings as ratings_q
 from storage.db import Database
 from storage.tables import (
@@ -182,15 +183,15 @@ def test_a_windows_counts_and_levels_keep_to_its_target(db: Database, world) -> 
     whole = {"project_id": world["project"], "person_id": None, "bucket": "2026-11"}
     person = whole | {"person_id": world["cadre"]}
     with db.session(write=False) as s:
-        assert ratings_q.window_counts(s, **whole) == (3, 2)
-        assert ratings_q.window_counts(s, **person) == (1, 0)
-        levels, dims = ratings_q.window_levels(s, **whole)
+        assert windows_q.window_counts(s, **whole) == (3, 2)
+        assert windows_q.window_counts(s, **person) == (1, 0)
+        levels, dims = windows_q.window_levels(s, **whole)
         assert sorted(levels) == [("enterprise", 2, 1), ("resident", 5, 2)]
         assert dims == {"service": (2, 6), "duty": (0, 0), "solving": (0, 0),
                         "integrity": (0, 0)}
-        assert sorted(ratings_q.comments(s, **whole)) == ["第0条", "第1条", "第2条"]
-        assert json.loads(ratings_q.latest_stats(s, **whole)) == {"latest": True}
-        assert ratings_q.latest_stats(s, **person) is None
+        assert sorted(windows_q.comments(s, **whole)) == ["第0条", "第1条", "第2条"]
+        assert json.loads(windows_q.latest_stats(s, **whole)) == {"latest": True}
+        assert windows_q.latest_stats(s, **person) is None
 
 
 def test_a_flow_read_on_a_day_has_the_open_period_covering_it(db: Database, world) -> None:  # type: ignore[no-untyped-def]

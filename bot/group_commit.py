@@ -99,8 +99,9 @@ async def process(inbox: Inbox, rows: list[tuple[int, str]], *, holder: str | No
 
 
 def _read_ahead(session: Session, updates: list[dict | None]) -> None:
-    """Who sent the group's updates, and the chats they came from: two queries, not two per
-    update (private updates stay sealed and are read on their own)."""
+    """Who sent the group's updates, and the groups they came from: two queries, not two per
+    update. Private senders are read too (whether they are known, and reachable): nothing of
+    them is kept but in this session's memory."""
     users: set[int] = set()
     chats: set[int] = set()
     for update in updates:
@@ -109,7 +110,7 @@ def _read_ahead(session: Session, updates: list[dict | None]) -> None:
                 if isinstance(value.get("from"), dict):
                     users.add(value["from"]["id"])
                 chat = value.get("chat") or (value.get("message") or {}).get("chat")
-                if chat:
+                if chat and chat["id"] < 0:  # a private chat has no row to read
                     chats.add(chat["id"])
     people_q.prefetch(session, tg_ids=users)
     projects_q.prefetch_chats(session, chat_ids=chats)
@@ -123,9 +124,10 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
         with inbox.db.session() as session:
             group = Group(session)
             memo.share(session)
-            _read_ahead(session, [inbox.plain(payload) for _update_id, payload in batch])
-            for update_id, payload in batch:
-                await inbox.process_one(update_id, payload, group=group)
+            opened = [inbox.opened(payload) for _update_id, payload in batch]
+            _read_ahead(session, opened)
+            for (update_id, payload), update in zip(batch, opened, strict=True):
+                await inbox.process_one(update_id, payload, group=group, opened=update)
                 turn += 1
             inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
     except Broken:

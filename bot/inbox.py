@@ -107,10 +107,14 @@ class Inbox:
                 "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
                 "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
 
-    @staticmethod
-    def plain(payload: str) -> dict | None:
-        """A stored update's JSON, unless it is sealed (a private chat's)."""
-        return None if payload.startswith(SEALED) else json.loads(payload)
+    def opened(self, payload: str) -> dict | None:
+        """A stored update's JSON, unsealed; None when it cannot be read (`process_one` then
+        reads it again, and counts the failure)."""
+        try:
+            update = self._open(payload)
+        except Exception:
+            return None
+        return update if isinstance(update, dict) else None
 
     def _open(self, payload: str) -> dict:
         if payload.startswith(SEALED):
@@ -129,15 +133,16 @@ class Inbox:
             handled += len(rows)
 
     async def process_one(self, update_id: int, payload: str, *, holder: str | None = None,
-                          group: Group | None = None) -> None:
+                          group: Group | None = None, opened: dict | None = None) -> None:
         """Handle one update in one transaction (or its turn in the group's); its replies go
         out after the commit.
 
         `holder` is the webhook worker holding the row's claim (None when polling): the row
-        is marked done only while that claim still holds.
+        is marked done only while that claim still holds. `opened`: the payload already read
+        (see `opened`), so a sealed one is not decrypted twice.
         """
         sealed = payload.startswith(SEALED)
-        update = self._read(update_id, payload, sealed=sealed, group=group)
+        update = self._read(update_id, payload, sealed=sealed, group=group, opened=opened)
         if update is None:
             return
         scope, failure = await self._handle(update, update_id, holder, group)
@@ -148,11 +153,11 @@ class Inbox:
             scope.outgoing = self._one_answer(update, scope)
         self._after_commit(scope, group)
 
-    def _read(self, update_id: int, payload: str, *, sealed: bool, group: Group | None
-              ) -> Update | None:
+    def _read(self, update_id: int, payload: str, *, sealed: bool, group: Group | None,
+              opened: dict | None = None) -> Update | None:
         """The stored update as PTB's object; an unreadable one counts as a failed attempt."""
         try:
-            return Update.de_json(self._open(payload), self.app.bot)
+            return Update.de_json(opened or self._open(payload), self.app.bot)
         except Exception as exc:
             log.error("update %s cannot be read: %s", update_id, describe(exc))
             self._fail(update_id, exc, sealed=sealed, group=group)

@@ -283,9 +283,13 @@ def revoke(session: Session, actor: Actor, role: str, person: Person,
 
 
 def mark_reachable(session: Session, user: UserInfo) -> None:
-    """A private message makes a known person reachable for DMs again (one UPDATE, no load:
-    every private update, a rater's too, passes here first)."""
-    people_q.set_reachable(session, tg_id=user.id)
+    """A private message makes a known person reachable for DMs again. Every private update,
+    a rater's too, passes here first: it reads who they are as the actor would (shared by a
+    group of updates, see storage.memo) and writes only for a known person marked unreachable."""
+    person, _project_ids = people_q.with_projects(session, tg_id=user.id)
+    if person is not None and not person.reachable:
+        person.reachable = True
+        session.add(person)
 
 
 def mark_unreachable(session: Session, tg_id: int) -> None:

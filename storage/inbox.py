@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, bindparam, delete, exists, func, or_, update
+from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_, update
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
@@ -16,19 +16,22 @@ def add(session: Session, *, rows: list[dict]) -> int:
     return insert_ignore(session, Inbox, rows)
 
 
-def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Inbox]:
-    """Rows still to process, oldest first (a webhook worker's lapsed claims included)."""
-    stmt = (select(Inbox).where(or_(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
-                                    and_(Inbox.status == "claimed",
-                                         Inbox.claim_expires_at < utcnow())),  # type: ignore[operator]
-                                Inbox.attempts < max_attempts)
-            .order_by(Inbox.update_id).limit(limit))
-    return list(session.exec(stmt))
+def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:
+    """Rows still to process, oldest first (a webhook worker's lapsed claims included): their
+    update_id and payload, read as plain rows (no ORM object for a row read only once)."""
+    return list(session.connection().execute(_UNFINISHED, {
+        "now": utcnow(), "max_attempts": max_attempts, "limit": limit}))
 
 
 _T = Inbox.__table__  # type: ignore[attr-defined]
 _EARLIER = _T.alias("earlier")
 OPEN = ("pending", "failed", "claimed")
+_UNFINISHED = (select(_T.c.update_id, _T.c.payload)
+               .where(or_(_T.c.status.in_(("pending", "failed")),
+                          and_(_T.c.status == "claimed",
+                               _T.c.claim_expires_at < bindparam("now"))),
+                      _T.c.attempts < bindparam("max_attempts"))
+               .order_by(_T.c.update_id).limit(bindparam("limit")))
 
 
 def claim(session: Session, *, holder: str, now: datetime, until: datetime, limit: int,

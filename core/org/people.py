@@ -282,24 +282,6 @@ def revoke(session: Session, actor: Actor, role: str, person: Person,
     session.add(person)
 
 
-def mark_reachable(session: Session, user: UserInfo) -> None:
-    """A private message makes a known person reachable for DMs again. Every private update,
-    a rater's too, passes here first: it reads who they are as the actor would (shared by a
-    group of updates, see storage.memo) and writes only for a known person marked unreachable."""
-    person, _project_ids = people_q.with_projects(session, tg_id=user.id)
-    if person is not None and not person.reachable:
-        person.reachable = True
-        session.add(person)
-
-
-def mark_unreachable(session: Session, tg_id: int) -> None:
-    """A refused DM (blocked bot): no more DMs until they write again."""
-    person = people_q.by_tg(session, tg_id=tg_id)
-    if person is not None and person.reachable:
-        person.reachable = False
-        session.add(person)
-
-
 def admins_to_tell(session: Session, env_admins: frozenset[int]) -> list[Person]:
     """Admins (granted or from FRONTLINE_ADMINS) who can be told in private."""
     return [p for p in people_q.admins(session, env_admins=env_admins) if p.tg_id and p.reachable]

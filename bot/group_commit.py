@@ -124,7 +124,7 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
         with inbox.db.session() as session:
             group = Group(session)
             memo.share(session)
-            opened = [inbox.opened(payload) for _update_id, payload in batch]
+            opened = [inbox.opened(update_id, payload) for update_id, payload in batch]
             _read_ahead(session, opened)
             for (update_id, payload), update in zip(batch, opened, strict=True):
                 await inbox.process_one(update_id, payload, group=group, opened=update)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import warnings
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot import group_commit
+from bot import group_commit, payloads
 from bot.group_commit import Group, unit
 from core.common.errors import UserError
 from core.org.chats import first_hint_today
@@ -45,24 +44,11 @@ def _mark_done(session: Session, update_id: int, holder: str | None, group: Grou
         group.mark_done(update_id)
 
 
-def _chat_id(update: dict) -> int | None:
-    """The chat an update belongs to, read from Telegram's JSON."""
-    for value in update.values():
-        if isinstance(value, dict):
-            chat = value.get("chat") or (value.get("message") or {}).get("chat")
-            if chat:
-                return chat.get("id")
-    return None
-
-
 def is_update(value: object) -> bool:
     """Whether Telegram's JSON looks like an Update: an update_id and one object beside it."""
     return (isinstance(value, dict) and type(value.get("update_id")) is int
             and 0 <= value["update_id"] < 2**63
             and any(isinstance(v, dict) for k, v in value.items() if k != "update_id"))
-
-
-SEALED = "sealed:"  # a payload encrypted at rest (private chats: raters must leave no trace)
 
 
 class Inbox:
@@ -72,6 +58,7 @@ class Inbox:
                  on_planned: Callable[[], None] | None = None) -> None:
         self.app, self.db, self.sender = app, db, sender
         self.on_planned = on_planned  # triggered messages were committed: flush the ledger
+        self.held = payloads.Held()  # what this process stored and has not processed yet
 
     is_update = staticmethod(is_update)  # the webhook checks a body before its group commit
 
@@ -82,12 +69,12 @@ class Inbox:
     def store(self, updates: list[Update] | list[dict]) -> int:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new.
 
-        Updates from private chats (and chat-less ones) are kept encrypted, under a keyed
-        chat key: a rater's Telegram id never reaches the database files in plain form.
+        Updates from private chats (and chat-less ones) are kept encrypted (bot.payloads).
         """
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
+        rows = self.held.rows(self.secret, raw)
         with self.db.session() as session:
-            return inbox_q.add(session, rows=[self._row(u) for u in raw])
+            return inbox_q.add(session, rows=rows)
 
     def receive(self, update: object) -> bool:
         """Commit one update Telegram posted to the webhook; False for a repeated update_id.
@@ -98,28 +85,14 @@ class Inbox:
             raise ValueError("not a Telegram update")
         return self.store([update]) == 1  # type: ignore[list-item]
 
-    def _row(self, update: dict) -> dict:
-        chat_id = _chat_id(update)
-        payload = json.dumps(update, ensure_ascii=False)
-        if chat_id is not None and chat_id < 0:
-            return {"update_id": update["update_id"], "chat_id": chat_id, "payload": payload}
-        return {"update_id": update["update_id"],
-                "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
-                "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
-
-    def opened(self, payload: str) -> dict | None:
-        """A stored update's JSON, unsealed; None when it cannot be read (`process_one` then
-        reads it again, and counts the failure)."""
+    def opened(self, update_id: int, payload: str) -> dict | None:
+        """A stored update's JSON; None when it cannot be read (`process_one` then reads it
+        again, and counts the failure)."""
         try:
-            update = self._open(payload)
+            update = self.held.open(self.secret, update_id, payload)
         except Exception:
             return None
         return update if isinstance(update, dict) else None
-
-    def _open(self, payload: str) -> dict:
-        if payload.startswith(SEALED):
-            payload = keys.unseal(self.secret, "inbox", payload[len(SEALED):]) or "null"
-        return json.loads(payload)
 
     async def process_pending(self) -> int:
         """Process every unfinished row, oldest first; returns how many were handled."""
@@ -141,7 +114,7 @@ class Inbox:
         is marked done only while that claim still holds. `opened`: the payload already read
         (see `opened`), so a sealed one is not decrypted twice.
         """
-        sealed = payload.startswith(SEALED)
+        sealed = payload.startswith(payloads.SEALED)
         update = self._read(update_id, payload, sealed=sealed, group=group, opened=opened)
         if update is None:
             return
@@ -157,7 +130,8 @@ class Inbox:
               opened: dict | None = None) -> Update | None:
         """The stored update as PTB's object; an unreadable one counts as a failed attempt."""
         try:
-            return Update.de_json(opened or self._open(payload), self.app.bot)
+            return Update.de_json(opened or self.held.open(self.secret, update_id, payload),
+                                  self.app.bot)
         except Exception as exc:
             log.error("update %s cannot be read: %s", update_id, describe(exc))
             self._fail(update_id, exc, sealed=sealed, group=group)

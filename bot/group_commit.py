@@ -24,8 +24,8 @@ from sqlmodel import Session
 
 from handlers.context import Outgoing
 from handlers.errors import describe
+from storage import held_reports, memo
 from storage import inbox as inbox_q
-from storage import memo
 from storage import people as people_q
 from storage import projects as projects_q
 from storage.db import Database
@@ -123,6 +123,7 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
         with inbox.db.session() as session:
             group = Group(session)
             memo.share(session)
+            held_reports.enable(session)
             _read_ahead(session, [inbox.plain(payload) for _update_id, payload in batch])
             for update_id, payload in batch:
                 await inbox.process_one(update_id, payload, group=group)

@@ -70,9 +70,8 @@ async def _frontline(updates: list[Update], group, cadres, url: str,  # type: ig
         raw = [u.to_dict() for u in updates]  # as getUpdates delivers them
         with sampler or nullcontext():
             start = time.perf_counter()
-            for i in range(0, len(raw), BATCH):
-                rt.inbox.store(raw[i:i + BATCH])
-                await rt.inbox.process_pending()
+            for i in range(0, len(raw), BATCH):  # as polling takes each getUpdates' answer
+                await rt.inbox.take(raw[i:i + BATCH])
             await rt.sender.drain()
             elapsed = time.perf_counter() - start
     db.dispose()

@@ -8,12 +8,13 @@ from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_,
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
-from storage.upsert import insert_ignore
+from storage.upsert import inserted
 
 
-def add(session: Session, *, rows: list[dict]) -> int:
-    """Store received updates (update_id, chat_id, payload); duplicates are ignored."""
-    return insert_ignore(session, Inbox, rows)
+def add(session: Session, *, rows: list[dict]) -> list[int]:
+    """Store received updates (update_id, chat_id, payload); the update_ids that were new (a
+    repeated one is ignored)."""
+    return inserted(session, Inbox, rows)
 
 
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:

@@ -29,10 +29,10 @@ def _alone(h, monkeypatch) -> list[int]:
     inbox = h.runtime.inbox
     original = inbox.process_one
 
-    async def watching(update_id, payload, **kwargs):
+    async def watching(update_id, *args, **kwargs):
         if kwargs.get("group") is None:
             alone.append(update_id)
-        return await original(update_id, payload, **kwargs)
+        return await original(update_id, *args, **kwargs)
 
     monkeypatch.setattr(inbox, "process_one", watching)
     return alone

@@ -106,8 +106,9 @@ async def process(inbox: Inbox, rows: list[Stored], *, holder: str | None = None
 
 
 def _read_ahead(session: Session, updates: list[dict | None]) -> None:
-    """Who sent the group's updates, and the chats they came from: two queries, not two per
-    update (private updates stay sealed and are read on their own)."""
+    """Who sent the group's updates, and the groups they came from: two queries, not two per
+    update. Private senders are read too (whether they are known, and reachable): nothing of
+    them is kept but in this session's memory."""
     users: set[int] = set()
     chats: set[int] = set()
     for update in updates:
@@ -116,7 +117,7 @@ def _read_ahead(session: Session, updates: list[dict | None]) -> None:
                 if isinstance(value.get("from"), dict):
                     users.add(value["from"]["id"])
                 chat = value.get("chat") or (value.get("message") or {}).get("chat")
-                if chat:
+                if chat and chat["id"] < 0:  # a private chat has no row to read
                     chats.add(chat["id"])
     people_q.prefetch(session, tg_ids=users)
     projects_q.prefetch_chats(session, chat_ids=chats)
@@ -130,11 +131,10 @@ async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int |
             group = Group(session)
             memo.share(session)
             held_reports.enable(session)
-            plain = [inbox.plain(row) for row in batch]  # each parsed once, if at all
-            _read_ahead(session, plain)
-            for row, update in zip(batch, plain, strict=True):
-                await inbox.process_one(row.update_id, row.payload, update or row.update,
-                                        group=group)
+            opened = [inbox.opened(row) for row in batch]  # each read once (sealed or not)
+            _read_ahead(session, opened)
+            for row, update in zip(batch, opened, strict=True):
+                await inbox.process_one(row.update_id, row.payload, update, group=group)
                 turn += 1
             inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
     except Broken:

@@ -115,12 +115,16 @@ class Inbox:
                 "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
                 "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
 
-    @staticmethod
-    def plain(row: Stored) -> dict | None:
-        """A stored update's JSON, unless it is sealed (a private chat's)."""
-        if row.payload.startswith(SEALED):
+    def opened(self, row: Stored) -> dict | None:
+        """A stored update's JSON: in hand, or read from its payload (unsealed); None when it
+        cannot be read (`process_one` then reads it again, and counts the failure)."""
+        if row.update is not None:
+            return row.update
+        try:
+            update = self._open(row.payload)
+        except Exception:
             return None
-        return row.update if row.update is not None else json.loads(row.payload)
+        return update if isinstance(update, dict) else None
 
     def _open(self, payload: str) -> dict:
         if payload.startswith(SEALED):

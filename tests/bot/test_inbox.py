@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlmodel import select
 
+from bot.inbox import SEALED
 from handlers import reports as report_handlers
 from storage import inbox
 from storage.tables import DailyReport, Inbox
 from tests.auxil.cast import CADRE, GROUP, setup_project
-from tests.auxil.factories import make_message, message_update
+from tests.auxil.factories import make_message, make_user, message_update, private
 
 
 async def test_a_crashing_handler_rolls_back_and_is_parked_as_dead(harness, monkeypatch) -> None:
@@ -92,3 +93,40 @@ async def test_an_attempt_that_failed_in_memory_is_tried_again_from_the_inbox(ha
         assert (row.status, row.attempts) == ("done", 1)
         assert [r.text for r in s.exec(select(DailyReport))] == ["#日报 第二次才成"]
     assert harness.runtime.inbox._settled  # and polling works from memory again
+
+
+async def test_private_updates_waiting_in_the_inbox_are_unsealed_once_as_a_group(harness,  # type: ignore[no-untyped-def]
+                                                                               monkeypatch
+                                                                               ) -> None:
+    """Rows left by another run: each sealed payload is read once, for the group's read-ahead
+    and its handling both, and who sent them is read in one statement for the group."""
+    from core.ratings import rater_keys
+
+    unsealed: list[str] = []
+    original = rater_keys.unseal
+
+    def counting(secret: str, purpose: str, token: str) -> str | None:
+        unsealed.append(token)
+        return original(secret, purpose, token)
+
+    monkeypatch.setattr(rater_keys, "unseal", counting)
+    strangers = [make_user(6_100_000_001 + i, "路人") for i in range(3)]
+    harness.runtime.inbox.store([message_update(make_message(private(u), u, "/help"))
+                                 for u in strangers])  # stored, not processed: a restart
+    with harness.db.session(write=False) as s:
+        assert all(row.payload.startswith(SEALED) for row in s.exec(select(Inbox)))
+    on_person: list[str] = []
+
+    def watch(_conn, _cursor, statement: str, *_rest: object) -> None:  # type: ignore[no-untyped-def]
+        if " person" in statement.split(" WHERE ")[0]:
+            on_person.append(statement.split()[0])
+
+    event.listen(harness.db.engine, "before_cursor_execute", watch)
+    try:
+        await harness.runtime.inbox.process_pending()
+    finally:
+        event.remove(harness.db.engine, "before_cursor_execute", watch)
+    await harness.runtime.settle()
+    assert all(harness.texts(u.id) for u in strangers)
+    assert len(unsealed) == len(set(unsealed)) == 3
+    assert on_person == ["SELECT"]

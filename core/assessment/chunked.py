@@ -6,9 +6,11 @@ a fixed number of statements per chunk (keyset chunks by person id), never per c
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -18,23 +20,24 @@ from storage import figures as figures_q
 from storage.tables import Period, Project
 
 CHUNK = 500  # cadres read together
+NONE_LAST = float("-inf")  # a composite below any (0–100): cadres without one rank last
 
 
 @dataclass(slots=True)
 class Lean:
-    """One cadre on the board, kept small: what ranks and grades them, and what scores them
-    again (the figures as a tuple)."""
+    """One cadre on the board, kept small: what ranks and grades them (name and composite,
+    let go once ranked), and what scores them again (the figures, packed)."""
 
     person_id: int
     name: str
-    values: tuple
+    values: bytes
     weights: _scoring.Weights
     composite: float | None = None
     grade: str = ""
 
     @property
     def figures(self) -> _scoring.Figures:
-        return _scoring.Figures(*self.values)
+        return _scoring.Figures(*marshal.loads(self.values))
 
     def score(self) -> _scoring.Score:
         return _scoring.score(self.figures, self.weights)
@@ -58,8 +61,15 @@ def ranked(session: Session, projects: list[Project], period: Period, *, today: 
     grades = _scoring.grades(_scored(found, reference), grading.quota)
     for one in found:
         one.grade = grades[one.person_id]
-    return sorted(found, key=lambda one: (one.composite is None, -(one.composite or 0),
-                                          one.name))
+    del grades
+    # highest composite first, none last, then by name: two stable sorts in place, their keys
+    # the cadres' own values
+    found.sort(key=attrgetter("name"))
+    found.sort(key=lambda one: NONE_LAST if one.composite is None else one.composite,
+               reverse=True)
+    for one in found:
+        one.name, one.composite = "", None  # ranked: only what scores them again is kept
+    return found
 
 
 def _chunk(session: Session, ids: list[int], project_ids: list[int], period: Period,
@@ -76,13 +86,13 @@ def _chunk(session: Session, ids: list[int], project_ids: list[int], period: Per
 def _scored(found: list[Lean], reference: float) -> Iterator[tuple[int, _scoring.Score]]:
     """Each cadre's score against the scope's items' pace, one at a time (kept: composite)."""
     for one in found:
-        figures = _scoring.Figures(*one.values)
-        one.values = _values(replace(figures, items_reference=reference))
+        one.values = _values(replace(one.figures, items_reference=reference))
         score = one.score()
         one.composite = score.composite
         yield one.person_id, score
 
 
-def _values(figures: _scoring.Figures) -> tuple:
-    """The figures as a tuple, in field order (what Figures(*values) takes back)."""
-    return tuple(vars(figures).values())
+def _values(figures: _scoring.Figures) -> bytes:
+    """The figures packed in field order, each value's own type kept (marshal): a third of
+    a tuple's memory, read back by `Lean.figures`."""
+    return marshal.dumps(tuple(vars(figures).values()))

@@ -1,6 +1,7 @@
 """A big scope's live scores in chunks of cadres (for the export): the figures are read CHUNK
-cadres at a time, each cadre kept lean for the ranking (id, name, figures, weights), and what
-a sheet shows besides is read again, chunk by chunk in rank order, as the sheet is written.
+cadres at a time, each cadre kept lean for the ranking (id, name, figures, weights), then
+packed CHUNK at a time once ranked; what a sheet shows besides is read again, chunk by chunk
+in rank order, as the sheet is written.
 The same figures, scores, grades and order as scores.compute; memory bounded by the chunk;
 a fixed number of statements per chunk (keyset chunks by person id), never per cadre."""
 
@@ -25,8 +26,8 @@ NONE_LAST = float("-inf")  # a composite below any (0–100): cadres without one
 
 @dataclass(slots=True)
 class Lean:
-    """One cadre on the board, kept small: what ranks and grades them (name and composite,
-    let go once ranked), and what scores them again (the figures, packed)."""
+    """One cadre on the board, kept small while ranked: what ranks and grades them, and what
+    scores them again (the figures, packed)."""
 
     person_id: int
     name: str
@@ -43,9 +44,41 @@ class Lean:
         return _scoring.score(self.figures, self.weights)
 
 
+@dataclass
+class Ranking:
+    """The ranked cadres, packed CHUNK at a time (marshal): each one's id, grade, weights and
+    figures, unpacked a chunk at a time as the sheets are written."""
+
+    count: int
+    packed: list[bytes]
+    weights: list[_scoring.Weights]  # the few distinct ones (one a domain)
+
+    def chunk(self, start: int) -> list[Lean]:
+        """The cadres ranked start … start + CHUNK - 1 (start: a multiple of CHUNK)."""
+        return [Lean(pid, "", values, self.weights[w], grade=grade)
+                for pid, grade, w, values in marshal.loads(self.packed[start // CHUNK])]
+
+
+def _packed(found: list[Lean]) -> Ranking:
+    """The ranked cadres packed chunk by chunk: no object a cadre is kept."""
+    weights: list[_scoring.Weights] = []
+    index: dict[int, int] = {}  # id(weights) → its place in `weights`
+
+    def place(one: Lean) -> int:
+        if id(one.weights) not in index:
+            index[id(one.weights)] = len(weights)
+            weights.append(one.weights)
+        return index[id(one.weights)]
+
+    packed = [marshal.dumps([(one.person_id, one.grade, place(one), one.values)
+                             for one in found[start:start + CHUNK]])
+              for start in range(0, len(found), CHUNK)]
+    return Ranking(len(found), packed, weights)
+
+
 def ranked(session: Session, projects: list[Project], period: Period, *, today: date,
-           grading: scores.Grading, tz: ZoneInfo) -> list[Lean]:
-    """The scope's cadres, lean, graded and ranked as scores.compute grades and ranks them."""
+           grading: scores.Grading, tz: ZoneInfo) -> Ranking:
+    """The scope's cadres, graded and ranked as scores.compute grades and ranks them."""
     project_ids = [p.id for p in projects]
     end = scores.counted_until(period, today)
     shared = scores.scope_inputs(session, project_ids, period, end)
@@ -67,9 +100,7 @@ def ranked(session: Session, projects: list[Project], period: Period, *, today: 
     found.sort(key=attrgetter("name"))
     found.sort(key=lambda one: NONE_LAST if one.composite is None else one.composite,
                reverse=True)
-    for one in found:
-        one.name, one.composite = "", None  # ranked: only what scores them again is kept
-    return found
+    return _packed(found)
 
 
 def _chunk(session: Session, ids: list[int], project_ids: list[int], period: Period,

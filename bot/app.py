@@ -16,9 +16,10 @@ from telegram.request import BaseRequest
 from bot import gc_tuning
 from bot.documents import Documents
 from bot.fonts import cjk_font
-from bot.inbox import Inbox, poll
+from bot.inbox import Inbox
 from bot.ledger_files import ledger_files
 from bot.menus import set_menus
+from bot.polling import poll
 from bot.render import Renderer
 from bot.settings import Settings
 from core.org import chats, people

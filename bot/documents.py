@@ -127,16 +127,20 @@ class Documents:
         return self._t("export_name", scope=scope.name)
 
     def export_for(self, actor: Any, word: str | None, period_word: str | None,
-                   **options: Any) -> bytes:
-        """Rank the export's cadres in a session of this (worker) thread, then write it to a
-        temporary file as its rows are read: only the finished file is held in memory."""
+                   **options: Any) -> BinaryIO:
+        """Rank the export's cadres in a session of this (worker) thread, then write it to an
+        unnamed temporary file as its rows are read, handed back at its start: it is sent from
+        the disk, never held in memory (closing it removes it)."""
         with self.db.session(write=False) as session:
             view = export_view.build(session, actor, word, period_word, **options)
-        with tempfile.TemporaryFile() as out:
+        out = tempfile.TemporaryFile()  # noqa: SIM115  (handed on open; the sender closes it)
+        try:
             self.export(view, out)
-            del view  # the ranking goes before the file is read back
-            out.seek(0)
-            return out.read()
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return out
 
     def export_labels(self, view: Any) -> dict[str, Any]:
         return {"title": self._t("export_title", scope=view.scope.name,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, BinaryIO
 
 from bot.documents import Documents, period_report_files
 from bot.settings import Settings
@@ -28,7 +28,7 @@ def grading(settings: Settings) -> scores.Grading:
 
 
 def ledger_files(db: Database, documents: Documents, settings: Settings, doc: dict[str, Any]
-                 ) -> list[tuple[str, bytes]]:
+                 ) -> list[tuple[str, bytes | BinaryIO]]:
     """A ledger delivery's files: a dashboard button's dossier or export, else a 专报."""
     kind = doc.get("kind")
     if kind not in file_requests.KINDS:
@@ -48,7 +48,7 @@ def ledger_files(db: Database, documents: Documents, settings: Settings, doc: di
     with db.session(write=False) as session:
         scope = file_requests.check(session, actor, "export", person_id=None,
                                     scope=doc.get("scope"), period_id=doc.get("period"))
-    data = documents.export_for(actor, doc.get("scope"), period, today=today,
-                                grading=grading(settings), tz=settings.tz,
-                                group_project=None)
-    return [(f"{documents.export_name(SimpleNamespace(name=scope))}.xlsx", data)]
+    name = documents.export_name(SimpleNamespace(name=scope))
+    return [(f"{name}.xlsx", documents.export_for(  # a temporary file, closed once sent
+        actor, doc.get("scope"), period, today=today, grading=grading(settings),
+        tz=settings.tz, group_project=None))]

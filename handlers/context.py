@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -37,7 +37,8 @@ class Outgoing:
     ack: bool = False  # an acknowledgement: skipped when the group's budget is used up
     # text to send instead when a reaction or file fails (a callable renders it only then)
     fallback: str | Callable[[], str] | None = None
-    build: Callable[[], bytes | None] | None = None  # a file, built off the event loop
+    # a file built off the event loop: bytes, or a temporary file (the sender closes it)
+    build: Callable[[], bytes | BinaryIO | None] | None = None
     file_field: str = ""  # photo | document
     filename: str = ""
 
@@ -240,7 +241,7 @@ class Ctx(CallbackContext[ExtBot, dict, dict, Services]):
         deliveries.withdraw(self.session, job=job, period_key=period_key)
 
     def reply_file(self, method: str, field: str, filename: str,
-                   build: Callable[[], bytes | None], *, fallback_key: str,
+                   build: Callable[[], bytes | BinaryIO | None], *, fallback_key: str,
                    caption: str | None = None, **view: Any) -> None:
         """Queue a file (photo or document) built after the commit, off the event loop."""
         chat_id = self.tg_update.effective_chat.id

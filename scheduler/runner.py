@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardMarkup
 
 from core.ratings import rater_contacts as contacts
 from core.review import schedule
 from scheduler import shared_limits
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
-from scheduler.sender import FAILED, MAX_FILE, NOT_SENT, SENT, Before, Result, Sender
+from scheduler.sender import FAILED, NOT_SENT, SENT, Before, Result, Sender, Upload
 from storage import deliveries as deliveries_q
 from storage import projects as projects_q
 from storage.db import Database
@@ -51,7 +51,7 @@ class Runner:
 
     def __init__(self, db: Database, sender: Sender, texts: Texts, *, admins: frozenset[int],
                  secret: str = "", default_tz: str = "Asia/Shanghai",
-                 files: Callable[[dict], list[tuple[str, bytes]]] | None = None,
+                 files: Callable[[dict], list[tuple[str, Upload]]] | None = None,
                  holder: str | None = None, concurrency: int = 64,
                  claim_for: timedelta = CLAIM_FOR) -> None:
         self.db, self.sender, self.texts, self.admins = db, sender, texts, admins
@@ -251,20 +251,9 @@ class Runner:
         except Exception as exc:
             log.exception("building %s failed", item.job)
             return Result(FAILED, error=repr(exc)[:200])
-        result = Result(FAILED, error="nothing to send")
-        if any(len(data) > MAX_FILE for _name, data in files):  # past Telegram's 50 MB: a line
-            return await self.sender.call("send_message", {
-                "chat_id": chat_id, "text": self.texts.text("files.file_failed")}, chat_id,
-                before=begin)
-        for n, (name, data) in enumerate(files):
-            kwargs = {"chat_id": chat_id, "document": InputFile(data, filename=name)}
-            if n == 0 and item.text:
-                kwargs.update(caption=item.text[:1024], parse_mode="HTML")
-            result = await self.sender.call("send_document", kwargs, chat_id,
-                                            before=begin if n == 0 else None)
-            if result.status in (FAILED, NOT_SENT):
-                return result
-        return result
+        return await self.sender.send_documents(chat_id, files, item.text,
+                                                self.texts.text("files.file_failed"),
+                                                before=begin)
 
     def _claim(self, item: Planned) -> int | None:
         """Our claim on the item; None if not ours (a dead sender's begun send: uncertain)."""

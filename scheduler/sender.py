@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import httpx
 from telegram import Bot, InputFile
@@ -30,6 +31,7 @@ SKIPPED = "skipped"  # an acknowledgement over the group's budget
 NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
 MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
 IN_FLIGHT = 32  # requests under way at once (far above what Telegram's limits let through)
+Upload = bytes | BinaryIO  # a file to send: its bytes, or a temporary file sent from disk
 
 
 class Call(Protocol):
@@ -200,15 +202,40 @@ class Sender:
         except Exception:
             log.exception("building %s failed", item.filename)  # type: ignore[attr-defined]
             data = None
-        if data is not None and len(data) <= MAX_FILE:
-            kwargs = {**item.kwargs, item.file_field: InputFile(  # type: ignore[attr-defined]
-                data, filename=item.filename)}  # type: ignore[attr-defined]
-            result = await self.call(item.method, kwargs, item.chat_id)
-            if result.status != FAILED:
-                return
+        try:
+            if data is not None and upload_size(data) <= MAX_FILE:
+                kwargs = {**item.kwargs, item.file_field: input_file(  # type: ignore[attr-defined]
+                    data, item.filename)}  # type: ignore[attr-defined]
+                result = await self.call(item.method, kwargs, item.chat_id)
+                if result.status != FAILED:
+                    return
+        finally:
+            release(data)  # sent or not, a temporary file goes now
         if item.fallback and item.chat_id is not None:
             await self.call("send_message", {"chat_id": item.chat_id, "text": fallback_text(item),
                                              "parse_mode": "HTML"}, item.chat_id)
+
+    async def send_documents(self, chat_id: int, files: list[tuple[str, Upload]], caption: str,
+                             too_big: str, *, before: Before | None = None) -> Result:
+        """Documents in order, the caption on the first; past 50 MB the line `too_big` instead;
+        temporary files closed whatever happens (`before`: see Before)."""
+        try:
+            if any(upload_size(data) > MAX_FILE for _name, data in files):
+                return await self.call("send_message", {"chat_id": chat_id, "text": too_big},
+                                       chat_id, before=before)
+            result = Result(FAILED, error="nothing to send")
+            for n, (name, data) in enumerate(files):
+                kwargs: dict[str, Any] = {"chat_id": chat_id, "document": input_file(data, name)}
+                if n == 0 and caption:
+                    kwargs.update(caption=caption[:1024], parse_mode="HTML")
+                result = await self.call("send_document", kwargs, chat_id,
+                                         before=before if n == 0 else None)
+                if result.status in (FAILED, NOT_SENT):
+                    return result
+            return result
+        finally:
+            for _name, data in files:
+                release(data)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until every queued reply has been sent; past `timeout`, drop the rest."""
@@ -221,6 +248,23 @@ class Sender:
             log.warning("stopping with %d queued replies unsent", dropped)
             for task in self._tasks.values():
                 task.cancel()
+
+
+def upload_size(data: Upload) -> int:
+    """The file's size in bytes, a temporary file's read from the disk."""
+    return len(data) if isinstance(data, bytes) else os.fstat(data.fileno()).st_size
+
+
+def input_file(data: Upload, filename: str) -> InputFile:
+    """The upload as the request takes it: a file is read as it is sent, a chunk at a time
+    (httpx seeks back to its start for each attempt), never held in memory whole."""
+    return InputFile(data, filename=filename, read_file_handle=False)
+
+
+def release(data: Upload | None) -> None:
+    """Close a temporary file (an unnamed one is removed from the disk with it)."""
+    if data is not None and not isinstance(data, bytes):
+        data.close()
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 PARTS = ("achievement", "diligence", "rating", "examiners")
 DEFAULT_WEIGHTS = (30, 20, 25, 25)
@@ -147,16 +148,17 @@ def grades(ranked: Iterable[tuple[object, Score]], quota: float) -> dict[object,
     Each score is read once as it comes, so a lazy source is never held whole.
     """
     found: dict[object, str] = {}
-    order: list[tuple[tuple[float, ...], int, object, float]] = []
+    # one flat tuple a cadre, highest first (the order given: the negated count, reversed)
+    order: list[tuple[Any, ...]] = []
     for key, s in ranked:
         if s.composite is None:
             found[key] = ""
             continue
-        order.append(((-s.composite, *(-(s.parts[p].value or -1.0) for p in (
-            "examiners", "rating", "achievement", "diligence"))), len(order), key, s.composite))
-    order.sort()
+        order.append((s.composite, *(s.parts[p].value or -1.0 for p in (
+            "examiners", "rating", "achievement", "diligence")), -len(order), key))
+    order.sort(reverse=True)
     places = math.floor(len(order) * quota + 1e-9)
-    for place, (_tie, _i, key, composite) in enumerate(order):
+    for place, (composite, *_tie, key) in enumerate(order):
         if place < places and composite >= EXCELLENT_FLOOR:
             found[key] = EXCELLENT
         elif composite < FAIR_BELOW:

@@ -125,9 +125,11 @@ class Shared:
         shown = self.shown.get(key)
         if shown is None:
             found = self.releases.get(key)
-            shown = self.shown[key] = anonymity.disclose(
+            shown = anonymity.disclose(
                 anonymity.Release.from_json(found.stats) if found else None,
                 minimum=grading.thresholds.minimum, min_comments=grading.thresholds.min_comments)
+            if found is not None:  # kept for targets with a release only, not one per cadre
+                self.shown[key] = shown
         return shown
 
     def weights_of(self, project: Project) -> _scoring.Weights:

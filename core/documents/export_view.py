@@ -111,13 +111,13 @@ class _Source(Protocol):
 class _Live:
     """Live scores: the lean ranking; a chunk's cadres and scores made again from it."""
 
-    def __init__(self, ranked: list[chunked.Lean], project_ids: list[int], tz: ZoneInfo
+    def __init__(self, ranked: chunked.Ranking, project_ids: list[int], tz: ZoneInfo
                  ) -> None:
         self.ranked, self.project_ids, self.tz = ranked, project_ids, tz
-        self.count = len(ranked)
+        self.count = ranked.count
 
     def rows(self, session: Session, start: int) -> list[scores.CadreScore]:
-        lean = self.ranked[start:start + chunked.CHUNK]
+        lean = self.ranked.chunk(start)
         people = scores.cadres(session, self.project_ids, self.tz,
                                person_ids=[one.person_id for one in lean])
         return [scores.CadreScore(person, [p.name for p in mine], one.score(), one.grade,

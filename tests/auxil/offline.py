@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote
 
 from telegram.error import TimedOut
@@ -32,7 +34,13 @@ class Recorded:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # part → (name, bytes)
+    uploads: dict[str, tuple[str, bytes | _Kept]] = field(default_factory=dict)  # part → …
+
+    @property
+    def files(self) -> dict[str, tuple[str, bytes]]:
+        """The files uploaded with this call: part → (file name, bytes)."""
+        return {part: (name, content if isinstance(content, bytes) else content.read())
+                for part, (name, content) in self.uploads.items()}
 
     @property
     def text(self) -> str:
@@ -50,13 +58,30 @@ class Recorded:
         return found
 
 
-def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
-    """The files a call uploads (multipart parts), read back as bytes."""
+class _Kept:
+    """A file handle's upload, copied to a file of our own a chunk at a time as httpx sends
+    it: the bot's memory is what is measured, not the recording's (read back on demand)."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self.copy = tempfile.TemporaryFile()  # noqa: SIM115  (kept open; closed in __del__)
+        source.seek(0)  # as httpx does for every attempt
+        shutil.copyfileobj(source, self.copy)
+
+    def read(self) -> bytes:
+        self.copy.seek(0)
+        return self.copy.read()
+
+    def __del__(self) -> None:
+        self.copy.close()
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes | _Kept]]:
+    """The files a call uploads (multipart parts): bytes as given, file handles copied."""
     if request_data is None or not request_data.contains_files:
         return {}
-    found = {}
+    found: dict[str, tuple[str, bytes | _Kept]] = {}
     for part, (filename, content, *_mime) in request_data.multipart_data.items():
-        found[part] = (filename, content if isinstance(content, bytes) else content.read())
+        found[part] = (filename, content if isinstance(content, bytes) else _Kept(content))
     return found
 
 
@@ -139,7 +164,7 @@ class OfflineRequest(BaseRequest):
             query_id = str(params.get("callback_query_id"))
             self.answers[query_id] = self.answers.get(query_id, 0) + 1
         if name not in ("getMe", "getUpdates"):
-            self.calls.append(Recorded(name, params, files=_uploads(request_data)))
+            self.calls.append(Recorded(name, params, uploads=_uploads(request_data)))
         if name == "getFile" and params.get("file_id") not in self.stored:
             body = {"ok": False, "error_code": 400,
                     "description": "Bad Request: invalid file_id"}

@@ -221,11 +221,13 @@ async def test_period_report_of_an_open_period_is_one_line(harness) -> None:
 
 async def test_file_over_the_50mb_limit_is_refused_with_one_line(harness, monkeypatch) -> None:
     monkeypatch.setattr(sender, "MAX_FILE", 1000)  # every workbook is bigger than this
+    made = built_exports(monkeypatch)
     await build_record(harness, raters=0, close=False)
     await harness.feed(admin_says(f"/export {PROJECT}"))
     assert harness.request.sent("sendDocument") == []
     line = harness.last(ADMIN.id)
     assert "超过 50 MB" in line and "\n" not in line
+    assert [file.closed for file in made] == [True]  # refused, its temporary file gone too
 
 
 async def test_a_small_file_under_the_limit_still_goes(harness, monkeypatch) -> None:
@@ -235,3 +237,40 @@ async def test_a_small_file_under_the_limit_still_goes(harness, monkeypatch) -> 
     [(name, _data)] = harness.request.documents(chat_id=ADMIN.id)
     assert name == f"{PROJECT}-两表一单.xlsx"
 
+
+
+# --- from the disk -----------------------------------------------------------------------------
+
+def built_exports(monkeypatch) -> list:  # type: ignore[no-untyped-def]
+    """The workbooks Documents.export_for hands the sender, as it hands them."""
+    made = []
+    export_for = Documents.export_for
+
+    def recording(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(export_for(self, *args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(Documents, "export_for", recording)
+    return made
+
+
+async def test_export_is_sent_from_a_temporary_file_then_removed(harness, monkeypatch) -> None:
+    made = built_exports(monkeypatch)
+    await build_record(harness, raters=0, close=False)
+    await harness.feed(admin_says(f"/export {PROJECT}"))
+    [call] = harness.request.sent("sendDocument", chat_id=ADMIN.id)
+    [(name, upload)] = call.uploads.values()
+    assert not isinstance(upload, bytes)  # the request read the file as it sent it
+    assert name == f"{PROJECT}-两表一单.xlsx" and call.file[1][:2] == b"PK"
+    [file] = made
+    assert file.closed  # an unnamed temporary file: closed, it is gone from the disk
+
+
+async def test_a_temporary_file_goes_when_its_send_fails(harness, monkeypatch) -> None:
+    made = built_exports(monkeypatch)
+    await build_record(harness, raters=0, close=False)
+    harness.request.fail("sendDocument", 400, "Bad Request: wrong file")
+    await harness.feed(admin_says(f"/export {PROJECT}"))
+    assert harness.request.sent("sendDocument") == []
+    assert "\n" not in harness.last(ADMIN.id)  # the one line instead
+    assert [file.closed for file in made] == [True]

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot.app import Runtime
 from bot.demo import CADRES, LEAVE_CADRE
+from bot.documents import Documents
 from bot.settings import Settings
 from storage.tables import Person
 from tests.auxil.offline import OfflineRequest
@@ -123,7 +124,16 @@ async def test_the_dossier_button_sends_both_files_once(client, settings, demo) 
     assert names == [f"{CADRES[0][0]}-履职档案.html", f"{CADRES[0][0]}-履职档案.xlsx"]
 
 
-async def test_the_export_button_sends_the_workbook(client, settings, demo) -> None:  # type: ignore[no-untyped-def]
+async def test_the_export_button_sends_the_workbook(client, settings, demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    made = []
+    export_for = Documents.export_for
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(export_for(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(Documents, "export_for", recording)
+
     def press() -> None:
         answer = client.post("/dashboard/api/send", headers=launch(),
                              json={"kind": "export", "scope": "项目建设"})
@@ -132,6 +142,9 @@ async def test_the_export_button_sends_the_workbook(client, settings, demo) -> N
     offline = await _sent(settings, demo, press)
     [(name, data)] = offline.documents(chat_id=EXAMINER_TG)
     assert name.endswith(".xlsx") and "项目建设" in name and data[:2] == b"PK"
+    [call] = offline.sent("sendDocument", chat_id=EXAMINER_TG)
+    assert not isinstance(call.uploads["document"][1], bytes)  # sent from the disk
+    assert [file.closed for file in made] == [True]  # the temporary file gone once sent
 
 
 def test_a_button_for_what_the_chat_refuses_is_one_line(client, demo) -> None:  # type: ignore[no-untyped-def]

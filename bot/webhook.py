@@ -13,6 +13,7 @@ import uvicorn
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import gc_tuning
 from bot.app import Runtime, extra_tasks
 from bot.dashboard import deps
 from bot.menus import set_menus
@@ -83,6 +84,7 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     try:
         await set_webhook(runtime)
         await set_menus(runtime.app, settings.frontline_admins)
+        gc_tuning.tune()  # as `frontline run` does: start-up's objects frozen, young GC rarer
         tasks = [asyncio.create_task(worker.run(stop), name="inbox"),
                  asyncio.create_task(heartbeat(db, holder, stop), name="heartbeat"),
                  *extra_tasks(runtime, stop)]

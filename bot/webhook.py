@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import uvicorn
+from starlette.applications import Starlette
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -48,6 +49,14 @@ def _dashboard_routes(settings: Settings, db: Database, runtime: Runtime,
     return dashboard.routes(deps(settings, db, kick))
 
 
+def http_server(web: Starlette, host: str, port: int) -> uvicorn.Server:
+    """uvicorn for the worker, parsing HTTP with httptools (C) rather than h11 (pure Python):
+    every update is one POST, and the parsing shares the GIL with the handlers."""
+    return _Server(uvicorn.Config(
+        web, host=host, port=port, lifespan="off", loop="asyncio", http="httptools",
+        access_log=False, log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+
+
 async def set_webhook(runtime: Runtime) -> None:
     """Point Telegram at FRONTLINE_WEBHOOK_URL; every worker does it, harmlessly."""
     settings = runtime.settings
@@ -71,9 +80,7 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     web = create_app(runtime, on_stored=lambda: loop.call_soon_threadsafe(worker.kick),
                      routes=_dashboard_routes(settings, db, runtime, loop))
     web.state.bot_loop = loop  # routes run on the HTTP thread's loop; the bot's is this one
-    server = _Server(uvicorn.Config(
-        web, host=host, port=port, lifespan="off", loop="asyncio", access_log=False,
-        log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+    server = http_server(web, host, port)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -106,9 +106,8 @@ class Crowd:
         raw = [make(i, u).to_dict() for i, u in enumerate(self.users)]
         with sampler or nullcontext():
             start = time.perf_counter()
-            for i in range(0, len(raw), BATCH):
-                self.rt.inbox.store(raw[i:i + BATCH])
-                await self.rt.inbox.process_pending()
+            for i in range(0, len(raw), BATCH):  # as polling takes each getUpdates' answer
+                await self.rt.inbox.take(raw[i:i + BATCH])
             await self.rt.settle()
             elapsed = time.perf_counter() - start
         self.read()
@@ -123,8 +122,7 @@ async def _setup(rt: Runtime, request: OfflineRequest) -> str:
     updates.append(message_update(make_message(group, admin, "/bind 城南快速路")))
     updates.append(message_update(make_message(group, cadre, "/register 张三 副局长")))
     updates.append(message_update(make_message(private(admin), admin, "/ratelink 张三")))
-    rt.inbox.store(updates)
-    await rt.inbox.process_pending()
+    await rt.inbox.take(updates)
     await rt.settle()
     text = request.texts(admin.id)[-1]
     return text.split("start=r_", 1)[1].split()[0]

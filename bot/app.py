@@ -16,12 +16,13 @@ from telegram.request import BaseRequest
 from bot import gc_tuning
 from bot.documents import Documents
 from bot.fonts import cjk_font
-from bot.inbox import Inbox, poll
+from bot.inbox import Inbox
 from bot.ledger_files import ledger_files
 from bot.menus import set_menus
+from bot.polling import poll
 from bot.render import Renderer
 from bot.settings import Settings
-from core.org import chats, people
+from core.org import chats, reachability
 from handlers import register_all
 from handlers.context import Ctx, Services
 from scheduler.flusher import Flusher
@@ -66,7 +67,8 @@ def build_sender(app: Application, db: Database, *, shared: SharedPace | None = 
     def unreachable(chat_id: int | None) -> Awaitable[None] | None:
         if chat_id is None or chat_id < 0:
             return None
-        return asyncio.to_thread(_in_session, db, lambda s: people.mark_unreachable(s, chat_id))
+        return asyncio.to_thread(_in_session, db,
+                                 lambda s: reachability.mark_unreachable(s, chat_id))
 
     def migrated(old: int, new: int) -> Awaitable[None]:
         return asyncio.to_thread(_in_session, db,

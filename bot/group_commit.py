@@ -18,14 +18,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlmodel import Session
 
 from handlers.context import Outgoing
 from handlers.errors import describe
+from storage import held_reports, memo
 from storage import inbox as inbox_q
-from storage import memo
 from storage import people as people_q
 from storage import projects as projects_q
 from storage.db import Database
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SIZE = 100  # updates per transaction: replies wait at most this many updates for the commit
+
+
+class Stored(NamedTuple):
+    """An inbox row to process: its JSON as stored, and as received when still in hand."""
+
+    update_id: int
+    payload: str
+    update: dict | None = None
 
 
 @dataclass
@@ -81,8 +89,7 @@ def unit(db: Database, group: Group | None) -> Iterator[Session]:
         raise
 
 
-async def process(inbox: Inbox, rows: list[tuple[int, str]], *, holder: str | None = None
-                  ) -> None:
+async def process(inbox: Inbox, rows: list[Stored], *, holder: str | None = None) -> None:
     """Process the rows in groups of SIZE; replies and the ledger flush after each commit.
     `holder`: the webhook worker whose claims these rows are (marked done only if still so)."""
     while rows:
@@ -99,8 +106,9 @@ async def process(inbox: Inbox, rows: list[tuple[int, str]], *, holder: str | No
 
 
 def _read_ahead(session: Session, updates: list[dict | None]) -> None:
-    """Who sent the group's updates, and the chats they came from: two queries, not two per
-    update (private updates stay sealed and are read on their own)."""
+    """Who sent the group's updates, and the groups they came from: two queries, not two per
+    update. Private senders are read too (whether they are known, and reachable): nothing of
+    them is kept but in this session's memory."""
     users: set[int] = set()
     chats: set[int] = set()
     for update in updates:
@@ -109,23 +117,24 @@ def _read_ahead(session: Session, updates: list[dict | None]) -> None:
                 if isinstance(value.get("from"), dict):
                     users.add(value["from"]["id"])
                 chat = value.get("chat") or (value.get("message") or {}).get("chat")
-                if chat:
+                if chat and chat["id"] < 0:  # a private chat has no row to read
                     chats.add(chat["id"])
     people_q.prefetch(session, tg_ids=users)
     projects_q.prefetch_chats(session, chat_ids=chats)
 
 
-async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
-                 ) -> int | None:
+async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int | None:
     """Run a batch in one transaction; the position of an update that broke it, else None."""
     turn = 0
     try:
         with inbox.db.session() as session:
             group = Group(session)
             memo.share(session)
-            _read_ahead(session, [inbox.plain(payload) for _update_id, payload in batch])
-            for update_id, payload in batch:
-                await inbox.process_one(update_id, payload, group=group)
+            held_reports.enable(session)
+            opened = [inbox.opened(row) for row in batch]  # each read once (sealed or not)
+            _read_ahead(session, opened)
+            for row, update in zip(batch, opened, strict=True):
+                await inbox.process_one(row.update_id, row.payload, update, group=group)
                 turn += 1
             inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
     except Broken:
@@ -133,8 +142,8 @@ async def _group(inbox: Inbox, batch: list[tuple[int, str]], holder: str | None
     except Exception as exc:  # nothing of the batch committed or sent: one by one
         log.warning("a group of %d updates did not commit (%s); one by one",
                     len(batch), describe(exc))
-        for update_id, payload in batch:
-            await inbox.process_one(update_id, payload, holder=holder)
+        for row in batch:
+            await inbox.process_one(*row, holder=holder)
         return None
     if group.outgoing:
         inbox.sender.submit(group.outgoing)

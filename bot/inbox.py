@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot import group_commit
-from bot.group_commit import Group, unit
+from bot.group_commit import Group, Stored, unit
 from core.common.errors import UserError
 from core.org.chats import first_hint_today
 from core.ratings import rater_keys as keys
@@ -72,6 +69,8 @@ class Inbox:
                  on_planned: Callable[[], None] | None = None) -> None:
         self.app, self.db, self.sender = app, db, sender
         self.on_planned = on_planned  # triggered messages were committed: flush the ledger
+        self._settled = False  # nothing waits in the inbox (known after a full pass)
+        self._left_behind = False  # an attempt failed during this pass
 
     is_update = staticmethod(is_update)  # the webhook checks a body before its group commit
 
@@ -85,18 +84,27 @@ class Inbox:
         Updates from private chats (and chat-less ones) are kept encrypted, under a keyed
         chat key: a rater's Telegram id never reaches the database files in plain form.
         """
+        return len(self._store(updates))
+
+    def _store(self, updates: list[Update] | list[dict]) -> list[Stored]:
+        """Commit received updates; the new ones, with their JSON still in hand."""
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
+        rows = [self._row(u) for u in raw]
         with self.db.session() as session:
-            return inbox_q.add(session, rows=[self._row(u) for u in raw])
+            new = set(inbox_q.add(session, rows=rows))
+        return [Stored(row["update_id"], row["payload"], update)
+                for row, update in zip(rows, raw, strict=True) if row["update_id"] in new]
 
-    def receive(self, update: object) -> bool:
-        """Commit one update Telegram posted to the webhook; False for a repeated update_id.
-
-        Raises ValueError for a body that is not an update.
-        """
-        if not is_update(update):
-            raise ValueError("not a Telegram update")
-        return self.store([update]) == 1  # type: ignore[list-item]
+    async def take(self, updates: list[Update] | list[dict]) -> None:
+        """Commit what getUpdates returned, then process it from memory (nothing read back or
+        decrypted again); through the inbox's rows instead while earlier ones wait there."""
+        new = self._store(updates)
+        if self._settled:
+            self._settled = self._left_behind = False
+            await group_commit.process(self, new)
+            self._settled = not self._left_behind  # a failed attempt waits for the next pass
+        if not self._settled:
+            await self.process_pending()
 
     def _row(self, update: dict) -> dict:
         chat_id = _chat_id(update)
@@ -107,10 +115,16 @@ class Inbox:
                 "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
                 "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
 
-    @staticmethod
-    def plain(payload: str) -> dict | None:
-        """A stored update's JSON, unless it is sealed (a private chat's)."""
-        return None if payload.startswith(SEALED) else json.loads(payload)
+    def opened(self, row: Stored) -> dict | None:
+        """A stored update's JSON: in hand, or read from its payload (unsealed); None when it
+        cannot be read (`process_one` then reads it again, and counts the failure)."""
+        if row.update is not None:
+            return row.update
+        try:
+            update = self._open(row.payload)
+        except Exception:
+            return None
+        return update if isinstance(update, dict) else None
 
     def _open(self, payload: str) -> dict:
         if payload.startswith(SEALED):
@@ -124,20 +138,21 @@ class Inbox:
             with self.db.session(write=False) as session:
                 rows = inbox_q.unfinished(session, limit=200, max_attempts=MAX_ATTEMPTS)
             if not rows:
+                self._settled = True  # nothing left behind: polling may work from memory
                 return handled
-            await group_commit.process(self, [(row.update_id, row.payload) for row in rows])
+            await group_commit.process(self, [Stored(*row) for row in rows])
             handled += len(rows)
 
-    async def process_one(self, update_id: int, payload: str, *, holder: str | None = None,
-                          group: Group | None = None) -> None:
+    async def process_one(self, update_id: int, payload: str, update: dict | None = None, *,
+                          holder: str | None = None, group: Group | None = None) -> None:
         """Handle one update in one transaction (or its turn in the group's); its replies go
         out after the commit.
 
         `holder` is the webhook worker holding the row's claim (None when polling): the row
-        is marked done only while that claim still holds.
+        is marked done only while that claim still holds. `update`: its JSON, when in hand.
         """
         sealed = payload.startswith(SEALED)
-        update = self._read(update_id, payload, sealed=sealed, group=group)
+        update = self._read(update_id, payload, update, sealed=sealed, group=group)
         if update is None:
             return
         scope, failure = await self._handle(update, update_id, holder, group)
@@ -148,11 +163,11 @@ class Inbox:
             scope.outgoing = self._one_answer(update, scope)
         self._after_commit(scope, group)
 
-    def _read(self, update_id: int, payload: str, *, sealed: bool, group: Group | None
-              ) -> Update | None:
+    def _read(self, update_id: int, payload: str, given: dict | None, *, sealed: bool,
+              group: Group | None) -> Update | None:
         """The stored update as PTB's object; an unreadable one counts as a failed attempt."""
         try:
-            return Update.de_json(self._open(payload), self.app.bot)
+            return Update.de_json(self._open(payload) if given is None else given, self.app.bot)
         except Exception as exc:
             log.error("update %s cannot be read: %s", update_id, describe(exc))
             self._fail(update_id, exc, sealed=sealed, group=group)
@@ -231,6 +246,7 @@ class Inbox:
     def _fail(self, update_id: int, error: BaseException | None, *, sealed: bool = False,
               group: Group | None = None) -> str:
         """Count a failed attempt; for private chats the error is kept without its message."""
+        self._left_behind = True  # until it is dead, the next pass tries it again
         with unit(self.db, group) as session:
             return inbox_q.mark_failed(session, update_id=update_id,
                                  error=describe(error) if sealed else repr(error),
@@ -267,39 +283,3 @@ class Inbox:
         with self.db.session() as session:
             return inbox_q.prune(session, before=utcnow() - KEEP_DONE)
 
-
-async def poll(inbox: Inbox, *, timeout: int, stop: asyncio.Event) -> None:
-    """Our own getUpdates loop: the offset advances only past updates already committed."""
-    bot = inbox.app.bot
-    offset: int | None = None
-    await inbox.process_pending()  # whatever a previous run left unfinished
-    last_prune = 0.0
-    loop = asyncio.get_running_loop()
-    while not stop.is_set():
-        try:  # Telegram's own JSON, stored as received (no PTB round trip)
-            with warnings.catch_warnings():  # PTB suggests get_updates; we want the raw JSON
-                warnings.simplefilter("ignore")
-                updates = await bot.do_api_request(
-                    "getUpdates", api_kwargs={"timeout": timeout,
-                                              "allowed_updates": Update.ALL_TYPES,
-                                              **({"offset": offset} if offset else {})},
-                    read_timeout=timeout + 10)
-        except (TimedOut, NetworkError) as exc:
-            log.warning("getUpdates failed (%s); retrying", exc.message)
-            await asyncio.sleep(1)
-            continue
-        except TelegramError as exc:  # e.g. Conflict: another poller, or a webhook is set
-            log.error("getUpdates refused (%s); retrying in 5 s", exc.message)
-            await asyncio.sleep(5)
-            continue
-        try:
-            if updates:
-                inbox.store(updates)  # committed before the next call confirms them
-                offset = updates[-1]["update_id"] + 1
-            await inbox.process_pending()
-        except Exception:  # the database is away: nothing confirmed, Telegram keeps the updates
-            log.exception("storing or processing updates failed; retrying in 5 s")
-            await asyncio.sleep(5)
-        if loop.time() - last_prune > 3600:
-            last_prune = loop.time()
-            inbox.prune()

@@ -49,7 +49,9 @@ class InboxWorker:
                 try:
                     rows = await self._in_thread(self._claim)
                     # in hand: finished even when stopping; one commit for the batch
-                    await group_commit.process(self.inbox, rows, holder=self.holder)
+                    await group_commit.process(
+                        self.inbox, [group_commit.Stored(*row) for row in rows],
+                        holder=self.holder)
                 except Exception:  # the database is away: nothing is lost, rows stay stored
                     log.exception("claiming or processing updates failed; retrying in 1 s")
                     await asyncio.sleep(1)

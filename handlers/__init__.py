@@ -29,6 +29,7 @@ from handlers import (
 def register_all(app: Application) -> None:
     """Order matters: in group 0 the first matching handler wins."""
     chats.register(app)     # group -1: DM reachability; then migrations and membership changes
+    rating_flow.register(app)  # the rater's buttons (rt:, rf:), first: the most frequent presses
     reports.register(app)   # edits before commands; /daily, /undo; hashtag messages; buttons
     recaps.register(app)    # #周报/#月报, /weekly, /monthly (edits in group 1)
     people.register(app)    # /start, /help, /whoami, /register
@@ -40,7 +41,6 @@ def register_all(app: Application) -> None:
     orders.register(app)    # 问题交办单: /rectify, /orders, /order, /progress, /done, /verify…
     order_buttons.register(app)  # their buttons
     ratings.register(app)   # 听评价 for examiners: /ratelink, /ratings, 差评 → 交办单
-    rating_flow.register(app)  # the rater's buttons (three taps) and 回访
     assessment.register(app)  # /period, /note, /grade, /weights, /star
     scores.register(app)    # /scores, /ranking, /cadre
     files.register(app)     # /dossier, /export, /import, chart buttons

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, TypeHandler, filters
 
-from core.org import chats, people, projects
+from core.org import chats, projects, reachability
 from handlers.context import Ctx
 
 GONE = (ChatMember.LEFT, ChatMember.BANNED)
@@ -26,7 +26,7 @@ async def bot_membership(update: Update, context: Ctx) -> None:
     change = update.my_chat_member
     if change.chat.type == "private":
         if change.new_chat_member.status in GONE:
-            people.mark_unreachable(context.session, change.from_user.id)
+            reachability.mark_unreachable(context.session, change.from_user.id)
         return
     row = projects.chat_row(context.session, change.chat.id, title=change.chat.title or "",
                             type_=change.chat.type, default_tz=context.settings.frontline_tz)
@@ -44,7 +44,7 @@ async def private_contact(update: Update, context: Ctx) -> None:
     """Anyone who writes to the bot in private is reachable for DMs again."""
     chat = update.effective_chat
     if chat is not None and chat.type == "private" and update.effective_user is not None:
-        people.mark_reachable(context.session, context.user)
+        reachability.mark_reachable(context.session, context.user)
 
 
 def register(app: Application) -> None:

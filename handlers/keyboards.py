@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.common.buttons import sign
@@ -48,36 +50,39 @@ def to_order_button(context: Ctx, rating_id: int) -> InlineKeyboardMarkup:
         callback_data=sign(context.settings.frontline_secret, "ra", rating_id))]])
 
 
-def rating_step(context: Ctx, step: flow.Step) -> InlineKeyboardMarkup | None:
-    """The buttons of a rating step, each signed and bound to the flow's nonce and step."""
+def rating_step(context: Ctx, step: flow.Step) -> dict[str, Any] | None:
+    """The buttons of a rating step, each signed and bound to the flow's nonce and step, as
+    Telegram's JSON: every step of every rater sends new ones, and PTB's objects would cost
+    more to build and to serialize again than the rest of the step's reply."""
     if step.done or step.step == flow.COMMENT:
         return None
     if step.step == flow.KIND:
-        return InlineKeyboardMarkup([[_step_button(context, f"ratings.kind_{code}", step, code)]
-                                     for code in flow.KIND_CODES])
-    if flow.OVERALL <= step.step < flow.MENU:
-        return _levels(context, step)
-    rows = [[_step_button(context, "ratings.write_comment", step, "comment")]]
-    if step.offer_followup:
-        rows.append([_step_button(context, "ratings.ask_followup", step, "followup")])
-    rows.append([_step_button(context, "ratings.finish", step, "done")])
-    return InlineKeyboardMarkup(rows)
+        rows = [[_step_button(context, f"ratings.kind_{code}", step, code)]
+                for code in flow.KIND_CODES]
+    elif flow.OVERALL <= step.step < flow.MENU:
+        rows = _levels(context, step)
+    else:
+        rows = [[_step_button(context, "ratings.write_comment", step, "comment")]]
+        if step.offer_followup:
+            rows.append([_step_button(context, "ratings.ask_followup", step, "followup")])
+        rows.append([_step_button(context, "ratings.finish", step, "done")])
+    return {"inline_keyboard": rows}
 
 
-def _levels(context: Ctx, step: flow.Step) -> InlineKeyboardMarkup:
+def _levels(context: Ctx, step: flow.Step) -> list[list[dict[str, str]]]:
     """The five levels; past the overall one, 跳过 and 跳过其余 too."""
     rows = [[_step_button(context, "ratings.level", step, level, level=int(level))]
             for level in LEVELS]
     if step.step != flow.OVERALL:
         rows.append([_step_button(context, "ratings.skip", step, "skip"),
                      _step_button(context, "ratings.skip_rest", step, "done")])
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
 def _step_button(context: Ctx, label_key: str, step: flow.Step, value: str, **view: int
-                 ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.label(label_key, **view), callback_data=sign(
-        context.settings.frontline_secret, "rt", step.nonce, step.step, value))
+                 ) -> dict[str, str]:
+    return {"text": context.label(label_key, **view), "callback_data": sign(
+        context.settings.frontline_secret, "rt", step.nonce, step.step, value)}
 
 
 def recheck_period(context: Ctx, period_id: int) -> InlineKeyboardMarkup:

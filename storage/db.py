@@ -11,6 +11,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from storage import held_reports
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
@@ -84,11 +86,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                                              "timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_setup(engine)
         _count_writes(engine)
+        held_reports.install(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     engine = create_engine(url, echo=echo, pool_pre_ping=True)
     _count_writes(engine)
+    held_reports.install(engine)
     return engine
 
 

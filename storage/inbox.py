@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, bindparam, delete, exists, func, or_, update
+from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_, update
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
-from storage.upsert import insert_ignore
+from storage.upsert import inserted
 
 
-def add(session: Session, *, rows: list[dict]) -> int:
-    """Store received updates (update_id, chat_id, payload); duplicates are ignored."""
-    return insert_ignore(session, Inbox, rows)
+def add(session: Session, *, rows: list[dict]) -> list[int]:
+    """Store received updates (update_id, chat_id, payload); the update_ids that were new (a
+    repeated one is ignored)."""
+    return inserted(session, Inbox, rows)
 
 
-def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Inbox]:
-    """Rows still to process, oldest first (a webhook worker's lapsed claims included)."""
-    stmt = (select(Inbox).where(or_(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
-                                    and_(Inbox.status == "claimed",
-                                         Inbox.claim_expires_at < utcnow())),  # type: ignore[operator]
-                                Inbox.attempts < max_attempts)
+def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:
+    """(update_id, payload) of the rows still to process, oldest first (a webhook worker's
+    lapsed claims included); plain rows, no ORM objects: the hot path of polling."""
+    stmt = (select(Inbox.update_id, Inbox.payload)
+            .where(or_(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
+                       and_(Inbox.status == "claimed",
+                            Inbox.claim_expires_at < utcnow())),  # type: ignore[operator]
+                   Inbox.attempts < max_attempts)
             .order_by(Inbox.update_id).limit(limit))
-    return list(session.exec(stmt))
+    return list(session.exec(stmt))  # type: ignore[arg-type]
 
 
 _T = Inbox.__table__  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -75,17 +75,6 @@ def _add_by_tg(dialect_name: str) -> Any:
     table = Person.__table__  # type: ignore[attr-defined]
     return dialect.insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
         index_elements=[table.c.tg_id])
-
-
-_SET_REACHABLE = (update(Person.__table__)  # type: ignore[attr-defined]
-                  .where(Person.__table__.c.tg_id == bindparam("who"),  # type: ignore[attr-defined]
-                         Person.__table__.c.reachable.is_(False))  # type: ignore[attr-defined]
-                  .values(reachable=True))
-
-
-def set_reachable(session: Session, *, tg_id: int) -> None:
-    """Mark the person with this Telegram id reachable, if there is one and they were not."""
-    session.connection().execute(_SET_REACHABLE, {"who": tg_id})
 
 
 def by_username(session: Session, *, username: str) -> Person | None:

@@ -17,17 +17,22 @@ def _insert_ignore(table: Any, dialect_name: str) -> Any:
 
 
 def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> int:
-    """Insert rows, skipping those that hit a unique key; returns how many were new.
+    """Insert rows, skipping those that hit a unique key; returns how many were new."""
+    return len(inserted(session, model, rows))
+
+
+def inserted(session: Session, model: type, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert rows, skipping those that hit a unique key; the primary keys of the new ones.
 
     One statement built once per table; with RETURNING, SQLAlchemy sends a batch as one
     INSERT of many VALUES ("insertmanyvalues"): one round trip, nothing compiled per batch.
     """
     if not rows:
-        return 0
+        return []
     session.flush()  # as the ORM statement did: pending objects go first
     connection = session.connection()
     stmt = _insert_ignore(model.__table__, connection.dialect.name)  # type: ignore[attr-defined]
-    return len(connection.execute(stmt, rows).all())
+    return list(connection.execute(stmt, rows).scalars())
 
 
 @cache

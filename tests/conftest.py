@@ -100,8 +100,7 @@ class Harness:
         """Deliver updates as polling would: commit to the inbox, process, send replies."""
         self.presses += [u.callback_query.id for u in updates
                          if getattr(u, "callback_query", None) is not None]
-        self.runtime.inbox.store(list(updates))
-        await self.runtime.inbox.process_pending()
+        await self.runtime.inbox.take(list(updates))
         await self.runtime.settle()
 
     def texts(self, chat_id: int | None = None) -> list[str]:

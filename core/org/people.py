@@ -282,20 +282,6 @@ def revoke(session: Session, actor: Actor, role: str, person: Person,
     session.add(person)
 
 
-def mark_reachable(session: Session, user: UserInfo) -> None:
-    """A private message makes a known person reachable for DMs again (one UPDATE, no load:
-    every private update, a rater's too, passes here first)."""
-    people_q.set_reachable(session, tg_id=user.id)
-
-
-def mark_unreachable(session: Session, tg_id: int) -> None:
-    """A refused DM (blocked bot): no more DMs until they write again."""
-    person = people_q.by_tg(session, tg_id=tg_id)
-    if person is not None and person.reachable:
-        person.reachable = False
-        session.add(person)
-
-
 def admins_to_tell(session: Session, env_admins: frozenset[int]) -> list[Person]:
     """Admins (granted or from FRONTLINE_ADMINS) who can be told in private."""
     return [p for p in people_q.admins(session, env_admins=env_admins) if p.tg_id and p.reachable]

@@ -14,6 +14,7 @@ from core.common.errors import Refused, UsageError
 from core.org.people import Actor
 from core.reporting.posts import Clock, Pipeline, Recorded, ReportMessage
 from core.reporting.report_text import parse_report
+from storage import held_reports
 from storage import reports as reports_q
 from storage.tables import DailyReport, Person, Project, utcnow
 
@@ -24,9 +25,10 @@ _BACKFILL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?=\s|$)(.*)$", re.S)
 
 @dataclass(frozen=True, slots=True)
 class NewReport:
-    """A report just stored, as its row reads (the hot path builds no ORM object for it)."""
+    """A report just stored, as its row reads (the hot path builds no ORM object for it);
+    its id is None while a group holds it back (storage.held_reports)."""
 
-    id: int
+    id: int | None
     person_id: int
     project_id: int
     chat_id: int
@@ -60,6 +62,8 @@ def record(session: Session, *, person: Person, project: Project, msg: ReportMes
               "backfilled": backfill is not None, "text": msg.text,
               "photos": json.dumps(msg.photos), "progress": parsed.progress,
               "withdrawn": False}
+    if held_reports.hold(session, values, parsed.items):  # written with the group's others
+        return Recorded(NewReport(id=None, **values), created=True, project=project)
     # the unique key makes replays no-ops
     report_id = reports_q.insert_new(session, values=values, items=parsed.items)
     if report_id is None:

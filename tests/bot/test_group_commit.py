@@ -9,9 +9,16 @@ from sqlmodel import select
 from bot import group_commit
 from handlers import reports as report_handlers
 from storage import inbox
-from storage.tables import DailyReport, Inbox
+from storage.tables import DailyReport, Inbox, Person
 from tests.auxil.cast import ADMIN, CADRE, GROUP, setup_project
-from tests.auxil.factories import make_group, make_message, make_user, message_update
+from tests.auxil.factories import (
+    make_group,
+    make_message,
+    make_user,
+    member_left,
+    message_update,
+    private,
+)
 
 
 def _stored(h) -> list[str]:
@@ -202,3 +209,47 @@ async def test_a_statement_that_changed_no_row_is_no_write(harness, db_url) -> N
         with pytest.raises(group_commit.Broken), group_commit.unit(harness.db, group) as s:
             s.execute(text("DELETE FROM inbox"))  # one row gone
             raise RuntimeError("after a write")
+
+
+def _reachable(h, user) -> bool:  # type: ignore[no-untyped-def]
+    with h.db.session(write=False) as s:
+        return s.exec(select(Person).where(Person.tg_id == user.id)).one().reachable
+
+
+def _set_reachable(h, user, reachable: bool) -> None:  # type: ignore[no-untyped-def]
+    with h.db.session() as s:
+        person = s.exec(select(Person).where(Person.tg_id == user.id)).one()
+        person.reachable = reachable
+        s.add(person)
+
+
+@pytest.mark.parametrize("alone", [True, False])
+async def test_a_private_message_makes_a_known_person_reachable_again(harness, alone) -> None:
+    """Alone or in a group whose shared reads saw them unreachable; their messages in the
+    group chat, and strangers' in private, change nothing."""
+    await setup_project(harness)
+    _set_reachable(harness, CADRE, False)
+    stranger = make_user(6_000_000_001, "路人")
+    await harness.feed(message_update(make_message(GROUP, CADRE, "#日报 群里说的")),
+                       message_update(make_message(private(stranger), stranger, "/help")))
+    assert not _reachable(harness, CADRE)
+    mine = [message_update(make_message(private(CADRE), CADRE, "/my"))]
+    if not alone:
+        mine = [message_update(make_message(GROUP, CADRE, "#日报 又一条")),
+                message_update(make_message(private(stranger), stranger, "/help")), *mine,
+                message_update(make_message(private(CADRE), CADRE, "/whoami"))]
+    await harness.feed(*mine)
+    assert _reachable(harness, CADRE)
+
+
+async def test_reachability_follows_blocking_and_writing_within_one_group(harness) -> None:
+    """The group read the person as reachable before it began: a block, then a message,
+    leaves them reachable; a message, then a block, leaves them unreachable."""
+    await setup_project(harness)
+    blocked = member_left(private(CADRE), CADRE, bot=True)
+    wrote = message_update(make_message(private(CADRE), CADRE, "/whoami"))
+    await harness.feed(blocked, wrote)
+    assert _reachable(harness, CADRE)
+    wrote = message_update(make_message(private(CADRE), CADRE, "/whoami"))
+    await harness.feed(wrote, member_left(private(CADRE), CADRE, bot=True))
+    assert not _reachable(harness, CADRE)

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import select
 
 from storage.tables import (
@@ -151,3 +151,24 @@ async def test_a_rater_is_no_person_and_has_no_row_of_their_own(harness) -> None
         assert s.exec(select(RatingContact)).all() == []  # deleted after the 回访
         [rating] = s.exec(select(Rating)).all()
         assert str(ID) not in rating.dedupe and rating.comment == "办事要跑三趟"
+
+
+async def test_a_raters_steps_write_nothing_to_person(harness) -> None:  # type: ignore[no-untyped-def]
+    """A rater is no person: their updates (every one passes the reachability check first)
+    change no person row and run no statement that would."""
+    await setup_project(harness)
+    token = await ratelink(harness, ADMIN, "张三")
+    written: list[str] = []
+
+    def watch(_conn, _cursor, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith(("UPDATE PERSON", "INSERT INTO PERSON",
+                                                  "DELETE FROM PERSON")):
+            written.append(statement)
+
+    event.listen(harness.db.engine, "before_cursor_execute", watch)
+    try:
+        await rate(harness, RATER, token, 2, dims=(3,), comment="慢", followup=True)
+    finally:
+        event.remove(harness.db.engine, "before_cursor_execute", watch)
+    assert "感谢" in question(harness, RATER.id).text
+    assert written == []

@@ -144,7 +144,7 @@ async def test_nudge_dm_refused_with_403_marks_the_cadre_unreachable(db: Databas
 
 
 def _mark_unreachable(db: Database, chat_id: int) -> None:
-    from core.org.people import mark_unreachable
+    from core.org.reachability import mark_unreachable
     with db.session() as s:
         mark_unreachable(s, chat_id)
 

@@ -167,3 +167,13 @@ async def test_a_group_that_cannot_commit_fails_every_post_in_it() -> None:
     outcomes = await asyncio.gather(*(edge.commit({"update_id": n}) for n in range(3)),
                                     return_exceptions=True)
     assert [type(o) for o in outcomes] == [RuntimeError] * 3
+
+
+def test_a_worker_parses_http_with_httptools() -> None:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from bot.webhook import http_server
+
+    server = http_server(create_app(), "127.0.0.1", 8080)
+    server.config.load()
+    assert server.config.http_protocol_class is HttpToolsProtocol

@@ -108,11 +108,16 @@ async def test_a_send_that_left_before_the_crash_is_uncertain_not_repeated(db: D
     restarted = OfflineRequest()
     outcome = await (await make_runner(db, restarted)).run(FRIDAY_PROMPT,
                                                            jobs=("weekly-prompt",))
-    assert sent_to(crashing) + sent_to(restarted) == Counter(dict.fromkeys(GROUPS, 1))
-    assert outcome.counts["sent"] == len(GROUPS) - 6
     with db.session(write=False) as s:
-        uncertain = s.exec(select(Delivery.chat_id).where(Delivery.status == "uncertain")).all()
-    assert uncertain == [crashing.sent()[-1].chat_id]
+        uncertain = set(s.exec(select(Delivery.chat_id).where(Delivery.status == "uncertain")))
+    delivered = sent_to(crashing) + sent_to(restarted)
+    arrived = crashing.sent()[-1].chat_id  # reached Telegram, unanswered: never sent again
+    assert max(delivered.values()) == 1
+    # The others in flight when the process died (up to the concurrency; how many depends on
+    # the machine's timing) had begun: uncertain, not repeated. Everything else went once.
+    assert set(delivered) & uncertain == {arrived} and len(uncertain) <= 3
+    assert set(delivered) | uncertain == set(GROUPS)
+    assert outcome.counts["sent"] == len(GROUPS) - 5 - len(uncertain)
 
 
 async def test_a_missed_slot_is_caught_up_the_same_day_else_skipped(db: Database) -> None:

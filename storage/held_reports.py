@@ -1,11 +1,13 @@
-"""New daily reports a group of updates holds back, then writes in two statements.
+"""New daily reports a group of updates holds back, then writes together (one statement on
+PostgreSQL, two on SQLite).
 
 A group commit's updates (bot.group_commit) mostly each store one new report: two statements
 apiece (on PostgreSQL a round trip and a plan each, more than all the rest of the update).
-In a group's session they are held on its connection instead and written together — the
-reports in one INSERT of many rows, their lines in a second — before the connection runs any
-other statement, and before it commits. So every statement, the group's own reads included,
-still sees every report stored before it, and a rollback drops what is held with the rest.
+In a group's session they are held on its connection instead and written together (on
+PostgreSQL the reports and their lines as arrays in one statement; on SQLite one INSERT of many
+rows, then the lines) before the connection runs any other statement, and before it commits.
+So every statement, the group's own reads included, still sees every report stored before it,
+and a rollback drops what is held with the rest.
 
 A held report counts as a write of its update (a failure later in that update breaks the
 group, as any written update does). The write itself can fail, or find a report already
@@ -38,6 +40,7 @@ _LINES = {"line_chat": "bigint", "line_message": "bigint", "kind": "varchar",
 
 
 def _unnest(columns: dict[str, str]) -> str:
+    """The arrays of these columns' parameters, typed, as unnest takes them."""
     return ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
 
 

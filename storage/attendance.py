@@ -3,10 +3,25 @@ were reported on time, late, missed or spent on leave — one statement, however
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, true, values
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    select,
+    true,
+    type_coerce,
+    values,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from storage.tables import DailyReport, Leave
@@ -22,7 +37,8 @@ def by_seat(session: Session, *, seats: list[Seat], project_ids: list[int], days
             ) -> dict[tuple[int, int], Counts]:
     """(project_id, person_id) of each seat → its working days' counts (`seats_only`: the
     reports read are the seats' people's only, for a few of a big scope's cadres)."""
-    grid, parts, seat, _day = _grid(seats, project_ids, days, per_project, seats_only)
+    grid, parts, seat, _day = _grid(_seats(session, seats), seats, project_ids, days,
+                                    per_project, seats_only)
     if grid is None:
         return {}
     stmt = (select(seat.c.project_id, seat.c.person_id, *parts).select_from(grid)
@@ -34,15 +50,36 @@ def by_seat(session: Session, *, seats: list[Seat], project_ids: list[int], days
 def by_day(session: Session, *, seats: list[Seat], project_ids: list[int], days: list[date],
            per_project: bool = False) -> dict[date, Counts]:
     """Each working day → the seats' counts that day."""
-    grid, parts, _seat, day = _grid(seats, project_ids, days, per_project)
+    grid, parts, _seat, day = _grid(_seats(session, seats), seats, project_ids, days,
+                                    per_project)
     if grid is None:
         return {}
     stmt = select(day.c.day, *parts).select_from(grid).group_by(day.c.day)
     return {d: (int(a), int(b), int(c), int(e)) for d, a, b, c, e in session.execute(stmt)}
 
 
-def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_project: bool,
-          seats_only: bool = False) -> tuple[Any, tuple, Any, Any]:
+def _seats(session: Session, seats: list[Seat]) -> Any:
+    """The seats as a table the statement joins: bound as one parameter per column (PostgreSQL
+    arrays) or one JSON text (SQLite), so the statement is the same for any number of seats and
+    is compiled once, not with three bound values a cadre."""
+    names = ("project_id", "person_id", "joined")
+    if session.connection().dialect.name == "postgresql":
+        arrays = [bindparam(f"seat_{name}", [seat[i] for seat in seats], type_=ARRAY(kind))
+                  for i, (name, kind) in enumerate(zip(names, (Integer, Integer, Date),
+                                                       strict=True))]
+        table = func.unnest(*arrays).table_valued(
+            column("project_id", Integer), column("person_id", Integer), column("joined", Date)
+        ).render_derived(name="seat_rows")
+        return select(table.c.project_id, table.c.person_id, table.c.joined).cte("seat")
+    rows = func.json_each(bindparam("seats", json.dumps(
+        [(p, person, joined.isoformat()) for p, person, joined in seats]))).table_valued("value")
+    return select(*(type_coerce(func.json_extract(rows.c.value, f"$[{i}]"), kind).label(name)
+                    for i, (name, kind) in enumerate(zip(names, (Integer, Integer, Date),
+                                                         strict=True)))).cte("seat")
+
+
+def _grid(seat: Any, seats: list[Seat], project_ids: list[int], days: list[date],
+          per_project: bool, seats_only: bool = False) -> tuple[Any, tuple, Any, Any]:
     """Seats × working days, joined to the day's reports; the four counts as SQL sums.
 
     A reported day counts (on time if any report that day was, else late) whether or not
@@ -50,8 +87,6 @@ def _grid(seats: list[Seat], project_ids: list[int], days: list[date], per_proje
     the day they joined; before that it is not theirs."""
     if not seats or not days or not project_ids:
         return None, (), None, None
-    seat = values(column("project_id", Integer), column("person_id", Integer),
-                  column("joined", Date), name="seat").data(seats).cte("seat")
     day = values(column("day", Date), name="day").data([(d,) for d in days]).cte("day")
     keys = [DailyReport.person_id, DailyReport.local_date]
     if per_project:

@@ -323,6 +323,23 @@ def test_a_day_on_leave_is_leave_unless_reported_and_days_before_joining_are_not
     assert found == {(0, world["a"]): (1, 0, 1, 1), (0, world["b"]): (0, 1, 1, 0)}
 
 
+def test_the_seats_statement_is_the_same_for_any_number_of_seats(db: Database, world
+                                                                 ) -> None:
+    """Bound as arrays (or one JSON text), not three values a seat: compiled once."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    listener = lambda _c, _cur, sql, *_a: seen.append(sql)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    with db.session(write=False) as s:
+        for pids in ([world["a"]], [world["a"], world["b"]]):
+            attendance_q.by_seat(s, seats=[(0, pid, D1) for pid in pids],
+                                 project_ids=[world["project"]], days=[D1, D2])
+    event.remove(db.engine, "before_cursor_execute", listener)
+    seats = [sql for sql in seen if "seat" in sql]
+    assert len(seats) == 2 and seats[0] == seats[1]
+
+
 def days(s, world, window: list[date]) -> dict[int, tuple[int, int, int, int]]:  # type: ignore[no-untyped-def]
     """(on time, late, missing, leave) of 张三 and 李四 (joined before) over these days."""
     found = attendance_q.by_seat(s, seats=[(0, world["a"], D1), (0, world["b"], D1)],

@@ -19,7 +19,7 @@ def add(session: Session, *, rows: list[dict]) -> list[int]:
 
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:
     """(update_id, payload) of the rows still to process, oldest first (a webhook worker's
-    lapsed claims included); plain rows, no ORM objects: the hot path of polling."""
+    lapsed claims included); plain rows, no ORM objects."""
     stmt = (select(Inbox.update_id, Inbox.payload)
             .where(or_(Inbox.status.in_(("pending", "failed")),  # type: ignore[attr-defined]
                        and_(Inbox.status == "claimed",

@@ -17,7 +17,7 @@ def by_message(session: Session, *, chat_id: int, message_id: int) -> DailyRepor
     return session.exec(stmt).first()
 
 
-_ITEMS = ReportItem.__table__  # Core inserts: the hot path of every report
+_ITEMS = ReportItem.__table__  # Core inserts: a report outside a group (a group holds its own)
 _INSERT_ITEMS = insert(_ITEMS)  # built once: a statement built per call computes its cache key
 
 

@@ -45,7 +45,7 @@ def _insert_new(table: Any, dialect_name: str) -> Any:
 def insert_new(session: Session, model: type, values: dict[str, Any]) -> int | None:
     """Insert one row unless a unique key holds it already; its id, or None (a replay).
 
-    A Core statement on the table, built once: this is the hot path of every report.
+    A Core statement on the table, built once (a report outside a group, a recap).
     """
     connection = session.connection()
     stmt = _insert_new(model.__table__, connection.dialect.name)  # type: ignore[attr-defined]

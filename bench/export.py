@@ -124,8 +124,7 @@ async def _through_bot(runtime: Runtime, request: OfflineRequest) -> float:
     request.clear()
     gc.collect()
     start = time.perf_counter()
-    runtime.inbox.store([_update()])
-    await runtime.inbox.process_pending()
+    await runtime.inbox.take([_update()])  # as polling takes it
     await runtime.sender.drain()
     return time.perf_counter() - start
 

@@ -87,8 +87,7 @@ class _Bot:
         raw = _update()
         gc.collect()  # a collection left over from earlier runs is not this run's cost
         start = time.perf_counter()
-        self.runtime.inbox.store([raw])
-        await self.runtime.inbox.process_pending()
+        await self.runtime.inbox.take([raw])  # as polling takes it
         await self.runtime.sender.drain()
         elapsed = time.perf_counter() - start
         sent = "\n".join(self.request.texts(ADMIN_ID))

@@ -60,8 +60,7 @@ class _Bot:
         raw = message_update(make_message(private(admin), admin, text)).to_dict()
         gc.collect()
         start = time.perf_counter()
-        self.runtime.inbox.store([raw])
-        await self.runtime.inbox.process_pending()
+        await self.runtime.inbox.take([raw])  # as polling takes it
         await self.runtime.sender.drain()
         elapsed = time.perf_counter() - start
         sent = "\n".join(self.request.texts(ADMIN_ID))

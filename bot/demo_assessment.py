@@ -12,7 +12,7 @@ from bot.demo_clock import StoryClock
 from core.assessment import judgement
 from core.orders import orders
 from core.org.people import Actor, UserInfo
-from core.ratings import flow
+from core.ratings import releases
 from storage.tables import Period, PeriodProject, Person, Project, Rating, RatingLink
 
 THEME = "项目攻坚季"
@@ -125,7 +125,7 @@ def _ratings(session: Session, rng: random.Random, projects: list[Project],
                                    solving=rng.choice((3, 4, 5)), integrity=5,
                                    comment=rng.choice(COMMENTS), rated_on=day))
                 session.flush()
-                flow.refresh(session, project_id=project_id, person_id=person_id,
+                releases.refresh(session, project_id=project_id, person_id=person_id,
                                     bucket=bucket, minimum=minimum, min_comments=min_comments)
             count += 1
     return count

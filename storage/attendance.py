@@ -58,24 +58,23 @@ def by_day(session: Session, *, seats: list[Seat], project_ids: list[int], days:
     return {d: (int(a), int(b), int(c), int(e)) for d, a, b, c, e in session.execute(stmt)}
 
 
+_SEAT = (("project_id", Integer), ("person_id", Integer), ("joined", Date))  # a Seat's columns
+
+
 def _seats(session: Session, seats: list[Seat]) -> Any:
     """The seats as a table the statement joins: bound as one parameter per column (PostgreSQL
     arrays) or one JSON text (SQLite), so the statement is the same for any number of seats and
     is compiled once, not with three bound values a cadre."""
-    names = ("project_id", "person_id", "joined")
     if session.connection().dialect.name == "postgresql":
-        arrays = [bindparam(f"seat_{name}", [seat[i] for seat in seats], type_=ARRAY(kind))
-                  for i, (name, kind) in enumerate(zip(names, (Integer, Integer, Date),
-                                                       strict=True))]
-        table = func.unnest(*arrays).table_valued(
-            column("project_id", Integer), column("person_id", Integer), column("joined", Date)
-        ).render_derived(name="seat_rows")
-        return select(table.c.project_id, table.c.person_id, table.c.joined).cte("seat")
+        table = func.unnest(*(
+            bindparam(f"seat_{name}", [seat[i] for seat in seats], type_=ARRAY(kind))
+            for i, (name, kind) in enumerate(_SEAT))).table_valued(
+            *(column(name, kind) for name, kind in _SEAT)).render_derived(name="seat_rows")
+        return select(*table.c).cte("seat")
     rows = func.json_each(bindparam("seats", json.dumps(
         [(p, person, joined.isoformat()) for p, person, joined in seats]))).table_valued("value")
     return select(*(type_coerce(func.json_extract(rows.c.value, f"$[{i}]"), kind).label(name)
-                    for i, (name, kind) in enumerate(zip(names, (Integer, Integer, Date),
-                                                         strict=True)))).cte("seat")
+                    for i, (name, kind) in enumerate(_SEAT))).cte("seat")
 
 
 def _grid(seat: Any, seats: list[Seat], project_ids: list[int], days: list[date],

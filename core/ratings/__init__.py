@@ -11,6 +11,7 @@ __all__ = [
     "poster",
     "rater_contacts",
     "rater_keys",
+    "releases",
     "to_orders",
     "views",
 ]

@@ -20,14 +20,13 @@ from sqlmodel import Session
 from core.common.errors import UsageError
 from core.org import periods
 from core.org.people import Actor
-from core.ratings import anonymity, links
+from core.ratings import links, releases
 from core.ratings import rater_keys as keys
 from core.ratings.anonymity import DIMENSIONS
 from core.ratings.links import Rated
 from storage import people as people_q
-from storage import rating_windows as windows_q
 from storage import ratings as ratings_q
-from storage.tables import Person, RatingRelease, utcnow
+from storage.tables import Person
 
 KIND, OVERALL, FIRST_DIM, MENU, COMMENT = 1, 2, 3, 7, 8  # steps; 3–6 are the dimensions
 KIND_CODES = {"e": "enterprise", "r": "resident", "o": "other"}
@@ -203,8 +202,8 @@ def _menu(session: Session, rater: int, cfg: Settings, key: str, nonce: str, val
         rating = _rating_of(state)
         if rating.overall > BAD:
             raise UsageError("errors.bad_button")
-        ratings_q.add_contact(session, rating_id=rating.id, created_at=_day(now),
-                              expires_at=_day(now) + CONTACT_FOR,
+        ratings_q.add_contact(session, rating_id=rating.id, created_at=releases.day(now),
+                              expires_at=releases.day(now) + CONTACT_FOR,
                               sealed=keys.seal(cfg.secret, "contact", str(rater)))
         return Step(MENU, nonce, state.link.rated, rating, offer_followup=False)
     if value != "done":
@@ -243,11 +242,6 @@ def comment(session: Session, rater: int, text: str, *, cfg: Settings, now: date
                 offer_followup=rating.overall <= BAD)
 
 
-def _day(moment: datetime) -> datetime:
-    """A moment kept at day precision (SPEC §6: nothing times a rating more finely)."""
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def _level(value: str) -> int:
     if value not in ("1", "2", "3", "4", "5"):
         raise UsageError("errors.bad_button")
@@ -271,7 +265,7 @@ def _record(session: Session, rater: int, cfg: Settings, state: _State, level: i
         "bucket": bucket, "dedupe": dedupe, "kind": state.kind or "other", "overall": level,
         **dict.fromkeys(DIMENSIONS), "comment": None, "rated_on": today})
     rating = RatingView(rating_id, level)
-    refresh(session, project_id=project_id, person_id=person_id, bucket=bucket,
+    releases.refresh(session, project_id=project_id, person_id=person_id, bucket=bucket,
             minimum=cfg.minimum, min_comments=cfg.min_comments)
     if level > BAD:
         return rating, Alert(rating, target, withdrawn=True) if was_bad else None
@@ -283,20 +277,3 @@ def _update(rating: RatingView, target: Rated) -> Alert | None:
     """A 差评's alert, to re-render with what the rater added (its recipients are planned)."""
     return Alert(rating, target) if rating.overall <= BAD else None
 
-
-def refresh(session: Session, *, project_id: int, person_id: int | None, bucket: str,
-            minimum: int, min_comments: int) -> bool:
-    """Publish a new release of the window once enough new ratings came (anonymity)."""
-    target = {"project_id": project_id, "person_id": person_id, "bucket": bucket}
-    count, released = windows_q.window_counts(session, **target)
-    if not anonymity.due(count, released, minimum):
-        return False
-    levels, dims = windows_q.window_levels(session, **target)
-    live = anonymity.Stats.of(levels, dims, windows_q.comments(session, **target))
-    last = windows_q.latest_stats(session, **target)
-    made = anonymity.release(live, anonymity.Release.from_json(last) if last else None,
-                             minimum=minimum, min_comments=min_comments)
-    # an object, not a Core insert: one in `minimum` ratings, and the demo's clock dates it
-    session.add(RatingRelease(**target, count=live.count, stats=made.to_json(),
-                              created_at=_day(utcnow())))
-    return True

@@ -1,6 +1,6 @@
 """core/anonymity.py: what a window's releases may show (SPEC §6), without a database.
 
-`Window` does what core.rating_flow.refresh does after each recorded rating: release a new
+`Window` does what core.ratings.releases.refresh does after each recorded rating: release a new
 snapshot once `due`, deciding its breakdowns against the last one; views show `disclose`.
 """
 

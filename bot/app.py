@@ -94,7 +94,9 @@ class Runtime:
         self.settings, self.db = settings, db
         self.app = build_app(settings, db, request=request)
         pace = SharedPace(db) if shared else None
-        self.sender = build_sender(self.app, db, shared=pace)
+        # One process: one sender (its own limits), bulk for the ledger, its replies not held to
+        # the 30/s; workers: replies and the ledger paced apart through the database.
+        self.sender = build_sender(self.app, db, shared=pace, bulk=not shared)
         ledger = build_sender(self.app, db, shared=pace, bulk=True) if shared else self.sender
         self.runner = build_runner(settings, db, ledger)
         self.flusher = Flusher(self.runner)

@@ -1,4 +1,4 @@
-"""Telegram's sending limits: ~30 msg/s overall, 20/min per group, ~1/s per chat."""
+"""Telegram's sending limits: ~30 msg/s for bulk sends, 20/min per group, ~1/s per chat."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Callable
 
 
 class Limits:
-    """Sliding-window bookkeeping of sends; tells how long to wait before the next one."""
+    """Sliding-window bookkeeping of sends; tells how long to wait before the next one.
+
+    `overall` holds bulk sends (the ledger's: prompts, nudges, reminders, alerts); replies to
+    users are not held to it (SPEC §9), only to the per-chat and per-group limits."""
 
     def __init__(self, *, overall: int = 30, per_group: int = 20, group_window: float = 60.0,
                  chat_gap: float = 1.0, margin: float = 0.02,
@@ -31,12 +34,12 @@ class Limits:
         while self._all and now - self._all[0] >= self.window:
             self._all.popleft()
 
-    def wait(self, chat_id: int | None) -> float:
+    def wait(self, chat_id: int | None, *, bulk: bool = True) -> float:
         """Seconds until a send to chat_id respects every limit (0 when it may go now)."""
         now = self.clock()
         self._trim(now)
         delay = 0.0
-        if len(self._all) >= self.overall:
+        if bulk and len(self._all) >= self.overall:
             delay = max(delay, self._all[0] + self.window - now)
         if chat_id is not None:
             last = self._last.get(chat_id)
@@ -50,9 +53,11 @@ class Limits:
                     delay = max(delay, window[0] + self.group_window - now)
         return max(delay, 0.0)
 
-    def record(self, chat_id: int | None) -> None:
+    def record(self, chat_id: int | None, *, bulk: bool = True) -> None:
+        """A send left now (a bulk one counts toward the overall window)."""
         now = self.clock()
-        self._all.append(now)
+        if bulk:
+            self._all.append(now)
         if chat_id is not None:
             self._last[chat_id] = now
             if self.is_group(chat_id):

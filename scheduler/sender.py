@@ -82,23 +82,23 @@ class Sender:
         self._tasks: dict[int | None, asyncio.Task] = {}
         self._gate = asyncio.Semaphore(IN_FLIGHT)
 
-    async def _pace(self, chat_id: int | None, *, droppable: bool = False) -> bool:
+    async def _pace(self, chat_id: int | None, *, bulk: bool, droppable: bool = False) -> bool:
         """Wait until a send to chat_id respects every limit; False: a droppable one is not
         worth waiting for."""
         if self.shared is not None:
             try:
-                delay = await self.shared.book(chat_id, bulk=self.bulk, droppable=droppable)
+                delay = await self.shared.book(chat_id, bulk=bulk, droppable=droppable)
             except Exception:  # the database is away: this process's own bookkeeping
                 log.warning("shared send pace unavailable; pacing locally")
             else:
                 if delay is None:
                     return False
                 await self.sleep(delay)
-                self.limits.record(chat_id)
+                self.limits.record(chat_id, bulk=bulk)
                 return True
-        while (delay := self.limits.wait(chat_id)) > 0:
+        while (delay := self.limits.wait(chat_id, bulk=bulk)) > 0:
             await self.sleep(delay)
-        self.limits.record(chat_id)
+        self.limits.record(chat_id, bulk=bulk)
         return True
 
     async def _request(self, method: str, kwargs: dict[str, Any], before: Before | None
@@ -112,12 +112,15 @@ class Sender:
             return await getattr(self.bot, method)(**kwargs)
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
-                   *, droppable: bool = False, before: Before | None = None) -> Result:
-        """One Bot API call past limits and 429s; never raises (`before`: see Before)."""
+                   *, droppable: bool = False, before: Before | None = None,
+                   reply: bool = False) -> Result:
+        """One Bot API call past limits and 429s; never raises (`before`: see Before). A reply
+        to a user is not held to the bulk 30/s, whatever this sender is for (SPEC §9)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
+        bulk = self.bulk and not reply
         for attempt in range(self.max_retries + 1):
-            if not await self._pace(chat_id, droppable=droppable and attempt == 0):
+            if not await self._pace(chat_id, bulk=bulk, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
             try:
                 value = await self._request(method, kwargs, before if attempt == 0 else None)
@@ -182,14 +185,14 @@ class Sender:
                     await self._send_file(item)
                     continue
                 result = await self.call(item.method, item.kwargs, item.chat_id,
-                                         droppable=item.ack)
+                                         droppable=item.ack, reply=True)
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
                     await self.call("send_message", {"chat_id": item.chat_id,
                                                      "text": fallback_text(item),
                                                      "reply_parameters": {
                                                          "message_id": item.kwargs["message_id"],
                                                          "allow_sending_without_reply": True}},
-                                    item.chat_id)
+                                    item.chat_id, reply=True)
                 elif result.status == FAILED:
                     log.warning("%s to %s failed: %s", item.method, where(chat_id), result.error)
             except Exception:
@@ -206,14 +209,14 @@ class Sender:
             if data is not None and upload_size(data) <= MAX_FILE:
                 kwargs = {**item.kwargs, item.file_field: input_file(  # type: ignore[attr-defined]
                     data, item.filename)}  # type: ignore[attr-defined]
-                result = await self.call(item.method, kwargs, item.chat_id)
+                result = await self.call(item.method, kwargs, item.chat_id, reply=True)
                 if result.status != FAILED:
                     return
         finally:
             release(data)  # sent or not, a temporary file goes now
         if item.fallback and item.chat_id is not None:
             await self.call("send_message", {"chat_id": item.chat_id, "text": fallback_text(item),
-                                             "parse_mode": "HTML"}, item.chat_id)
+                                             "parse_mode": "HTML"}, item.chat_id, reply=True)
 
     async def send_documents(self, chat_id: int, files: list[tuple[str, Upload]], caption: str,
                              too_big: str, *, before: Before | None = None) -> Result:

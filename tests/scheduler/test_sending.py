@@ -142,3 +142,39 @@ async def test_a_burst_of_reports_queues_no_more_acks_than_the_group_budget(harn
     with harness.db.session(write=False) as s:
         from storage.tables import DailyReport
         assert len(list(s.exec(select(DailyReport)))) == 30
+
+
+def test_replies_are_not_held_to_the_bulk_thirty_a_second() -> None:
+    now = [0.0]
+    limits = Limits(clock=lambda: now[0], margin=0.0)
+    for user in range(1, 31):
+        limits.record(user)  # the ledger's 30 this second
+    assert limits.wait(31) == 1.0
+    for user in range(31, 91):
+        assert limits.wait(user, bulk=False) == 0
+        limits.record(user, bulk=False)
+    assert limits.wait(91) == 1.0  # replies did not take the ledger's budget either
+    assert limits.wait(90, bulk=False) == 1.0  # one chat: still about 1/s
+
+
+async def test_one_process_replies_at_once_and_holds_the_ledger_to_thirty_a_second() -> None:
+    from handlers.context import Outgoing
+
+    request = OfflineRequest()
+    clock = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    sender = Sender(await _bot(request), limits=Limits(clock=lambda: clock[0]), sleep=sleep,
+                    bulk=True)  # as `frontline run` builds it: the ledger's sender too
+    sender.submit([Outgoing("send_message", {"chat_id": u, "text": "好"}, u)
+                   for u in range(1, 61)])
+    await sender.drain()
+    assert len(request.sent("sendMessage")) == 60 and waits == []
+    for user in range(61, 121):
+        assert (await sender.call("send_message", {"chat_id": user, "text": "通知"}, user)
+                ).status == SENT
+    assert sum(waits) >= 1.0  # the ledger's 60 took two windows

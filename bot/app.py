@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot import gc_tuning
 from bot.documents import Documents
 from bot.fonts import cjk_font
+from bot.http_pool import bot_request
 from bot.inbox import Inbox
 from bot.ledger_files import ledger_files
 from bot.menus import set_menus
@@ -49,6 +50,8 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
                .context_types(ContextTypes(context=Ctx, bot_data=Services)))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(bot_request())
     app = builder.build()
     services: Services = app.bot_data
     services.settings = settings

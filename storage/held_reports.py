@@ -4,7 +4,7 @@ PostgreSQL, two on SQLite).
 A group commit's updates (bot.group_commit) mostly each store one new report: two statements
 apiece (on PostgreSQL a round trip and a plan each, more than all the rest of the update).
 In a group's session they are held on its connection instead and written together (on
-PostgreSQL the reports and their lines as arrays in one statement; on SQLite one INSERT of many
+PostgreSQL the reports and their lines as JSON in one statement; on SQLite one INSERT of many
 rows, then the lines) before the connection runs any other statement, and before it commits.
 So every statement, the group's own reads included, still sees every report stored before it,
 and a rollback drops what is held with the rest.
@@ -17,6 +17,8 @@ and the group's updates run again, one transaction each, where nothing is held.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, text
@@ -39,23 +41,31 @@ _LINES = {"line_chat": "bigint", "line_message": "bigint", "kind": "varchar",
           "position": "integer", "line_text": "text"}
 
 
-def _unnest(columns: dict[str, str]) -> str:
-    """The arrays of these columns' parameters, typed, as unnest takes them."""
-    return ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
+def _record(columns: dict[str, str]) -> str:
+    """json_to_recordset's column list for these columns."""
+    return ", ".join(f"{name} {kind}" for name, kind in columns.items())
 
 
-# PostgreSQL: one statement, the same for any number of reports (prepared once per connection)
+# PostgreSQL: one statement, the same for any number of reports (prepared once per connection).
+# The reports and lines go as two JSON documents, written by json.dumps in C: as arrays, psycopg
+# would build each element's text in Python.
 _PG_INSERT = text(f"""
 WITH report AS (
     INSERT INTO daily_report ({", ".join(_COLUMNS)})
-    SELECT * FROM unnest({_unnest(_COLUMNS)})
+    SELECT {", ".join(_COLUMNS)}
+    FROM json_to_recordset(CAST(:reports AS json)) AS held({_record(_COLUMNS)})
     ON CONFLICT DO NOTHING RETURNING id, chat_id, message_id),
 line AS (
     INSERT INTO report_item (report_id, kind, position, text)
     SELECT report.id, line.kind, line.position, line.line_text
-    FROM unnest({_unnest(_LINES)}) AS line({", ".join(_LINES)})
+    FROM json_to_recordset(CAST(:lines AS json)) AS line({_record(_LINES)})
     JOIN report ON report.chat_id = line.line_chat AND report.message_id = line.line_message)
 SELECT count(*) FROM report""")
+
+
+def _iso(value: date) -> str:
+    """A date or datetime as JSON carries it (PostgreSQL reads it back by the column's type)."""
+    return value.isoformat()
 
 
 class Unwritten(Exception):
@@ -95,15 +105,14 @@ def _write(conn: Connection) -> None:
 
 
 def _write_pg(conn: Connection, held: list[tuple[dict, list]]) -> int:
-    """Reports and lines as arrays, in one round trip; how many reports were new."""
-    params: dict[str, list] = {name: [values[name] for values, _items in held]
-                               for name in _COLUMNS}
-    lines = [(values["chat_id"], values["message_id"], kind, position, line)
+    """Reports and lines as JSON, in one round trip; how many reports were new."""
+    reports = [{name: values[name] for name in _COLUMNS} for values, _items in held]
+    lines = [{"line_chat": values["chat_id"], "line_message": values["message_id"],
+              "kind": kind, "position": position, "line_text": line}
              for values, items in held for position, (kind, line) in enumerate(items)]
-    for name, column in zip(_LINES, zip(*lines, strict=True) if lines else [()] * 5,
-                            strict=True):
-        params[name] = list(column)
-    return int(conn.execute(_PG_INSERT, params).scalar_one())
+    return int(conn.execute(_PG_INSERT, {
+        "reports": json.dumps(reports, ensure_ascii=False, default=_iso),
+        "lines": json.dumps(lines, ensure_ascii=False)}).scalar_one())
 
 
 def _write_sqlite(conn: Connection, held: list[tuple[dict, list]]) -> int:

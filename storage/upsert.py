@@ -16,6 +16,12 @@ def _insert_ignore(table: Any, dialect_name: str) -> Any:
     return dialect.insert(table).on_conflict_do_nothing().returning(key)  # type: ignore[attr-defined]
 
 
+def arrays(columns: dict[str, str]) -> str:
+    """PostgreSQL: these columns' parameters as typed arrays, as unnest takes them (one
+    statement text for any number of rows, so it is prepared once per connection)."""
+    return ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
+
+
 def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> int:
     """Insert rows, skipping those that hit a unique key; returns how many were new."""
     return len(inserted(session, model, rows))

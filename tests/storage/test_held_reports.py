@@ -119,3 +119,19 @@ def test_a_replay_among_held_reports_stops_the_group(db: Database, cadre) -> Non
 def test_only_a_group_session_holds(db: Database, cadre) -> None:
     with db.session() as s:
         assert not held_reports.hold(s, _report(cadre, 1), [])
+
+
+def test_a_held_report_comes_back_as_it_was_held(db: Database, cadre) -> None:
+    values = {**_report(cadre, 7), "text": '#日报 "引号" \\反斜杠\\ 换行\n第二行', "progress": None,
+              "photos": '["AgAD"]', "backfilled": True, "on_time": False,
+              "posted_at": datetime(2026, 12, 4, 23, 59, 58, tzinfo=UTC)}
+    lines = [("done", '签约 "12" 户'), ("plan", "明天\t继续")]
+    with db.session() as s:
+        held_reports.enable(s)
+        assert held_reports.hold(s, values, lines)
+    with db.session(write=False) as s:
+        report = s.exec(select(DailyReport)).one()
+        stored = {name: getattr(report, name) for name in values}
+        items = [(i.kind, i.text) for i in s.exec(select(ReportItem).order_by(
+            ReportItem.position))]
+    assert stored == values and items == lines

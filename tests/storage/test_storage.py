@@ -78,6 +78,29 @@ def test_inbox_new_rows_are_pending_with_an_aware_receive_time(db: Database) -> 
     assert row.received_at.utcoffset() == timedelta(0)
 
 
+def test_inbox_add_is_one_statement_for_any_batch(db: Database) -> None:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def watch(_conn, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        for batch in ([_update(1, None)], [_update(n) for n in range(2, 102)]):
+            with db.session() as s:
+                assert sorted(inbox.add(s, rows=batch)) == [u["update_id"] for u in batch]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    inserts = [sql for sql in seen if sql.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2
+    if db.engine.dialect.name == "postgresql":  # the same text, so prepared once
+        assert inserts[0] == inserts[1]
+    with db.session(write=False) as s:
+        assert s.get(Inbox, 1).chat_id is None and s.get(Inbox, 101).chat_id == -100
+
+
 def test_inbox_unfinished_returns_oldest_first(db: Database) -> None:
     with db.session() as s:
         inbox.add(s, rows=[_update(30), _update(10), _update(20)])

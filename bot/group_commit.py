@@ -51,9 +51,11 @@ class Group:
     """The batch's session, and what its updates queued for after the commit."""
 
     session: Session
+    holder: str | None = None  # the webhook worker whose claims these rows are
     outgoing: list[Outgoing] = field(default_factory=list)
     planned: bool = False
     done: list[int] = field(default_factory=list)  # marked done in one statement at the end
+    turn: int = 0  # updates run so far
 
     def mark_done(self, update_id: int) -> None:
         """The update succeeded: its row is marked done in the same transaction, at the end."""
@@ -123,30 +125,64 @@ def _read_ahead(session: Session, updates: list[dict | None]) -> None:
     projects_q.prefetch_chats(session, chat_ids=chats)
 
 
+async def _run(inbox: Inbox, group: Group, batch: list[Stored]) -> None:
+    """The batch's updates in the group's session, in order (`group.turn`: how far it got)."""
+    memo.share(group.session)
+    held_reports.enable(group.session)
+    opened = [inbox.opened(row) for row in batch]  # each read once (sealed or not)
+    _read_ahead(group.session, opened)
+    for row, update in zip(batch, opened, strict=True):
+        await inbox.process_one(row.update_id, row.payload, update, group=group,
+                                holder=group.holder)
+        group.turn += 1
+
+
 async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int | None:
     """Run a batch in one transaction; the position of an update that broke it, else None."""
-    turn = 0
+    group = None
     try:
         with inbox.db.session() as session:
-            group = Group(session)
-            memo.share(session)
-            held_reports.enable(session)
-            opened = [inbox.opened(row) for row in batch]  # each read once (sealed or not)
-            _read_ahead(session, opened)
-            for row, update in zip(batch, opened, strict=True):
-                await inbox.process_one(row.update_id, row.payload, update, group=group)
-                turn += 1
+            group = Group(session, holder=holder)
+            await _run(inbox, group, batch)
             inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
     except Broken:
-        return turn
+        return group.turn if group else 0
     except Exception as exc:  # nothing of the batch committed or sent: one by one
         log.warning("a group of %d updates did not commit (%s); one by one",
                     len(batch), describe(exc))
         for row in batch:
             await inbox.process_one(*row, holder=holder)
         return None
+    _committed(inbox, group)
+    return None
+
+
+class _NotAllDone(Exception):
+    """An update of a fresh batch failed, or had been stored before: store first instead."""
+
+
+async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict]) -> bool:
+    """Updates just received (polling), processed and stored as done in one transaction: one
+    commit, and no row written twice. Committed before they are confirmed, like any stored
+    update. Only when every one of them is new and done (succeeded or refused); otherwise
+    nothing is committed and False is returned, and they are stored first as usual."""
+    if not batch or len(batch) > SIZE:
+        return False
+    try:
+        with inbox.db.session() as session:
+            group = Group(session)
+            await _run(inbox, group, batch)
+            if len(group.done) != len(batch) or not inbox_q.add_done(session, rows=rows):
+                raise _NotAllDone
+    except Exception:  # a failure, a break, a replay, the database: nothing of it committed
+        return False
+    _committed(inbox, group)
+    return True
+
+
+def _committed(inbox: Inbox, group: Group) -> None:
+    """After the group's commit: its replies, and the ledger's flush if it planned any."""
     if group.outgoing:
         inbox.sender.submit(group.outgoing)
     if group.planned and inbox.on_planned:
         inbox.on_planned()
-    return None

@@ -80,10 +80,7 @@ class Inbox:
 
     def store(self, updates: list[Update] | list[dict]) -> int:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new.
-
-        Updates from private chats (and chat-less ones) are kept encrypted, under a keyed
-        chat key: a rater's Telegram id never reaches the database files in plain form.
-        """
+        Private (and chat-less) ones are sealed under a keyed chat key (`_row`)."""
         return len(self._store(updates))
 
     def _store(self, updates: list[Update] | list[dict]) -> list[Stored]:
@@ -96,9 +93,21 @@ class Inbox:
                 for row, update in zip(rows, raw, strict=True) if row["update_id"] in new]
 
     async def take(self, updates: list[Update] | list[dict]) -> None:
-        """Commit what getUpdates returned, then process it from memory (nothing read back or
-        decrypted again); through the inbox's rows instead while earlier ones wait there."""
-        new = self._store(updates)
+        """Commit what getUpdates returned and process it, from memory (nothing read back or
+        decrypted again), before the next call confirms it.
+
+        When nothing waits in the inbox, the batch is processed and stored as done in one
+        transaction (group_commit.process_fresh). If any update of it fails or was stored
+        before, nothing of that is kept: the batch is stored first, then processed as a
+        group; while earlier rows wait in the inbox, it goes through the rows instead."""
+        raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
+        if self._settled:
+            rows = [self._row(u, payload=False) for u in raw]  # nothing of theirs is kept
+            fresh = [Stored(row["update_id"], row["payload"], update)
+                     for row, update in zip(rows, raw, strict=True)]
+            if await group_commit.process_fresh(self, fresh, rows):
+                return
+        new = self._store(raw)
         if self._settled:
             self._settled = self._left_behind = False
             await group_commit.process(self, new)
@@ -106,14 +115,18 @@ class Inbox:
         if not self._settled:
             await self.process_pending()
 
-    def _row(self, update: dict) -> dict:
+    def _row(self, update: dict, *, payload: bool = True) -> dict:
+        """The inbox row of an update: a private (or chat-less) one keyed by a pseudonym and
+        sealed. Without `payload`, only the mark of a sealed one (a row stored done)."""
         chat_id = _chat_id(update)
-        payload = json.dumps(update, ensure_ascii=False)
         if chat_id is not None and chat_id < 0:
-            return {"update_id": update["update_id"], "chat_id": chat_id, "payload": payload}
+            return {"update_id": update["update_id"], "chat_id": chat_id,
+                    "payload": json.dumps(update, ensure_ascii=False) if payload else ""}
+        sealed = keys.seal(self.secret, "inbox", json.dumps(update, ensure_ascii=False)
+                           ) if payload else ""
         return {"update_id": update["update_id"],
                 "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
-                "payload": SEALED + keys.seal(self.secret, "inbox", payload)}
+                "payload": SEALED + sealed}
 
     def opened(self, row: Stored) -> dict | None:
         """A stored update's JSON: in hand, or read from its payload (unsealed); None when it

@@ -36,6 +36,29 @@ def add(session: Session, *, rows: list[dict]) -> list[int]:
                 .scalars())
 
 
+_PG_ADD_DONE = text(f"""
+INSERT INTO inbox (update_id, chat_id, payload, status, attempts, error, received_at,
+                   processed_at)
+SELECT update_id, chat_id, '', 'done', 0, '', :at, :at
+FROM unnest({arrays(_KEYS)}) AS received(update_id, chat_id)
+ON CONFLICT DO NOTHING RETURNING update_id""")
+
+
+def add_done(session: Session, *, rows: list[dict]) -> bool:
+    """Store updates processed in this same transaction as done (nothing of their payload
+    kept, as `mark_done` leaves it); False when any of them was stored before (a replay)."""
+    if not rows:
+        return True
+    connection, at = session.connection(), utcnow()
+    if connection.dialect.name == "postgresql":
+        new = connection.execute(_PG_ADD_DONE, {
+            **{name: [row[name] for row in rows] for name in _KEYS}, "at": at}).scalars()
+        return len(list(new)) == len(rows)
+    done = [{"update_id": row["update_id"], "chat_id": row["chat_id"], "payload": "",
+             "status": "done", "received_at": at, "processed_at": at} for row in rows]
+    return len(inserted(session, Inbox, done)) == len(rows)
+
+
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:
     """(update_id, payload) of the rows still to process, oldest first (a webhook worker's
     lapsed claims included); plain rows, no ORM objects."""

@@ -79,20 +79,81 @@ async def test_an_attempt_that_failed_in_memory_is_tried_again_from_the_inbox(ha
     await setup_project(harness)
     original, calls = report_handlers.reports.record, []
 
-    def fail_first(*args, **kwargs):
+    def fail_twice(*args, **kwargs):
         calls.append(kwargs["msg"].text)
-        if len(calls) == 1:
-            raise RuntimeError("the first attempt fails")
+        if len(calls) <= 2:  # processed fresh, then stored and processed from memory
+            raise RuntimeError("the first attempts fail")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(report_handlers.reports, "record", fail_first)
-    update = message_update(make_message(GROUP, CADRE, "#日报 第二次才成"))
+    monkeypatch.setattr(report_handlers.reports, "record", fail_twice)
+    update = message_update(make_message(GROUP, CADRE, "#日报 第三次才成"))
     await harness.runtime.inbox.take([update])
+    assert len(calls) == 3  # the third from the inbox's row
     with harness.db.session(write=False) as s:
         row = s.get(Inbox, update.update_id)
-        assert (row.status, row.attempts) == ("done", 1)
-        assert [r.text for r in s.exec(select(DailyReport))] == ["#日报 第二次才成"]
+        assert (row.status, row.attempts) == ("done", 1)  # the fresh attempt left no trace
+        assert [r.text for r in s.exec(select(DailyReport))] == ["#日报 第三次才成"]
     assert harness.runtime.inbox._settled  # and polling works from memory again
+
+
+def _commits(h) -> list[str]:
+    """The statements from here on, COMMIT included."""
+    seen: list[str] = []
+    event.listen(h.db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: seen.append(sql.split()[0].upper()))
+    event.listen(h.db.engine, "commit", lambda _c: seen.append("COMMIT"))
+    return seen
+
+
+async def test_a_fresh_batch_is_stored_done_with_its_work_in_one_transaction(harness) -> None:
+    await setup_project(harness)
+    seen = _commits(harness)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(3)]
+    await harness.runtime.inbox.take([u.to_dict() for u in updates])
+    await harness.runtime.sender.drain()
+    assert seen.count("COMMIT") == 1 and "UPDATE" not in seen  # nothing stored, then marked
+    with harness.db.session(write=False) as s:
+        rows = [s.get(Inbox, u.update_id) for u in updates]
+        assert {(r.status, r.payload, r.attempts) for r in rows} == {("done", "", 0)}
+        assert len(list(s.exec(select(DailyReport)))) == 3
+    assert len(harness.request.sent("setMessageReaction")) == 3
+
+
+async def test_a_batch_polled_again_is_not_processed_twice(harness) -> None:
+    """Committed, then stopped before the next getUpdates confirmed it: Telegram sends the
+    batch again; its work is rolled back and nothing is sent twice."""
+    await setup_project(harness)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(2)]
+    await harness.runtime.inbox.take([u.to_dict() for u in updates])
+    await harness.runtime.sender.drain()
+    await harness.runtime.inbox.take([u.to_dict() for u in updates])
+    await harness.runtime.sender.drain()
+    with harness.db.session(write=False) as s:
+        assert len(list(s.exec(select(DailyReport)))) == 2
+    assert len(harness.request.sent("setMessageReaction")) == 2
+
+
+async def test_one_failed_update_leaves_nothing_of_its_fresh_batch(harness, monkeypatch
+                                                                   ) -> None:  # type: ignore[no-untyped-def]
+    await setup_project(harness)
+    original, calls = report_handlers.reports.record, []
+
+    def second_fails_once(*args, **kwargs):
+        calls.append(kwargs["msg"].text)
+        if calls == ["#日报 一", "#日报 二"]:
+            raise RuntimeError("fails once")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(report_handlers.reports, "record", second_fails_once)
+    updates = [message_update(make_message(GROUP, CADRE, t)) for t in ("#日报 一", "#日报 二",
+                                                                        "#日报 三")]
+    await harness.runtime.inbox.take([u.to_dict() for u in updates])
+    await harness.runtime.sender.drain()
+    with harness.db.session(write=False) as s:
+        assert sorted(r.text for r in s.exec(select(DailyReport))) == [
+            "#日报 一", "#日报 三", "#日报 二"]
+        assert {s.get(Inbox, u.update_id).status for u in updates} == {"done"}
+    assert len(harness.request.sent("setMessageReaction")) == 3  # each once
 
 
 async def test_private_updates_waiting_in_the_inbox_are_unsealed_once_as_a_group(harness,  # type: ignore[no-untyped-def]

@@ -101,6 +101,18 @@ def test_inbox_add_is_one_statement_for_any_batch(db: Database) -> None:
         assert s.get(Inbox, 1).chat_id is None and s.get(Inbox, 101).chat_id == -100
 
 
+def test_inbox_add_done_stores_processed_rows_and_refuses_a_replay(db: Database) -> None:
+    with db.session() as s:
+        assert inbox.add_done(s, rows=[_update(1), _update(2, None)])
+    with db.session() as s:
+        assert not inbox.add_done(s, rows=[_update(2), _update(3)])  # 2 was stored before
+    with db.session(write=False) as s:
+        rows = {r.update_id: r for r in s.exec(select(Inbox))}
+    assert sorted(rows) == [1, 2, 3]
+    assert {(r.status, r.payload, r.attempts) for r in rows.values()} == {("done", "", 0)}
+    assert rows[2].chat_id is None and rows[1].processed_at.utcoffset() == timedelta(0)
+
+
 def test_inbox_unfinished_returns_oldest_first(db: Database) -> None:
     with db.session() as s:
         inbox.add(s, rows=[_update(30), _update(10), _update(20)])

@@ -8,6 +8,9 @@ update queued is sent before the one commit that makes the whole batch durable; 
 before that commit leaves every row of the batch pending, with nothing of it sent. If the
 batch cannot commit, its updates are processed again one by one.
 
+A fresh group (polling, nothing waiting in the inbox) is a batch just received: processed, and
+its rows stored already done, in one transaction, kept only if every update is new and done.
+
 No savepoint per update: on PostgreSQL each is two round trips, and most updates need none.
 The group's updates share their reads of who is acting and where (storage.memo).
 """
@@ -174,7 +177,8 @@ async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict]) -> 
             await _run(inbox, group, batch)
             if len(group.done) != len(batch) or not inbox_q.add_done(session, rows=rows):
                 raise _NotAllDone
-    except Exception:  # a failure, a break, a replay, the database: nothing of it committed
+    except Exception as exc:  # a failure, a break, a replay, the database: nothing committed
+        log.debug("a fresh group of %d updates is stored first (%s)", len(batch), describe(exc))
         return False
     _committed(inbox, group)
     return True

@@ -24,6 +24,7 @@ from bot.polling import poll
 from bot.render import Renderer
 from bot.settings import Settings
 from core.org import chats, reachability
+from core.ratings import rater_keys as keys
 from handlers import register_all
 from handlers.context import Ctx, Services
 from scheduler.flusher import Flusher
@@ -96,7 +97,8 @@ class Runtime:
                  request: BaseRequest | None = None, shared: bool = False) -> None:
         self.settings, self.db = settings, db
         self.app = build_app(settings, db, request=request)
-        pace = SharedPace(db) if shared else None
+        pace = SharedPace(db, pseudonym=partial(keys.pseudonym, settings.frontline_secret)
+                          ) if shared else None
         # One process: one sender (its own limits), bulk for the ledger, its replies not held to
         # the 30/s; workers: replies and the ledger paced apart through the database.
         self.sender = build_sender(self.app, db, shared=pace, bulk=not shared)

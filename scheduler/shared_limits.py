@@ -35,19 +35,18 @@ class Ask:
     bulk: bool
     droppable: bool = False
 
-    @property
-    def keys(self) -> list[str]:
-        return ([BOT] if self.bulk else []) + (
-            [f"chat:{self.chat_id}"] if self.chat_id is not None else [])
-
 
 class SharedPace:
-    """Books each send a moment within ~30/s per bot (ledger), 20/min per group, 1/s per chat."""
+    """Books each send a moment within ~30/s per bot (ledger), 20/min per group, 1/s per chat.
 
-    def __init__(self, db: Database, *, overall: int = 30, per_group: int = 20,
-                 group_window: float = 60.0, chat_gap: float = 1.0, margin: float = 0.02,
-                 clock: Callable[[], float] = time.time) -> None:
+    A group's row is keyed by its id; a private chat's by `pseudonym(id)`, a keyed number (a
+    private chat's id is a person's, perhaps a rater's: never in a table in plain form)."""
+
+    def __init__(self, db: Database, *, pseudonym: Callable[[int], int], overall: int = 30,
+                 per_group: int = 20, group_window: float = 60.0, chat_gap: float = 1.0,
+                 margin: float = 0.02, clock: Callable[[], float] = time.time) -> None:
         self.db, self.overall, self.per_group, self.chat_gap = db, overall, per_group, chat_gap
+        self.pseudonym = pseudonym
         self.window, self.group_window = 1.0 + margin, group_window * (1 + margin)
         self.clock = clock
         # Groups whose minute is full until then: acknowledgements skip the database meanwhile
@@ -67,7 +66,7 @@ class SharedPace:
         now = self.clock()
         waits: list[float | None] = [None if self._known_full(a, now) else 0.0 for a in asked]
         keys = sorted({k for a, w in zip(asked, waits, strict=True) if w is not None
-                       for k in a.keys})
+                       for k in self._keys(a)})
         if not keys:
             return waits
         with self.db.session() as session:
@@ -79,6 +78,15 @@ class SharedPace:
                                         for key in keys})
         return waits
 
+    def _chat(self, chat_id: int) -> str:
+        """The pace row of a chat: a group by its id, a private chat by its pseudonym."""
+        return f"chat:{chat_id}" if chat_id < 0 else f"person:{self.pseudonym(chat_id)}"
+
+    def _keys(self, ask: Ask) -> list[str]:
+        """The rows a send books: the bot's (bulk), and its chat's."""
+        return ([BOT] if ask.bulk else []) + (
+            [self._chat(ask.chat_id)] if ask.chat_id is not None else [])
+
     def _known_full(self, ask: Ask, now: float) -> bool:
         """A droppable send to a group whose minute is known full: no database needed."""
         return ask.droppable and ask.chat_id is not None \
@@ -88,7 +96,7 @@ class SharedPace:
         """Book one send into `booked` (the locked rows' times); its wait, or None."""
         at, chat_id = now, ask.chat_id
         if chat_id is not None:
-            chat = booked[f"chat:{chat_id}"]
+            chat = booked[self._chat(chat_id)]
             if chat:
                 at = max(at, max(chat) + self.chat_gap)
             if chat_id < 0 and len(chat) >= self.per_group:
@@ -99,7 +107,7 @@ class SharedPace:
                 at = max(at, group_at)
         if ask.bulk:
             at = _earliest(booked[BOT], at, count=self.overall, window=self.window)
-        for key in ask.keys:
+        for key in self._keys(ask):
             booked[key].append(at)
         return max(at - now, 0.0)
 

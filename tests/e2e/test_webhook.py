@@ -136,3 +136,24 @@ def test_polling_deletes_the_webhook(cluster: Cluster, emu: BotApiEmulator, make
     emu.route_webhook([])
     make_bot().start()  # `frontline run`: it polls, so the webhook had to go
     assert emu._webhook == {}
+
+
+def test_a_strangers_id_is_in_no_table_of_the_workers(cluster: Cluster,
+                                                       emu: BotApiEmulator) -> None:
+    """A private chat's id may be a rater's (SPEC §6): after a worker answered one, no row of
+    any table holds it, the shared send pace included."""
+    [worker] = cluster.add(1)
+    worker.start()
+    cluster.route()
+    stranger = emu.user("路人")
+    emu.send(stranger, "private", "/whoami")
+    cluster.wait(lambda e: e.texts(stranger.id), message="an answer")
+    tables = [t for (t,) in cluster.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        "current_schema() AND table_type = 'BASE TABLE'")]
+    assert "pace" in tables and cluster.query("SELECT COUNT(*) FROM pace")[0][0] > 0
+    holding = [t for t in tables if cluster.query(
+        f'SELECT COUNT(*) FROM "{t}" AS r WHERE r::text LIKE :id', id=f"%{stranger.id}%"
+    )[0][0]]
+    assert holding == []
+    assert str(stranger.id) not in worker.output()

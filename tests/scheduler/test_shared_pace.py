@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot.app import scheduler_runtime
+from core.ratings.rater_keys import pseudonym
 from scheduler.shared_limits import PRUNE_AFTER, Ask, SharedPace, _earliest, prune
 from storage import migrate, pacing
 from storage.db import Database
@@ -30,7 +31,17 @@ class Clock:
 
 def paces(db: Database, n: int = 3) -> tuple[list[SharedPace], Clock]:
     clock = Clock()
-    return [SharedPace(db, clock=clock, margin=0.0) for _ in range(n)], clock
+    return [SharedPace(db, pseudonym=_pseudonym, clock=clock, margin=0.0) for _ in range(n)
+            ], clock
+
+
+def _pseudonym(chat_id: int) -> int:
+    return pseudonym("test-secret", chat_id)
+
+
+def _person(chat_id: int, secret: str = "test-secret") -> str:
+    """A private chat's pace row: keyed by its pseudonym, never its id."""
+    return f"person:{pseudonym(secret, chat_id)}"
 
 
 def test_the_ledger_stays_within_30_per_second_across_workers(db: Database) -> None:
@@ -83,12 +94,12 @@ def test_the_pace_of_chats_gone_quiet_is_forgotten(db: Database) -> None:
     clock.now += 300
     worker.reserve(2, bulk=False)
     with db.session() as session:
-        assert pacing.prune(session, before=clock.now - 200, page=1) == 2  # bot, chat:1
-    assert _keys(db) == {"chat:2"}
+        assert pacing.prune(session, before=clock.now - 200, page=1) == 2  # bot, user 1
+    assert _keys(db) == {_person(2)}
     assert prune(db, now=clock.now + PRUNE_AFTER + 1) == 1
     assert _keys(db) == set()
     assert worker.reserve(2, bulk=True) == 0.0  # booked afresh
-    assert _keys(db) == {"bot", "chat:2"}
+    assert _keys(db) == {"bot", _person(2)}
 
 
 async def test_the_scheduler_prunes_the_pace_in_its_hourly_sweep(db: Database) -> None:
@@ -113,7 +124,7 @@ async def test_frontline_scheduler_paces_its_sends_with_the_workers(pg_url: str)
     async with scheduler_runtime(make_settings(pg_url), db, request=request) as runtime:
         await runtime.runner.flush(now)
     assert request.texts(5) == ["通知"]
-    assert _keys(db) == {"bot", "chat:5"}
+    assert _keys(db) == {"bot", _person(5, runtime.settings.frontline_secret)}
     db.dispose()
 
 
@@ -139,3 +150,14 @@ async def test_sends_asked_for_together_share_a_round_trip(db: Database) -> None
     waits = await asyncio.gather(*(worker.book(2000 + n, bulk=True) for n in range(31)))
     assert waits[:30] == [0.0] * 30 and 0.99 < waits[30] <= 1.0  # type: ignore[operator]
     assert trips == [31]
+
+
+def test_a_private_chat_is_paced_under_its_pseudonym_never_its_id(db: Database) -> None:
+    """A private chat's id is a person's, perhaps a rater's (SPEC §6): no plain trace."""
+    workers, _clock = paces(db, 2)
+    rater = 7_123_456_789
+    assert [w.reserve(rater, bulk=False) for w in workers] == [0.0, 1.0]  # still 1/s
+    with db.session(write=False) as session:
+        stored = session.exec(select(Pace.key, Pace.times)).all()
+    assert stored and not any(str(rater) in f"{key} {times}" for key, times in stored)
+    assert {key for key, _times in stored} == {_person(rater)}

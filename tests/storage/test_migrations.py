@@ -100,3 +100,16 @@ def test_models_and_migrations_agree(empty_db: Database) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
+
+
+def test_pace_rows_keyed_by_a_private_chats_id_are_dropped(empty_db: Database) -> None:
+    from sqlalchemy import text
+
+    migrate.upgrade(empty_db, "e6a8c0d2f4b1")
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO pace (key, times) VALUES ('bot', ''), "
+                          "('chat:-100', '1.0'), ('chat:7123456789', '1.0')"))
+    migrate.upgrade(empty_db)
+    with empty_db.engine.connect() as conn:
+        keys = set(conn.execute(text("SELECT key FROM pace")).scalars())
+    assert keys == {"bot", "chat:-100"}

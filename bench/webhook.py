@@ -58,7 +58,7 @@ def _measure(emu: BotApiEmulator, cluster: Cluster, start: Callable[[], list[int
     and to the last update processed. Latency: arrival at "Telegram" to reply.
     """
     pids = [] if burst else start()
-    cpu = sum(_cpu(p) for p in pids)
+    cpu, ours = sum(_cpu(p) for p in pids), time.process_time()
     first, sent_at = time.monotonic(), {}
     for user in [emu.user(f"用户{n}") for n in range(N)]:
         sent_at[user.id] = time.monotonic()
@@ -69,7 +69,7 @@ def _measure(emu: BotApiEmulator, cluster: Cluster, start: Callable[[], list[int
     replies = emu.wait_for(lambda e: (lambda r: len(r) >= N and r)(
         {c["params"]["chat_id"]: c["time"] for c in e.sent() if c["params"].get("chat_id")
          in sent_at}), timeout=300, message="every reply")
-    cpu = sum(_cpu(p) for p in pids) - cpu
+    cpu, ours = sum(_cpu(p) for p in pids) - cpu, time.process_time() - ours
     # the first update stored and the last processed (UTC, as stored), on this clock
     [(stored, done)] = cluster.query("SELECT EXTRACT(EPOCH FROM MIN(received_at)), EXTRACT("
                                      "EPOCH FROM MAX(processed_at)) FROM inbox WHERE status "
@@ -80,16 +80,18 @@ def _measure(emu: BotApiEmulator, cluster: Cluster, start: Callable[[], list[int
         first = float(stored) + offset
     latencies = sorted(replies[uid] - sent_at[uid] for uid in sent_at)
     return Result(N / (max(replies.values()) - first), N / (processed - first), latencies,
-                  cpu / N)
+                  cpu / N, ours / N)
 
 
 class Result(NamedTuple):
-    """One run: updates/s to the last reply and to the last processed, latencies, CPU/update."""
+    """One run: updates/s to the last reply and to the last processed, latencies, and CPU per
+    update: the bot's processes, and this one's ("Telegram": the emulator, posting webhooks)."""
 
     rate: float
     processed: float
     latencies: list[float]
     cpu: float
+    telegram: float
 
 
 def _line(label: str, result: Result) -> str:
@@ -97,7 +99,7 @@ def _line(label: str, result: Result) -> str:
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     return (f"  {label:<12} {result.rate:5.0f} updates/s ({result.processed:5.0f} processed/s)"
             f"   p50 {statistics.median(latencies) * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms"
-            f"   CPU {result.cpu * 1000:4.1f} ms/update")
+            f"   CPU {result.cpu * 1000:4.1f} ms/update (Telegram {result.telegram * 1000:3.1f})")
 
 
 def _run(url: str, workers: int, *, burst: bool) -> Result:

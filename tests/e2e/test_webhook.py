@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from .conftest import BOT_USERNAME, TOKEN
 from .emulator import BotApiEmulator, TgObject
 from .workers import WEBHOOK_URL, Cluster
 
@@ -138,22 +139,28 @@ def test_polling_deletes_the_webhook(cluster: Cluster, emu: BotApiEmulator, make
     assert emu._webhook == {}
 
 
-def test_a_strangers_id_is_in_no_table_of_the_workers(cluster: Cluster,
-                                                       emu: BotApiEmulator) -> None:
+def test_a_strangers_id_is_in_no_table_of_the_workers(pg_url: str, tmp_path) -> None:
     """A private chat's id may be a rater's (SPEC §6): after a worker answered one, no row of
-    any table holds it, the shared send pace included."""
-    [worker] = cluster.add(1)
-    worker.start()
-    cluster.route()
-    stranger = emu.user("路人")
-    emu.send(stranger, "private", "/whoami")
-    cluster.wait(lambda e: e.texts(stranger.id), message="an answer")
-    tables = [t for (t,) in cluster.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-        "current_schema() AND table_type = 'BASE TABLE'")]
-    assert "pace" in tables and cluster.query("SELECT COUNT(*) FROM pace")[0][0] > 0
-    holding = [t for t in tables if cluster.query(
-        f'SELECT COUNT(*) FROM "{t}" AS r WHERE r::text LIKE :id', id=f"%{stranger.id}%"
-    )[0][0]]
-    assert holding == []
-    assert str(stranger.id) not in worker.output()
+    any table holds it, the shared send pace included. Its own emulator: no polling bot of
+    this module's can take the update."""
+    with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emu:
+        cluster = Cluster(emu, pg_url, tmp_path, [1], FRONTLINE_SCHEDULER="off")
+        try:
+            [worker] = cluster.add(1)
+            worker.start()
+            cluster.route()
+            stranger = emu.user("路人")
+            emu.send(stranger, "private", "/whoami")
+            cluster.wait(lambda e: e.texts(stranger.id), message="an answer")
+            tables = [t for (t,) in cluster.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_type = 'BASE TABLE'")]
+            assert cluster.query("SELECT COUNT(*) FROM inbox WHERE status = 'done'") == [(1,)]
+            assert cluster.query("SELECT COUNT(*) FROM pace")[0][0] > 0  # the reply was paced
+            holding = [t for t in tables if cluster.query(
+                f'SELECT COUNT(*) FROM "{t}" AS r WHERE r::text LIKE :id',
+                id=f"%{stranger.id}%")[0][0]]
+            assert holding == []
+            assert str(stranger.id) not in worker.output()
+        finally:
+            cluster.close()

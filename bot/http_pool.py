@@ -13,6 +13,7 @@ import select
 import socket
 from collections.abc import Iterable
 from typing import Any
+from urllib.request import getproxies
 
 import httpcore
 import httpx
@@ -90,5 +91,9 @@ def transport(*, pool: int = POOL) -> httpx.AsyncHTTPTransport:
 
 
 def bot_request() -> HTTPXRequest:
-    """The request PTB's bot sends its calls through (its defaults, on `transport`)."""
+    """The request PTB's bot sends its calls through (its defaults, on `transport`). Behind a
+    proxy set in the environment (HTTPS_PROXY, ALL_PROXY…) PTB's own: httpx reads those only
+    when it builds the transport itself."""
+    if getproxies():
+        return HTTPXRequest(connection_pool_size=POOL)
     return HTTPXRequest(connection_pool_size=POOL, httpx_kwargs={"transport": transport()})

@@ -56,3 +56,17 @@ async def test_the_bot_request_sends_through_the_pool() -> None:
         assert isinstance(transport._pool._network_backend, http_pool.Backend)
     finally:
         await request.shutdown()
+
+
+async def test_behind_a_proxy_the_bot_request_is_ptbs_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """httpx honours HTTPS_PROXY only for a transport it builds itself: sends must not go
+    around the proxy while getUpdates goes through it."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    request = http_pool.bot_request()
+    await request.initialize()
+    try:
+        client = request._client
+        assert not isinstance(client._transport._pool._network_backend, http_pool.Backend)
+        assert any(key.scheme == "https" for key in client._mounts)  # through the proxy
+    finally:
+        await request.shutdown()

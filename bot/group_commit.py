@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlmodel import Session
@@ -59,6 +60,7 @@ class Group:
     planned: bool = False
     done: list[int] = field(default_factory=list)  # marked done in one statement at the end
     turn: int = 0  # updates run so far
+    trial: bool = False  # a fresh group: the first failure abandons it (Abandoned)
 
     def mark_done(self, update_id: int) -> None:
         """The update succeeded: its row is marked done in the same transaction, at the end."""
@@ -160,23 +162,29 @@ async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int |
     return None
 
 
-class _NotAllDone(Exception):
-    """An update of a fresh batch failed, or had been stored before: store first instead."""
+class Abandoned(Exception):
+    """A fresh group is given up (an update failed, or was stored before): store it first."""
 
 
-async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict]) -> bool:
-    """Updates just received (polling), processed and stored as done in one transaction: one
-    commit, and no row written twice. Committed before they are confirmed, like any stored
-    update. Only when every one of them is new and done (succeeded or refused); otherwise
-    nothing is committed and False is returned, and they are stored first as usual."""
+async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
+                        received: datetime) -> bool:
+    """Process updates just received (polling) and store them done, in one transaction.
+
+    One commit, and no row written twice; committed before they are confirmed, like any
+    stored update. A replay is seen before any handler runs; the first update that fails
+    (a refusal is no failure) abandons the group. Then nothing is committed, nothing is
+    counted or logged as an attempt, and False says to store them first as usual."""
     if not batch or len(batch) > SIZE:
         return False
     try:
         with inbox.db.session() as session:
-            group = Group(session)
+            if inbox_q.stored_before(session, update_ids=[row.update_id for row in batch]):
+                raise Abandoned
+            group = Group(session, trial=True)
             await _run(inbox, group, batch)
-            if len(group.done) != len(batch) or not inbox_q.add_done(session, rows=rows):
-                raise _NotAllDone
+            if len(group.done) != len(batch) or not inbox_q.add_done(
+                    session, rows=rows, received=received):
+                raise Abandoned
     except Exception as exc:  # a failure, a break, a replay, the database: nothing committed
         log.debug("a fresh group of %d updates is stored first (%s)", len(batch), describe(exc))
         return False

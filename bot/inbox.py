@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,7 +11,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import group_commit
+from bot import inbox_rows as rows
 from bot.group_commit import Group, Stored, unit
+from bot.inbox_rows import SEALED
 from core.common.errors import UserError
 from core.org.chats import first_hint_today
 from core.ratings import rater_keys as keys
@@ -42,26 +43,6 @@ def _mark_done(session: Session, update_id: int, holder: str | None, group: Grou
         group.mark_done(update_id)
 
 
-def _chat_id(update: dict) -> int | None:
-    """The chat an update belongs to, read from Telegram's JSON."""
-    for value in update.values():
-        if isinstance(value, dict):
-            chat = value.get("chat") or (value.get("message") or {}).get("chat")
-            if chat:
-                return chat.get("id")
-    return None
-
-
-def is_update(value: object) -> bool:
-    """Whether Telegram's JSON looks like an Update: an update_id and one object beside it."""
-    return (isinstance(value, dict) and type(value.get("update_id")) is int
-            and 0 <= value["update_id"] < 2**63
-            and any(isinstance(v, dict) for k, v in value.items() if k != "update_id"))
-
-
-SEALED = "sealed:"  # a payload encrypted at rest (private chats: raters must leave no trace)
-
-
 class Inbox:
     """Commits updates before they are confirmed, then feeds them to the Application."""
 
@@ -72,7 +53,7 @@ class Inbox:
         self._settled = False  # nothing waits in the inbox (known after a full pass)
         self._left_behind = False  # an attempt failed during this pass
 
-    is_update = staticmethod(is_update)  # the webhook checks a body before its group commit
+    is_update = staticmethod(rows.is_update)  # the webhook checks a body before storing it
 
     @property
     def secret(self) -> str:
@@ -105,9 +86,11 @@ class Inbox:
             rows = [self._row(u, payload=False) for u in raw]  # nothing of theirs is kept
             fresh = [Stored(row["update_id"], row["payload"], update)
                      for row, update in zip(rows, raw, strict=True)]
-            if await group_commit.process_fresh(self, fresh, rows):
+            if await group_commit.process_fresh(self, fresh, rows, received=utcnow()):
                 return
         new = self._store(raw)
+        if len(new) < len(raw):  # some were stored before: perhaps left pending, go through
+            self._settled = False
         if self._settled:
             self._settled = self._left_behind = False
             await group_commit.process(self, new)
@@ -116,17 +99,7 @@ class Inbox:
             await self.process_pending()
 
     def _row(self, update: dict, *, payload: bool = True) -> dict:
-        """The inbox row of an update: a private (or chat-less) one keyed by a pseudonym and
-        sealed. Without `payload`, only the mark of a sealed one (a row stored done)."""
-        chat_id = _chat_id(update)
-        if chat_id is not None and chat_id < 0:
-            return {"update_id": update["update_id"], "chat_id": chat_id,
-                    "payload": json.dumps(update, ensure_ascii=False) if payload else ""}
-        sealed = keys.seal(self.secret, "inbox", json.dumps(update, ensure_ascii=False)
-                           ) if payload else ""
-        return {"update_id": update["update_id"],
-                "chat_id": None if chat_id is None else keys.pseudonym(self.secret, chat_id),
-                "payload": SEALED + sealed}
+        return rows.row(self.secret, update, payload=payload)
 
     def opened(self, row: Stored) -> dict | None:
         """A stored update's JSON: in hand, or read from its payload (unsealed); None when it
@@ -140,9 +113,7 @@ class Inbox:
         return update if isinstance(update, dict) else None
 
     def _open(self, payload: str) -> dict:
-        if payload.startswith(SEALED):
-            payload = keys.unseal(self.secret, "inbox", payload[len(SEALED):]) or "null"
-        return json.loads(payload)
+        return rows.opened(self.secret, payload)
 
     async def process_pending(self) -> int:
         """Process every unfinished row, oldest first; returns how many were handled."""
@@ -169,6 +140,9 @@ class Inbox:
         if update is None:
             return
         scope, failure = await self._handle(update, update_id, holder, group)
+        if failure is not None and group is not None and group.trial and not isinstance(
+                scope.error if scope and scope.error else failure, UserError):
+            raise group_commit.Abandoned  # a fresh group: stored first, tried again there
         if failure is not None and not self._settle(update, update_id, scope, failure,
                                                     sealed=sealed, holder=holder, group=group):
             return
@@ -182,6 +156,8 @@ class Inbox:
         try:
             return Update.de_json(self._open(payload) if given is None else given, self.app.bot)
         except Exception as exc:
+            if group is not None and group.trial:
+                raise group_commit.Abandoned from exc
             log.error("update %s cannot be read: %s", update_id, describe(exc))
             self._fail(update_id, exc, sealed=sealed, group=group)
             return None
@@ -192,7 +168,7 @@ class Inbox:
         scope = None
         try:
             with unit(self.db, group) as session:
-                scope = UpdateScope(session=session)
+                scope = UpdateScope(session=session, trial=group is not None and group.trial)
                 token = CURRENT.set(scope)
                 try:
                     await self.app.process_update(update)

@@ -54,6 +54,7 @@ class UpdateScope:
     throttle_user: int | None = None  # a stranger's hint: sent at most once a day
     chat: object = None  # the chat's row, loaded on first use (see Ctx.chat_row)
     planned: bool = False  # triggered messages went into the ledger: flush after the commit
+    trial: bool = False  # a fresh group's try: a failure runs again, logged only there
 
     def __post_init__(self) -> None:
         self.chat = _UNLOADED

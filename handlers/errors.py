@@ -44,12 +44,13 @@ def _answer(update: Update, context: Ctx, error: BaseException | None) -> None:
     """The one line for a user's mistake (throttled for strangers); nothing for a crash."""
     scope = context.scope
     if not isinstance(error, UserError):
+        level = logging.DEBUG if scope.trial else logging.ERROR  # a trial runs again
         chat = update.effective_chat
         if chat is not None and chat.type != "private":
-            log.error("handling update %s failed", update.update_id, exc_info=error)
+            log.log(level, "handling update %s failed", update.update_id, exc_info=error)
         else:  # a private chat may be a rater's: no message that could carry their id
-            log.error("handling update %s (private) failed: %s", update.update_id,
-                      describe(error))
+            log.log(level, "handling update %s (private) failed: %s", update.update_id,
+                    describe(error))
         return
     params = {k: _short(v) for k, v in error.params.items()}
     if update.callback_query is not None:

@@ -39,12 +39,12 @@ def add(session: Session, *, rows: list[dict]) -> list[int]:
 _PG_ADD_DONE = text(f"""
 INSERT INTO inbox (update_id, chat_id, payload, status, attempts, error, received_at,
                    processed_at)
-SELECT update_id, chat_id, '', 'done', 0, '', :at, :at
+SELECT update_id, chat_id, '', 'done', 0, '', :received, :at
 FROM unnest({arrays(_KEYS)}) AS received(update_id, chat_id)
 ON CONFLICT DO NOTHING RETURNING update_id""")
 
 
-def add_done(session: Session, *, rows: list[dict]) -> bool:
+def add_done(session: Session, *, rows: list[dict], received: datetime) -> bool:
     """Store updates processed in this same transaction as done (nothing of their payload
     kept, as `mark_done` leaves it); False when any of them was stored before (a replay)."""
     if not rows:
@@ -52,11 +52,22 @@ def add_done(session: Session, *, rows: list[dict]) -> bool:
     connection, at = session.connection(), utcnow()
     if connection.dialect.name == "postgresql":
         new = connection.execute(_PG_ADD_DONE, {
-            **{name: [row[name] for row in rows] for name in _KEYS}, "at": at}).scalars()
+            **{name: [row[name] for row in rows] for name in _KEYS}, "received": received,
+            "at": at}).scalars()
         return len(list(new)) == len(rows)
     done = [{"update_id": row["update_id"], "chat_id": row["chat_id"], "payload": "",
-             "status": "done", "received_at": at, "processed_at": at} for row in rows]
+             "status": "done", "received_at": received, "processed_at": at} for row in rows]
     return len(inserted(session, Inbox, done)) == len(rows)
+
+
+_STORED = (select(Inbox.update_id)
+           .where(Inbox.update_id.in_(bindparam("uids", expanding=True)))  # type: ignore[attr-defined]
+           .limit(1))
+
+
+def stored_before(session: Session, *, update_ids: list[int]) -> bool:
+    """Whether any of these updates is in the inbox already (a batch polled again)."""
+    return bool(update_ids) and session.execute(_STORED, {"uids": update_ids}).first() is not None
 
 
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:

@@ -43,10 +43,11 @@ async def test_unfinished_rows_are_processed_on_start_in_order(harness) -> None:
 
 
 def _inbox_reads(h) -> list[str]:
-    """The SELECTs on the inbox table from here on."""
+    """The SELECTs of stored updates (their payloads) from here on."""
     seen: list[str] = []
     event.listen(h.db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(
-        sql) if sql.lstrip().upper().startswith("SELECT") and "FROM inbox" in sql else None)
+        sql) if sql.lstrip().upper().startswith("SELECT") and "FROM inbox" in sql
+        and "payload" in sql else None)
     return seen
 
 
@@ -126,11 +127,61 @@ async def test_a_batch_polled_again_is_not_processed_twice(harness) -> None:
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(2)]
     await harness.runtime.inbox.take([u.to_dict() for u in updates])
     await harness.runtime.sender.drain()
+    handled = _handled(harness)
     await harness.runtime.inbox.take([u.to_dict() for u in updates])
     await harness.runtime.sender.drain()
+    assert handled == []  # the replay was seen before any handler ran
     with harness.db.session(write=False) as s:
         assert len(list(s.exec(select(DailyReport)))) == 2
     assert len(harness.request.sent("setMessageReaction")) == 2
+
+
+def _handled(h) -> list[int]:
+    """The update_ids the Application processes from here on."""
+    handled: list[int] = []
+    process = h.runtime.app.process_update
+
+    async def counting(update) -> None:  # type: ignore[no-untyped-def]
+        handled.append(update.update_id)
+        await process(update)
+
+    h.runtime.app.process_update = counting
+    return handled
+
+
+async def test_rows_left_pending_are_processed_when_their_batch_is_polled_again(harness
+                                                                               ) -> None:
+    """Stored, then stopped before processing and before the next getUpdates confirmed them:
+    the batch comes again, finds its rows, and they are processed from the inbox."""
+    await setup_project(harness)
+    updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(2)]
+    harness.runtime.inbox.store(updates)
+    assert harness.runtime.inbox._settled  # nothing else told it they wait
+    await harness.runtime.inbox.take([u.to_dict() for u in updates])
+    with harness.db.session(write=False) as s:
+        assert {s.get(Inbox, u.update_id).status for u in updates} == {"done"}
+        assert len(list(s.exec(select(DailyReport)))) == 2
+
+
+async def test_a_fresh_attempt_that_fails_is_neither_logged_nor_counted(harness, monkeypatch,
+                                                                        caplog) -> None:  # type: ignore[no-untyped-def]
+    await setup_project(harness)
+    original, calls = report_handlers.reports.record, []
+
+    def fail_first(*args, **kwargs):
+        calls.append(kwargs["msg"].text)
+        if len(calls) == 1:
+            raise RuntimeError("the fresh attempt fails")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(report_handlers.reports, "record", fail_first)
+    update = message_update(make_message(GROUP, CADRE, "#日报 第二次就成"))
+    with caplog.at_level("INFO"):
+        await harness.runtime.inbox.take([update.to_dict()])
+    assert len(calls) == 2 and not [r for r in caplog.records if r.levelname == "ERROR"]
+    with harness.db.session(write=False) as s:
+        row = s.get(Inbox, update.update_id)
+        assert (row.status, row.attempts) == ("done", 0)
 
 
 async def test_one_failed_update_leaves_nothing_of_its_fresh_batch(harness, monkeypatch

@@ -101,16 +101,22 @@ def test_inbox_add_is_one_statement_for_any_batch(db: Database) -> None:
         assert s.get(Inbox, 1).chat_id is None and s.get(Inbox, 101).chat_id == -100
 
 
+_received = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)  # before it was processed
+
+
 def test_inbox_add_done_stores_processed_rows_and_refuses_a_replay(db: Database) -> None:
     with db.session() as s:
-        assert inbox.add_done(s, rows=[_update(1), _update(2, None)])
+        assert not inbox.stored_before(s, update_ids=[1, 2])
+        assert inbox.add_done(s, rows=[_update(1), _update(2, None)], received=_received)
     with db.session() as s:
-        assert not inbox.add_done(s, rows=[_update(2), _update(3)])  # 2 was stored before
+        assert inbox.stored_before(s, update_ids=[3, 2])
+        assert not inbox.add_done(s, rows=[_update(2), _update(3)], received=_received)
     with db.session(write=False) as s:
         rows = {r.update_id: r for r in s.exec(select(Inbox))}
     assert sorted(rows) == [1, 2, 3]
     assert {(r.status, r.payload, r.attempts) for r in rows.values()} == {("done", "", 0)}
     assert rows[2].chat_id is None and rows[1].processed_at.utcoffset() == timedelta(0)
+    assert rows[1].received_at == _received < rows[1].processed_at
 
 
 def test_inbox_unfinished_returns_oldest_first(db: Database) -> None:

@@ -63,10 +63,10 @@ def build_app(settings: Settings, db: Database, *, request: BaseRequest | None =
     return app
 
 
-def build_sender(app: Application, db: Database, *, shared: SharedPace | None = None,
-                 bulk: bool = False) -> Sender:
+def build_sender(app: Application, db: Database, *, shared: SharedPace | None = None
+                 ) -> Sender:
     """The rate-limited sender, recording blocked users and migrated chats; with `shared`,
-    paced together with every other worker (bulk: the ledger's sends, held to ~30/s)."""
+    paced together with every other worker."""
 
     def unreachable(chat_id: int | None) -> Awaitable[None] | None:
         if chat_id is None or chat_id < 0:
@@ -78,8 +78,7 @@ def build_sender(app: Application, db: Database, *, shared: SharedPace | None = 
         return asyncio.to_thread(_in_session, db,
                                  lambda s: chats.migrate(s, old_id=old, new_id=new))
 
-    return Sender(app.bot, on_unreachable=unreachable, on_migrated=migrated, shared=shared,
-                  bulk=bulk)
+    return Sender(app.bot, on_unreachable=unreachable, on_migrated=migrated, shared=shared)
 
 
 def _in_session(db: Database, work: Callable) -> None:
@@ -99,11 +98,9 @@ class Runtime:
         self.app = build_app(settings, db, request=request)
         pace = SharedPace(db, pseudonym=partial(keys.pseudonym, settings.frontline_secret)
                           ) if shared else None
-        # One process: one sender (its own limits), bulk for the ledger, its replies not held to
-        # the 30/s; workers: replies and the ledger paced apart through the database.
-        self.sender = build_sender(self.app, db, shared=pace, bulk=not shared)
-        ledger = build_sender(self.app, db, shared=pace, bulk=True) if shared else self.sender
-        self.runner = build_runner(settings, db, ledger)
+        # one sender for replies and the ledger: only the ledger's sends are held to ~30/s
+        self.sender = build_sender(self.app, db, shared=pace)
+        self.runner = build_runner(settings, db, self.sender)
         self.flusher = Flusher(self.runner)
         self.inbox = Inbox(self.app, db, self.sender, on_planned=self.flusher.kick)
 

@@ -69,11 +69,10 @@ class Sender:
     def __init__(self, bot: Bot, *, limits: Limits | None = None, max_retries: int = 5,
                  on_unreachable: Hook | None = None, on_migrated: Hook | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 shared: SharedPace | None = None, bulk: bool = False) -> None:
+                 shared: SharedPace | None = None) -> None:
         self.bot = bot
         self.limits = limits or Limits()
-        # Several workers: the database books every send (bulk = the ledger's, held to 30/s).
-        self.shared, self.bulk = shared, bulk
+        self.shared = shared  # several workers: the database books every send
         self.max_retries = max_retries
         self.on_unreachable, self.on_migrated = on_unreachable, on_migrated
         self.sleep = sleep
@@ -114,11 +113,11 @@ class Sender:
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None,
                    reply: bool = False) -> Result:
-        """One Bot API call past limits and 429s; never raises (`before`: see Before). A reply
-        to a user is not held to the bulk 30/s, whatever this sender is for (SPEC §9)."""
+        """One Bot API call past limits and 429s; never raises (`before`: see Before). The
+        ledger's sends are bulk, held to ~30/s; a `reply` to a user is not (SPEC §9)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
-        bulk = self.bulk and not reply
+        bulk = not reply
         for attempt in range(self.max_retries + 1):
             if not await self._pace(chat_id, bulk=bulk, droppable=droppable and attempt == 0):
                 return Result(SKIPPED)
@@ -284,5 +283,5 @@ async def _call_hook(hook: Hook | None, *args: Any) -> None:
         outcome = hook(*args)
         if asyncio.iscoroutine(outcome):
             await outcome
-    except Exception:
-        log.exception("sender hook failed")
+    except Exception as exc:  # its statement's parameters may hold a private chat's id
+        log.error("sender hook failed: %s", type(exc).__name__)

@@ -157,7 +157,7 @@ def test_replies_are_not_held_to_the_bulk_thirty_a_second() -> None:
     assert limits.wait(90, bulk=False) == 1.0  # one chat: still about 1/s
 
 
-async def test_one_process_replies_at_once_and_holds_the_ledger_to_thirty_a_second() -> None:
+async def test_replies_go_at_once_and_the_ledger_is_held_to_thirty_a_second() -> None:
     from handlers.context import Outgoing
 
     request = OfflineRequest()
@@ -168,8 +168,7 @@ async def test_one_process_replies_at_once_and_holds_the_ledger_to_thirty_a_seco
         waits.append(seconds)
         clock[0] += seconds
 
-    sender = Sender(await _bot(request), limits=Limits(clock=lambda: clock[0]), sleep=sleep,
-                    bulk=True)  # as `frontline run` builds it: the ledger's sender too
+    sender = Sender(await _bot(request), limits=Limits(clock=lambda: clock[0]), sleep=sleep)
     sender.submit([Outgoing("send_message", {"chat_id": u, "text": "好"}, u)
                    for u in range(1, 61)])
     await sender.drain()

@@ -10,8 +10,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application
 
-from bot import group_commit
-from bot import inbox_rows as rows
+from bot import group_commit, inbox_rows
 from bot.group_commit import Group, Stored, unit
 from bot.inbox_rows import SEALED
 from core.common.errors import UserError
@@ -53,7 +52,7 @@ class Inbox:
         self._settled = False  # nothing waits in the inbox (known after a full pass)
         self._left_behind = False  # an attempt failed during this pass
 
-    is_update = staticmethod(rows.is_update)  # the webhook checks a body before storing it
+    is_update = staticmethod(inbox_rows.is_update)  # the webhook checks a body before storing it
 
     @property
     def secret(self) -> str:
@@ -61,13 +60,13 @@ class Inbox:
 
     def store(self, updates: list[Update] | list[dict]) -> int:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new.
-        Private (and chat-less) ones are sealed under a keyed chat key (`_row`)."""
+        Private (and chat-less) ones are sealed under a keyed chat key (bot.inbox_rows)."""
         return len(self._store(updates))
 
     def _store(self, updates: list[Update] | list[dict]) -> list[Stored]:
         """Commit received updates; the new ones, with their JSON still in hand."""
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
-        rows = [self._row(u) for u in raw]
+        rows = [inbox_rows.row(self.secret, u) for u in raw]
         with self.db.session() as session:
             new = set(inbox_q.add(session, rows=rows))
         return [Stored(row["update_id"], row["payload"], update)
@@ -83,7 +82,8 @@ class Inbox:
         group; while earlier rows wait in the inbox, it goes through the rows instead."""
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
         if self._settled:
-            rows = [self._row(u, payload=False) for u in raw]  # nothing of theirs is kept
+            # rows stored done: nothing of their JSON is kept
+            rows = [inbox_rows.row(self.secret, u, payload=False) for u in raw]
             fresh = [Stored(row["update_id"], row["payload"], update)
                      for row, update in zip(rows, raw, strict=True)]
             if await group_commit.process_fresh(self, fresh, rows, received=utcnow()):
@@ -98,22 +98,16 @@ class Inbox:
         if not self._settled:
             await self.process_pending()
 
-    def _row(self, update: dict, *, payload: bool = True) -> dict:
-        return rows.row(self.secret, update, payload=payload)
-
     def opened(self, row: Stored) -> dict | None:
         """A stored update's JSON: in hand, or read from its payload (unsealed); None when it
         cannot be read (`process_one` then reads it again, and counts the failure)."""
         if row.update is not None:
             return row.update
         try:
-            update = self._open(row.payload)
+            update = inbox_rows.opened(self.secret, row.payload)
         except Exception:
             return None
         return update if isinstance(update, dict) else None
-
-    def _open(self, payload: str) -> dict:
-        return rows.opened(self.secret, payload)
 
     async def process_pending(self) -> int:
         """Process every unfinished row, oldest first; returns how many were handled."""
@@ -154,7 +148,8 @@ class Inbox:
               group: Group | None) -> Update | None:
         """The stored update as PTB's object; an unreadable one counts as a failed attempt."""
         try:
-            return Update.de_json(self._open(payload) if given is None else given, self.app.bot)
+            data = inbox_rows.opened(self.secret, payload) if given is None else given
+            return Update.de_json(data, self.app.bot)
         except Exception as exc:
             if group is not None and group.trial:
                 raise group_commit.Abandoned from exc

@@ -117,9 +117,8 @@ class Sender:
         ledger's sends are bulk, held to ~30/s; a `reply` to a user is not (SPEC §9)."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
-        bulk = not reply
         for attempt in range(self.max_retries + 1):
-            if not await self._pace(chat_id, bulk=bulk, droppable=droppable and attempt == 0):
+            if not await self._pace(chat_id, bulk=not reply, droppable=droppable and not attempt):
                 return Result(SKIPPED)
             try:
                 value = await self._request(method, kwargs, before if attempt == 0 else None)
@@ -127,9 +126,7 @@ class Sender:
             except _Refused:
                 return Result(NOT_SENT)
             except RetryAfter as exc:
-                retry = exc.retry_after
-                await self.sleep(retry.total_seconds() if hasattr(retry, "total_seconds")
-                                 else float(retry))
+                await self.sleep(_seconds(exc.retry_after))
             except Forbidden as exc:
                 await _call_hook(self.on_unreachable, chat_id)
                 return Result(UNREACHABLE, error=exc.message)
@@ -250,6 +247,11 @@ class Sender:
             log.warning("stopping with %d queued replies unsent", dropped)
             for task in self._tasks.values():
                 task.cancel()
+
+
+def _seconds(retry: Any) -> float:
+    """A 429's retry_after in seconds (PTB gives a timedelta or a number)."""
+    return retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
 
 
 def upload_size(data: Upload) -> int:

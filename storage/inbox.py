@@ -24,16 +24,20 @@ FROM unnest({arrays(_KEYS)}, ARRAY(
 ON CONFLICT DO NOTHING RETURNING update_id""")
 
 
+def _keys(rows: list[dict]) -> dict[str, list]:
+    """The rows' update ids and chat keys, as the two arrays unnest takes."""
+    return {name: [row[name] for row in rows] for name in _KEYS}
+
+
 def add(session: Session, *, rows: list[dict]) -> list[int]:
     """Store received updates (update_id, chat_id, payload); the update_ids that were new (a
     repeated one is ignored)."""
     connection = session.connection()
     if not rows or connection.dialect.name != "postgresql":
         return inserted(session, Inbox, rows)
-    params = {name: [row[name] for row in rows] for name in _KEYS}
     payloads = json.dumps([row["payload"] for row in rows], ensure_ascii=False)
-    return list(connection.execute(_PG_ADD, {**params, "payloads": payloads, "at": utcnow()})
-                .scalars())
+    return list(connection.execute(_PG_ADD, {**_keys(rows), "payloads": payloads,
+                                             "at": utcnow()}).scalars())
 
 
 _PG_ADD_DONE = text(f"""
@@ -51,9 +55,8 @@ def add_done(session: Session, *, rows: list[dict], received: datetime) -> bool:
         return True
     connection, at = session.connection(), utcnow()
     if connection.dialect.name == "postgresql":
-        new = connection.execute(_PG_ADD_DONE, {
-            **{name: [row[name] for row in rows] for name in _KEYS}, "received": received,
-            "at": at}).scalars()
+        new = connection.execute(_PG_ADD_DONE, {**_keys(rows), "received": received,
+                                                "at": at}).scalars()
         return len(list(new)) == len(rows)
     done = [{"update_id": row["update_id"], "chat_id": row["chat_id"], "payload": "",
              "status": "done", "received_at": received, "processed_at": at} for row in rows]

@@ -3,6 +3,7 @@ the secret token header, several requests in flight, anything not answered 2xx r
 
 Telegram posts to the public https URL; here a "load balancer" (``route_webhook``) maps it to
 the local workers' plain-HTTP addresses, round robin, skipping one that refuses connections.
+Like Telegram, each delivery keeps its connections open between POSTs (HTTP/1.1 keep-alive).
 """
 
 from __future__ import annotations
@@ -47,10 +48,9 @@ class WebhookMixin:
                 return None
             url = self._webhook.get("url") if self._webhook_targets else None
             now = time.monotonic()
-            ready = [u for u in self._updates if u["update_id"] not in self._in_flight
-                     and self._retry_at.get(u["update_id"], 0) <= now] if url else []
-            if ready:
-                update = ready[0]
+            update = next((u for u in self._updates if u["update_id"] not in self._in_flight
+                           and self._retry_at.get(u["update_id"], 0) <= now), None) if url else None
+            if update is not None:
                 self._in_flight.add(update["update_id"])
                 targets = self._webhook_targets
                 target = targets[next(self._webhook_rr) % len(targets)]
@@ -60,13 +60,16 @@ class WebhookMixin:
             self._cond.wait(min(waits, default=0.5))
 
     def _deliver_loop(self) -> None:
+        connections: dict[str, http.client.HTTPConnection] = {}  # this thread's, by target
         while True:
             with self._cond:
                 job = self._next_delivery()
             if job is None:
+                for conn in connections.values():
+                    conn.close()
                 return
             update, target, path, secret = job
-            status = self._post(target, path, secret, update)
+            status = _post(connections, target, path, secret, update)
             with self._cond:
                 uid = update["update_id"]
                 self._in_flight.discard(uid)
@@ -79,18 +82,39 @@ class WebhookMixin:
                     self._retry_at[uid] = time.monotonic() + RETRY_AFTER
                 self._cond.notify_all()
 
-    @staticmethod
-    def _post(target: str, path: str, secret: str, update: dict) -> int | str:
-        """POST one update; its HTTP status, or "error" when no answer came."""
-        address = urlsplit(target)
-        conn = http.client.HTTPConnection(address.hostname, address.port, timeout=POST_TIMEOUT)
-        headers = {"Content-Type": "application/json"}
-        if secret:
-            headers[SECRET_HEADER] = secret
+
+def _post(connections: dict[str, http.client.HTTPConnection], target: str, path: str,
+          secret: str, update: dict) -> int | str:
+    """POST one update on the kept connection to `target` (a new one if the kept one was
+    closed by the server while idle); its HTTP status, or "error" when no answer came."""
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers[SECRET_HEADER] = secret
+    body = json.dumps(update).encode()
+    for fresh in (target not in connections, True):
+        conn = connections.get(target)
+        if conn is None:
+            address = urlsplit(target)
+            conn = connections[target] = http.client.HTTPConnection(
+                address.hostname, address.port, timeout=POST_TIMEOUT)
         try:
-            conn.request("POST", path, body=json.dumps(update).encode(), headers=headers)
-            return conn.getresponse().status
-        except OSError:
-            return "error"
-        finally:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
             conn.close()
+            del connections[target]
+            if fresh or not _closed_while_idle(exc):
+                return "error"
+            continue
+        if response.will_close:
+            conn.close()
+            del connections[target]
+        return response.status
+    return "error"
+
+
+def _closed_while_idle(exc: Exception) -> bool:
+    """The server had closed a kept connection before this request reached it."""
+    return isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError,
+                            ConnectionResetError))

@@ -8,8 +8,9 @@ update queued is sent before the one commit that makes the whole batch durable; 
 before that commit leaves every row of the batch pending, with nothing of it sent. If the
 batch cannot commit, its updates are processed again one by one.
 
-A fresh group (polling, nothing waiting in the inbox) is a batch just received: processed, and
-its rows stored already done, in one transaction, kept only if every update is new and done.
+A fresh group is a batch just received (polling with nothing waiting in the inbox, or the
+webhook's POSTs in flight together): processed, and its rows stored already done, in one
+transaction, kept only if every update is new and done.
 
 No savepoint per update: on PostgreSQL each is two round trips, and most updates need none.
 The group's updates share their reads of who is acting and where (storage.memo).
@@ -167,18 +168,23 @@ class Abandoned(Exception):
 
 
 async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
-                        received: datetime) -> bool:
-    """Process updates just received (polling) and store them done, in one transaction.
+                        received: datetime, shared: bool = False) -> bool:
+    """Process updates just received and store them done, in one transaction.
 
     One commit, and no row written twice; committed before they are confirmed, like any
     stored update. A replay is seen before any handler runs; the first update that fails
     (a refusal is no failure) abandons the group. Then nothing is committed, nothing is
-    counted or logged as an attempt, and False says to store them first as usual."""
+    counted or logged as an attempt, and False says to store them first as usual.
+    `shared` (webhook workers, PostgreSQL): the group takes its chats' turns first, and is
+    abandoned if another worker has one of them, or an earlier update of one waits."""
     if not batch or len(batch) > SIZE:
         return False
+    update_ids = [row.update_id for row in batch]
     try:
         with inbox.db.session() as session:
-            if inbox_q.stored_before(session, update_ids=[row.update_id for row in batch]):
+            if not inbox_q.take_turns(session, update_ids=update_ids, chat_ids=[
+                    row["chat_id"] for row in rows if row["chat_id"] is not None]
+                    ) if shared else inbox_q.stored_before(session, update_ids=update_ids):
                 raise Abandoned
             group = Group(session, trial=True)
             await _run(inbox, group, batch)

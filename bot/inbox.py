@@ -81,13 +81,8 @@ class Inbox:
         before, nothing of that is kept: the batch is stored first, then processed as a
         group; while earlier rows wait in the inbox, it goes through the rows instead."""
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
-        if self._settled:
-            # rows stored done: nothing of their JSON is kept
-            rows = [inbox_rows.row(self.secret, u, payload=False) for u in raw]
-            fresh = [Stored(row["update_id"], row["payload"], update)
-                     for row, update in zip(rows, raw, strict=True)]
-            if await group_commit.process_fresh(self, fresh, rows, received=utcnow()):
-                return
+        if self._settled and await self._fresh(raw, shared=False):
+            return
         new = self._store(raw)
         if len(new) < len(raw):  # some were stored before: perhaps left pending, go through
             self._settled = False
@@ -97,6 +92,23 @@ class Inbox:
             self._settled = not self._left_behind  # a failed attempt waits for the next pass
         if not self._settled:
             await self.process_pending()
+
+    async def accept(self, updates: list[dict]) -> bool:
+        """Webhook updates posted together: processed and stored done in one transaction
+        when their chats are free (PostgreSQL), True; False when nothing of them was kept
+        (they are to be stored for the workers)."""
+        if self.db.is_sqlite:  # one process: the HTTP thread stores, the loop processes
+            return False
+        return await self._fresh(sorted(updates, key=lambda u: u["update_id"]), shared=True)
+
+    async def _fresh(self, raw: list[dict], *, shared: bool) -> bool:
+        """Try the updates as a fresh group (group_commit.process_fresh); True if it held."""
+        # rows stored done: nothing of their JSON is kept
+        rows = [inbox_rows.row(self.secret, u, payload=False) for u in raw]
+        fresh = [Stored(row["update_id"], row["payload"], update)
+                 for row, update in zip(rows, raw, strict=True)]
+        return await group_commit.process_fresh(self, fresh, rows, received=utcnow(),
+                                                shared=shared)
 
     def opened(self, row: Stored) -> dict | None:
         """A stored update's JSON: in hand, or read from its payload (unsealed); None when it

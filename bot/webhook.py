@@ -7,7 +7,8 @@ import contextlib
 import logging
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import uvicorn
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from telegram.error import TelegramError
 from bot import gc_tuning
 from bot.app import Runtime, extra_tasks
 from bot.dashboard import deps
+from bot.inbox import Inbox
 from bot.menus import set_menus
 from bot.settings import ConfigError, Settings
 from bot.workers import InboxWorker
@@ -29,6 +31,39 @@ log = logging.getLogger(__name__)
 
 SERVER_GRACE = 2  # seconds for requests in flight when stopping
 DRAIN = 5.5  # seconds for the whole drain: SIGTERM to exit stays within 10 s
+
+
+class Handoff:
+    """The inbox as the HTTP thread sees it. A batch of POSTs is offered to the bot's loop,
+    which processes it and stores it done in one transaction when its chats are free
+    (`Inbox.accept`); else it is stored for the workers to claim. Committed before the 2xx
+    either way, once: a batch stored while the loop still held it is seen there and given up."""
+
+    WAIT = 10.0  # seconds the loop may take; then stored for the workers (see above)
+
+    def __init__(self, inbox: Inbox, loop: asyncio.AbstractEventLoop,
+                 on_stored: Callable[[], None]) -> None:
+        self.inbox, self.loop, self.on_stored = inbox, loop, on_stored
+        self.is_update = inbox.is_update
+
+    def store(self, updates: list[dict]) -> int:
+        """Commit the batch (on one of the HTTP side's threads); how many were new."""
+        done = asyncio.run_coroutine_threadsafe(self.inbox.accept(updates), self.loop)
+        with contextlib.suppress(Exception):  # slow, or stopping: stored for any worker
+            if done.result(timeout=self.WAIT):
+                return len(updates)
+        stored = self.inbox.store(updates)
+        self.on_stored()
+        return stored
+
+
+@dataclass
+class _WebSide:
+    """What the HTTP app is given of the runtime: its settings, the handoff, the check."""
+
+    settings: Settings
+    inbox: Handoff
+    ready: Callable[[], bool]
 
 
 class _Server(uvicorn.Server):
@@ -77,7 +112,8 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     runtime.runner.holder = holder
     worker = InboxWorker(runtime.inbox, holder)
     loop = asyncio.get_running_loop()
-    web = create_app(runtime, on_stored=lambda: loop.call_soon_threadsafe(worker.kick),
+    handoff = Handoff(runtime.inbox, loop, lambda: loop.call_soon_threadsafe(worker.kick))
+    web = create_app(_WebSide(settings, handoff, runtime.ready),
                      routes=_dashboard_routes(settings, db, runtime, loop))
     web.state.bot_loop = loop  # routes run on the HTTP thread's loop; the bot's is this one
     server = http_server(web, host, port)

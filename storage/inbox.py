@@ -9,6 +9,7 @@ from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_,
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
+from storage.tables.runtime import INBOX_OPEN
 from storage.upsert import arrays, inserted
 
 _KEYS = {"update_id": "bigint", "chat_id": "bigint"}
@@ -73,6 +74,31 @@ def stored_before(session: Session, *, update_ids: list[int]) -> bool:
     return bool(update_ids) and session.execute(_STORED, {"uids": update_ids}).first() is not None
 
 
+# A chat's turn: while a transaction processes a chat's updates as they arrive (a webhook's
+# fresh group), it holds the chat's lock, and claims pass the chat by. Two int4 keys: a key
+# space apart from single-bigint locks (the migration's); a hash collision only costs a turn.
+TURNS = 0x4652  # "FR"
+_PG_TAKE_TURNS = text("""
+SELECT coalesce(bool_and(pg_try_advisory_xact_lock(:space, hashint8(chat))), true)
+FROM unnest(CAST(:chats AS bigint[])) AS chat""")
+_PG_WAITING = text(f"""
+SELECT EXISTS (SELECT 1 FROM inbox WHERE update_id = ANY(CAST(:uids AS bigint[])))
+    OR EXISTS (SELECT 1 FROM inbox WHERE chat_id = ANY(CAST(:chats AS bigint[]))
+               AND {INBOX_OPEN})""")
+
+
+def take_turns(session: Session, *, update_ids: list[int], chat_ids: list[int]) -> bool:
+    """PostgreSQL: whether this transaction may process these new updates now, and store them
+    done: it takes their chats' turns (until it ends), none was stored before, and no earlier
+    update of their chats waits in the inbox. False leaves them to be stored first."""
+    connection = session.connection()
+    chats = sorted(set(chat_ids))
+    if not connection.execute(_PG_TAKE_TURNS, {"space": TURNS, "chats": chats}).scalar():
+        return False  # another worker is processing one of these chats right now
+    # a statement of its own: its snapshot sees what committed before the turns were taken
+    return not connection.execute(_PG_WAITING, {"uids": update_ids, "chats": chats}).scalar()
+
+
 def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list[Row]:
     """(update_id, payload) of the rows still to process, oldest first (a webhook worker's
     lapsed claims included); plain rows, no ORM objects."""
@@ -97,18 +123,26 @@ def claim(session: Session, *, holder: str, now: datetime, until: datetime, limi
     A row is processable when it is pending, failed, or claimed by someone whose claim
     lapsed, and no earlier row of its chat is still open: one chat's updates go one at a
     time, in update_id order. On PostgreSQL rows another worker is claiming are skipped
-    (FOR UPDATE SKIP LOCKED); SQLite writers are serialized anyway (BEGIN IMMEDIATE).
+    (FOR UPDATE SKIP LOCKED), and so are chats in a fresh group's turn (`take_turns`);
+    SQLite writers are serialized anyway (BEGIN IMMEDIATE).
     """
     lapsed = and_(_T.c.status == "claimed", _T.c.claim_expires_at < now)
     blocked = exists().where(_EARLIER.c.chat_id == _T.c.chat_id,
                              _EARLIER.c.update_id < _T.c.update_id,
                              _EARLIER.c.status.in_(OPEN))
-    candidates = (select(_T.c.update_id)
+    candidates = (select(_T.c.update_id, _T.c.chat_id)
                   .where(or_(_T.c.status.in_(("pending", "failed")), lapsed),
                          _T.c.attempts < max_attempts, ~blocked)
                   .order_by(_T.c.update_id).limit(limit)
                   .with_for_update(skip_locked=True, of=_T))
-    stmt = (update(_T).where(_T.c.update_id.in_(candidates.scalar_subquery()))
+    if session.connection().dialect.name == "postgresql":
+        # a chat in its turn is passed by; asked of the chosen rows only (past the LIMIT)
+        chosen = candidates.subquery()
+        candidates = select(chosen.c.update_id, chosen.c.chat_id).where(or_(
+            chosen.c.chat_id.is_(None),
+            func.pg_try_advisory_xact_lock(TURNS, func.hashint8(chosen.c.chat_id))))
+    ids = select(candidates.subquery().c.update_id).scalar_subquery()
+    stmt = (update(_T).where(_T.c.update_id.in_(ids))
             .values(status="claimed", claimed_by=holder, claim_expires_at=until,
                     attempts=_T.c.attempts + (_T.c.status == "claimed").cast(Integer))
             .returning(_T.c.update_id, _T.c.payload))

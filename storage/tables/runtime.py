@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.tables.base import tg_id, utcnow
+
+
+INBOX_OPEN = "status IN ('pending', 'failed', 'claimed')"  # a row someone has still to process
 
 
 class Inbox(SQLModel, table=True):
@@ -25,7 +28,9 @@ class Inbox(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)  # webhook workers (SPEC §9)
     claim_expires_at: datetime | None = None
 
-    __table_args__ = (Index("ix_inbox_chat_update", "chat_id", "update_id"),)
+    # the rows still to process, by chat: a chat's earliest open row, whether a chat has one
+    __table_args__ = (Index("ix_inbox_open_chat", "chat_id", "update_id",
+                            postgresql_where=text(INBOX_OPEN), sqlite_where=text(INBOX_OPEN)),)
 
 
 class Delivery(SQLModel, table=True):

@@ -78,9 +78,9 @@ class WebhookMixin:
                     self.webhook_delivered[uid] += 1
                     self._updates = [u for u in self._updates if u["update_id"] != uid]
                     self._retry_at.pop(uid, None)
-                else:
+                else:  # the others recompute when to look again (a success frees nothing)
                     self._retry_at[uid] = time.monotonic() + RETRY_AFTER
-                self._cond.notify_all()
+                    self._cond.notify_all()
 
 
 def _post(connections: dict[str, http.client.HTTPConnection], target: str, path: str,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from storage import held_reports
@@ -69,6 +71,29 @@ def _count_writes(engine: Engine) -> None:
             info["failures"] = info.get("failures", 0) + 1
 
 
+PING_IDLE = 10.0  # seconds: a pooled connection unused this long is checked before it is lent
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping for connections idle over PING_IDLE only: a busy worker lends its pooled
+    connections thousands of times a second, and each ping is a round trip. A connection
+    that died while in use fails its next statement once; SQLAlchemy then renews the pool."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("used_at", 0.0) <= PING_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:  # gone: the pool connects afresh
+            raise DisconnectionError from exc
+
+
 _READS = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "COMMIT")
 # the tables whose reads a group of updates may share (storage.memo): who people are, where
 # chats belong; any write to one of them (or an unknown write) drops the shared reads
@@ -90,7 +115,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo)
+    _ping_when_idle(engine)
     _count_writes(engine)
     held_reports.install(engine)
     return engine

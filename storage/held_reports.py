@@ -143,4 +143,5 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _rollback(conn: Connection) -> None:
-        conn.info.pop(_HELD, None)
+        if not conn.invalidated:  # a lost connection's info went with it (asking would raise)
+            conn.info.pop(_HELD, None)

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, text, update
 from sqlmodel import Session, select
 
 from storage.tables import Pace
 from storage.upsert import insert_ignore
 
+# PostgreSQL: the missing keys added and every key's row locked and read in one statement (in
+# key order: two bookings never wait on each other crosswise); the times written in one more.
+_PG_LOCK = text("""
+INSERT INTO pace (key, times) SELECT key, '' FROM unnest(CAST(:keys AS text[])) AS key
+ORDER BY key ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING key, times""")
+_PG_SAVE = text("""
+UPDATE pace SET times = saved.times
+FROM unnest(CAST(:keys AS text[]), CAST(:times AS text[])) AS saved(key, times)
+WHERE pace.key = saved.key""")
+
+
+def _parsed(times: str) -> list[float]:
+    return [float(t) for t in times.split(",") if t]
+
 
 def lock(session: Session, *, keys: list[str]) -> dict[str, list[float]]:
     """The recent send times (Unix seconds) of each key, its row locked until the commit."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_PG_LOCK, {"keys": sorted(keys)})
+        return {key: _parsed(times) for key, times in rows}
     stmt = (select(Pace.key, Pace.times).where(Pace.key.in_(keys))  # type: ignore[attr-defined]
             .order_by(Pace.key).with_for_update())
     while True:  # a row pruned between the insert and the lock is simply added again
         insert_ignore(session, Pace, [{"key": key, "times": ""} for key in keys])
-        found = {key: [float(t) for t in times.split(",") if t]
-                 for key, times in session.exec(stmt).all()}
+        found = {key: _parsed(times) for key, times in session.exec(stmt).all()}
         if len(found) == len(keys):
             return found
 
@@ -49,8 +66,13 @@ _SAVE = (update(Pace.__table__)  # type: ignore[attr-defined]
 
 
 def save(session: Session, *, times: dict[str, list[float]]) -> None:
-    """Write back each key's recent send times: one statement for every key (executemany,
-    pipelined by psycopg), not one ORM round trip per chat a booking touched."""
-    if times:
-        session.connection().execute(_SAVE, [{"k": key, "t": ",".join(f"{t:.3f}" for t in values)}
-                                             for key, values in times.items()])
+    """Write back each key's recent send times in one statement (PostgreSQL; elsewhere one
+    executemany), not one ORM round trip per chat a booking touched."""
+    if not times:
+        return
+    text_times = {key: ",".join(f"{t:.3f}" for t in values) for key, values in times.items()}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_PG_SAVE, {"keys": list(text_times), "times": list(text_times.values())})
+        return
+    connection.execute(_SAVE, [{"k": key, "t": value} for key, value in text_times.items()])

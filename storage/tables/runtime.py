@@ -10,7 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from storage.tables.base import tg_id, utcnow
 
-
 INBOX_OPEN = "status IN ('pending', 'failed', 'claimed')"  # a row someone has still to process
 
 

@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from .core import BotApiEmulator
 
 
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, and room for many connections arriving at once: past the
+    listen backlog (socketserver's default is 5) Linux drops the handshake and the client
+    waits a second to retry; a burst of replies then stalls, where Telegram would not."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
 class ServerMixin:
     """Serving: start/stop, HTTP requests to Bot API calls (faults, recording)."""
 
@@ -28,8 +37,7 @@ class ServerMixin:
         if self._server is not None:
             raise RuntimeError("emulator already started")
         handler = type("_BoundHandler", (_Handler,), {"emulator": self})
-        server = ThreadingHTTPServer((self.host, self.port), handler)
-        server.daemon_threads = True
+        server = _Server((self.host, self.port), handler)
         self._server = server
         self.port = server.server_address[1]
         self._stopping = False

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+import anyio
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application
@@ -62,6 +63,11 @@ class Inbox:
         """Commit received updates (PTB objects, or Telegram's JSON); returns how many were new.
         Private (and chat-less) ones are sealed under a keyed chat key (bot.inbox_rows)."""
         return len(self._store(updates))
+
+    async def commit(self, updates: list[dict]) -> int:
+        """store() off the event loop (the webhook's POSTs), on anyio's own threads: never
+        queued behind the sender's work in the loop's executor."""
+        return await anyio.to_thread.run_sync(self.store, updates)
 
     def _store(self, updates: list[Update] | list[dict]) -> list[Stored]:
         """Commit received updates; the new ones, with their JSON still in hand."""

@@ -34,25 +34,20 @@ DRAIN = 5.5  # seconds for the whole drain: SIGTERM to exit stays within 10 s
 
 
 class Handoff:
-    """The inbox as the HTTP thread sees it. A batch of POSTs is offered to the bot's loop,
-    which processes it and stores it done in one transaction when its chats are free
-    (`Inbox.accept`); else it is stored for the workers to claim. Committed before the 2xx
-    either way, once: a batch stored while the loop still held it is seen there and given up."""
+    """The inbox as the webhook endpoint sees it. The POSTs in flight together are processed
+    and stored done in one transaction when their chats are free (`Inbox.accept`); else they
+    are stored for the workers to claim, and this worker is told. Committed before the 2xx
+    either way."""
 
-    WAIT = 10.0  # seconds the loop may take; then stored for the workers (see above)
-
-    def __init__(self, inbox: Inbox, loop: asyncio.AbstractEventLoop,
-                 on_stored: Callable[[], None]) -> None:
-        self.inbox, self.loop, self.on_stored = inbox, loop, on_stored
+    def __init__(self, inbox: Inbox, on_stored: Callable[[], None]) -> None:
+        self.inbox, self.on_stored = inbox, on_stored
         self.is_update = inbox.is_update
 
-    def store(self, updates: list[dict]) -> int:
-        """Commit the batch (on one of the HTTP side's threads); how many were new."""
-        done = asyncio.run_coroutine_threadsafe(self.inbox.accept(updates), self.loop)
-        with contextlib.suppress(Exception):  # slow, or stopping: stored for any worker
-            if done.result(timeout=self.WAIT):
-                return len(updates)
-        stored = self.inbox.store(updates)
+    async def commit(self, updates: list[dict]) -> int:
+        """Commit the batch; how many were new."""
+        if await self.inbox.accept(updates):
+            return len(updates)
+        stored = await self.inbox.commit(updates)
         self.on_stored()
         return stored
 
@@ -74,14 +69,11 @@ class _Server(uvicorn.Server):
         yield
 
 
-def _dashboard_routes(settings: Settings, db: Database, runtime: Runtime,
-                      loop: asyncio.AbstractEventLoop) -> list:
-    """Every worker serves the dashboard too (SPEC §9, §12) when FRONTLINE_WEBAPP_URL is set;
-    its routes run on the HTTP thread, so the ledger is kicked on the bot's loop."""
+def _dashboard_routes(settings: Settings, db: Database, runtime: Runtime) -> list:
+    """Every worker serves the dashboard too (SPEC §9, §12) when FRONTLINE_WEBAPP_URL is set."""
     if not settings.frontline_webapp_url:
         return []
-    kick = lambda: loop.call_soon_threadsafe(runtime.flusher.kick)  # noqa: E731
-    return dashboard.routes(deps(settings, db, kick))
+    return dashboard.routes(deps(settings, db, runtime.flusher.kick))
 
 
 def http_server(web: Starlette, host: str, port: int) -> uvicorn.Server:
@@ -112,17 +104,16 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     runtime.runner.holder = holder
     worker = InboxWorker(runtime.inbox, holder)
     loop = asyncio.get_running_loop()
-    handoff = Handoff(runtime.inbox, loop, lambda: loop.call_soon_threadsafe(worker.kick))
-    web = create_app(_WebSide(settings, handoff, runtime.ready),
-                     routes=_dashboard_routes(settings, db, runtime, loop))
-    web.state.bot_loop = loop  # routes run on the HTTP thread's loop; the bot's is this one
+    web = create_app(_WebSide(settings, Handoff(runtime.inbox, worker.kick), runtime.ready),
+                     routes=_dashboard_routes(settings, db, runtime))
     server = http_server(web, host, port)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    # HTTP on its own thread and event loop: requests are answered (stored, 200) while this
-    # loop runs handlers, which hold it for milliseconds at a time.
-    serving = asyncio.create_task(asyncio.to_thread(server.run), name="http")
+    # HTTP in this same loop: a batch of POSTs is processed here (Handoff), where the handlers
+    # run; a second loop on its own thread cost each batch two thread hops and the GIL's
+    # back and forth, and the bot's CPU is what a worker is short of
+    serving = asyncio.create_task(server.serve(), name="http")
     tasks: list[asyncio.Task] = []
     try:
         await set_webhook(runtime)

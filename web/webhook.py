@@ -6,13 +6,11 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 if TYPE_CHECKING:
     from web.runtime import Runtime
@@ -21,7 +19,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller; anything bigger is not one
 DISCARD = 8 * MAX_BODY  # read no further than this, even to drop it
-SECRET_HEADER = "x-telegram-bot-api-secret-token"
+SECRET_HEADER = b"x-telegram-bot-api-secret-token"  # as ASGI gives header names
 Stored = Callable[[], None]
 
 
@@ -29,16 +27,20 @@ class TooLarge(Exception):
     """The body passed MAX_BODY."""
 
 
-async def _body(request: Request) -> bytes:
+async def _body(receive: Receive) -> bytes:
     """The request body; TooLarge past MAX_BODY. A too-large body is read on (and dropped) up
     to DISCARD, so a client that sends it whole still reads the 413 instead of a reset."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            raise ValueError("no body")
+        chunk = message.get("body", b"")
         size += len(chunk)
-        if size > DISCARD:
-            break
         if size <= MAX_BODY:
             chunks.append(chunk)
+        if size > DISCARD or not message.get("more_body"):
+            break
     if size > MAX_BODY:
         raise TooLarge
     return b"".join(chunks)
@@ -48,7 +50,7 @@ class GroupCommit:
     """The updates posted while a commit runs go together in the next one: one insert, one
     commit, and each POST answered only after the commit that holds its update."""
 
-    def __init__(self, store: Callable[[list[dict]], int], most: int = 100) -> None:
+    def __init__(self, store: Callable[[list[dict]], Awaitable[int]], most: int = 100) -> None:
         self.store, self.most = store, most
         self._waiting: list[tuple[dict, asyncio.Future]] = []
         self._committing = False
@@ -67,8 +69,8 @@ class GroupCommit:
         try:
             while self._waiting:
                 batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
-                try:  # anyio's own threads: never queued behind the sender's work
-                    await run_in_threadpool(self.store, [u for u, _ in batch])
+                try:
+                    await self.store([u for u, _ in batch])
                 except Exception as exc:
                     for _, done in batch:
                         _settle(done, exc)
@@ -88,39 +90,53 @@ def _settle(done: asyncio.Future, error: BaseException | None) -> None:
         done.set_exception(error)
 
 
-def endpoint(runtime: Runtime, on_stored: Stored | None) -> Callable:
-    """The webhook endpoint: check the secret, read, commit to the inbox, answer 200."""
-    token = runtime.settings.webhook_token.encode()
-    edge = GroupCommit(runtime.inbox.store)
+ANSWERS = {200: b"", 400: b"not an update\n", 403: b"forbidden\n", 413: b"too large\n",
+           503: b"try again\n"}
 
-    async def receive(request: Request) -> Response:
-        """One POST from Telegram: checked, committed with those in flight, then 200."""
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, token):
+
+class Endpoint:
+    """The webhook's POST as a bare ASGI app: no Request or Response objects for each update
+    (a fifth of the HTTP side's time): check the secret, read, commit, answer."""
+
+    def __init__(self, runtime: Runtime, on_stored: Stored | None) -> None:
+        self.token = runtime.settings.webhook_token.encode()
+        self.is_update, self.on_stored = runtime.inbox.is_update, on_stored
+        self.edge = GroupCommit(runtime.inbox.commit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = await self.answer(scope, receive)
+        body = ANSWERS[status]
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def answer(self, scope: Scope, receive: Receive) -> int:
+        """One POST from Telegram: checked, committed with those in flight; its status."""
+        given = next((v for k, v in scope["headers"] if k == SECRET_HEADER), b"")
+        if not hmac.compare_digest(given, self.token):
             log.warning("webhook: refused a request without the right secret token")
-            return PlainTextResponse("forbidden\n", status_code=403)
+            return 403
         try:
-            update = json.loads(await _body(request))
+            update = json.loads(await _body(receive))
         except TooLarge:
-            return PlainTextResponse("too large\n", status_code=413)
+            return 413
         except ValueError:
-            return PlainTextResponse("not an update\n", status_code=400)
-        if not runtime.inbox.is_update(update):
-            return PlainTextResponse("not an update\n", status_code=400)
+            return 400
+        if not self.is_update(update):
+            return 400
         try:
-            await edge.commit(update)
+            await self.edge.commit(update)
         except Exception:  # not committed: Telegram retries what is not answered 2xx
             log.exception("webhook: storing an update failed")
-            return PlainTextResponse("try again\n", status_code=503)
-        if on_stored is not None:
-            on_stored()
-        return Response(status_code=200)
-
-    return receive
+            return 503
+        if self.on_stored is not None:
+            self.on_stored()
+        return 200
 
 
 def routes(runtime: Runtime, on_stored: Stored | None) -> list[Route]:
     """The webhook route, at the path of FRONTLINE_WEBHOOK_URL (none when it is not set)."""
     if not runtime.settings.frontline_webhook_url:
         return []
-    return [Route(runtime.settings.webhook_path, endpoint(runtime, on_stored), methods=["POST"])]
+    return [Route(runtime.settings.webhook_path, Endpoint(runtime, on_stored), methods=["POST"])]

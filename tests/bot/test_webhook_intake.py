@@ -1,10 +1,8 @@
 """The webhook's intake: POSTs in flight together are processed and stored done in one
-transaction when their chats are free (PostgreSQL), else stored first for the workers; the
-HTTP thread hands them to the bot's loop and stores them itself when the loop declines."""
+transaction when their chats are free (PostgreSQL), else stored first for the workers, and
+the worker told."""
 
 from __future__ import annotations
-
-import asyncio
 
 import pytest
 from sqlmodel import select
@@ -67,7 +65,7 @@ async def test_a_failing_update_leaves_nothing_of_its_batch(harness, db_url, mon
     assert _rows(harness, updates) == [None, None] and harness.request.calls == []
 
 
-async def test_on_sqlite_the_http_thread_stores_and_the_loop_processes(harness) -> None:
+async def test_on_sqlite_updates_are_stored_first(harness) -> None:
     """One process (SQLite writers are serialized): no fresh groups beside the worker's."""
     update = message_update(make_message(GROUP, CADRE, "#日报 一"))
     assert not await harness.runtime.inbox.accept([update.to_dict()])
@@ -75,29 +73,24 @@ async def test_on_sqlite_the_http_thread_stores_and_the_loop_processes(harness) 
 
 
 class _Inbox:
-    """An inbox whose loop side accepts, declines or hangs; the thread side records stores."""
+    """An inbox whose fresh groups hold or not; it records what it stores for the workers."""
 
-    def __init__(self, answer: bool | None) -> None:
-        self.answer, self.stored = answer, []  # answer None: the loop never answers
+    def __init__(self, held: bool) -> None:
+        self.held, self.stored = held, []
 
     is_update = staticmethod(lambda value: True)
 
     async def accept(self, updates: list[dict]) -> bool:
-        if self.answer is None:
-            await asyncio.sleep(3600)
-        return bool(self.answer)
+        return self.held
 
-    def store(self, updates: list[dict]) -> int:
+    async def commit(self, updates: list[dict]) -> int:
         self.stored.append(updates)
         return len(updates)
 
 
-@pytest.mark.parametrize(("answer", "stored"), [(True, []), (False, [[{"update_id": 1}]]),
-                                                (None, [[{"update_id": 1}]])])
-async def test_the_http_thread_stores_what_the_loop_did_not_take(answer, stored, monkeypatch
-                                                                 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(Handoff, "WAIT", 0.2)
-    inbox, kicked = _Inbox(answer), []
-    handoff = Handoff(inbox, asyncio.get_running_loop(), lambda: kicked.append(1))  # type: ignore[arg-type]
-    assert await asyncio.to_thread(handoff.store, [{"update_id": 1}]) == 1
-    assert inbox.stored == stored and kicked == [1] * len(stored)
+@pytest.mark.parametrize(("held", "stored"), [(True, []), (False, [[{"update_id": 1}]])])
+async def test_what_no_fresh_group_took_is_stored_for_the_workers(held, stored) -> None:  # type: ignore[no-untyped-def]
+    inbox, kicked = _Inbox(held), []
+    handoff = Handoff(inbox, lambda: kicked.append(1))  # type: ignore[arg-type]
+    assert await handoff.commit([{"update_id": 1}]) == 1
+    assert inbox.stored == stored and kicked == [1] * len(stored)  # the worker looks at once

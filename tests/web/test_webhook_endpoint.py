@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -141,10 +140,10 @@ async def test_updates_posted_meanwhile_are_committed_together() -> None:
     """Group commit at the edge: one insert and one commit for the POSTs in flight, each
     answered only once the commit holding its update is done."""
     batches: list[list[int]] = []
-    gate = threading.Event()
+    gate = asyncio.Event()
 
-    def store(updates: list[dict]) -> int:
-        gate.wait(5)  # the first commit is slow: the next POSTs queue behind it
+    async def store(updates: list[dict]) -> int:
+        await gate.wait()  # the first commit is slow: the next POSTs queue behind it
         batches.append([u["update_id"] for u in updates])
         return len(updates)
 
@@ -160,7 +159,7 @@ async def test_updates_posted_meanwhile_are_committed_together() -> None:
 
 
 async def test_a_group_that_cannot_commit_fails_every_post_in_it() -> None:
-    def store(updates: list[dict]) -> int:
+    async def store(updates: list[dict]) -> int:
         raise RuntimeError("the database is away")
 
     edge = GroupCommit(store)

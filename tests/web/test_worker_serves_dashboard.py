@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.testclient import TestClient
 
 from bot.app import Runtime
@@ -20,7 +18,7 @@ HOOK = "https://bot.example.org/tg/hook"
 def _app(demo: Database, **settings: str) -> TestClient:
     found = make_settings(demo.url, frontline_webhook_url=HOOK, **settings)
     runtime = Runtime(found, demo, request=OfflineRequest())
-    routes = _dashboard_routes(found, demo, runtime, asyncio.new_event_loop())
+    routes = _dashboard_routes(found, demo, runtime)
     return TestClient(create_app(runtime, routes=routes), base_url="https://dash.example.org")
 
 

@@ -86,7 +86,8 @@ class UpdatesApiMixin:
         allowed = params.get("allowed_updates")
         if url and isinstance(allowed, list):
             self._allowed_updates = [str(a) for a in allowed] or None
-        self._cond.notify_all()  # deliveries start
+        self._cond.notify_all()
+        self._ring()  # deliveries start
         return True
 
     def _api_deleteWebhook(self, params: dict, files: dict) -> bool:

@@ -140,6 +140,7 @@ class ChatsMixin:
         self._updates.append({"update_id": self._next_update_id, kind: payload})
         self._next_update_id += 1
         self._cond.notify_all()
+        self._ring()  # webhook deliveries
 
     def _member_obj(self, user: dict, status: str, *, is_bot_self: bool = False) -> dict:
         member: dict[str, Any] = {"user": dict(user), "status": status}

@@ -55,6 +55,7 @@ class ServerMixin:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        self._ring()  # webhook deliveries end
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bench.query import _pg_missing, _pg_schemas
+from bot.webhook import MAX_CONNECTIONS
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
 from tests.e2e.emulator import BotApiEmulator
 from tests.e2e.workers import Cluster
 
-# POSTs Telegram keeps open at once: up to the max_connections the bot sets (40, its default)
-IN_FLIGHT = int(os.environ.get("BENCH_WEBHOOK_IN_FLIGHT", "40"))
+# POSTs Telegram keeps open at once: the max_connections the bot sets (Telegram's most, 100)
+IN_FLIGHT = int(os.environ.get("BENCH_WEBHOOK_IN_FLIGHT", str(MAX_CONNECTIONS)))
 N = int(os.environ.get("BENCH_WEBHOOK_N", "600"))
 # live runs of polling and one worker in turn: this machine's speed drifts between runs, a
 # pair's ratio much less; the median of the pairs' ratios is the figure

@@ -505,3 +505,61 @@ def test_real_application_polling(emu):
     assert emu.texts(group.id) == ["status=member"]
     assert emu.pending_updates() == 0  # the Updater confirmed everything on shutdown
     assert "stale message" not in json.dumps(emu.sent(method="getUpdates"), ensure_ascii=False)
+
+
+def _webhook_target(delay: float, answers: list[int]) -> tuple[str, dict, threading.Thread]:
+    """A worker stand-in on its own thread: answers each POST (status from `answers`, then
+    200) after `delay`; records the most POSTs it held at once and the connections made."""
+    seen = {"now": 0, "most": 0, "connections": 0, "posts": []}
+    ready = threading.Event()
+    address: list[str] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen["connections"] += 1
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length")))
+            body = json.loads(await reader.readexactly(length))
+            seen["now"] += 1
+            seen["most"] = max(seen["most"], seen["now"])
+            await asyncio.sleep(delay)
+            seen["now"] -= 1
+            seen["posts"].append((body["update_id"], b"secret-1" in head))
+            status = answers.pop(0) if answers else 200
+            writer.write(b"HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n" % status)
+            await writer.drain()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        address.append(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+        ready.set()
+        await asyncio.sleep(30)
+
+    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    thread.start()
+    ready.wait(5)
+    return address[0], seen, thread
+
+
+def test_webhook_delivery_as_telegram_does_it(emu):
+    """Every update POSTed with the secret, on kept connections, no more at once than the
+    webhook's max_connections, and anything not answered 2xx posted again."""
+    target, seen, _ = _webhook_target(0.05, answers=[500])
+    user = emu.user("投递")
+
+    async def scenario(bot):
+        assert await bot.set_webhook("https://bot.example.org/hook", secret_token="secret-1",
+                                     max_connections=3)
+
+    run(emu, scenario)
+    emu.route_webhook([target], in_flight=10)
+    for _ in range(12):
+        emu.send(user, "private", "hello")
+    emu.wait_for(lambda e: len(e.webhook_delivered) == 12, timeout=10)
+    assert seen["most"] == 3 and seen["connections"] == 3  # kept open, three at a time
+    assert all(secret for _, secret in seen["posts"]) and len(seen["posts"]) == 13
+    assert emu.webhook_posts == {500: 1, 200: 12} and set(emu.webhook_delivered.values()) == {1}

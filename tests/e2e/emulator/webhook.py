@@ -60,6 +60,9 @@ class WebhookMixin:
             if self._stopping:
                 return None
             url = self._webhook.get("url") if self._webhook_targets else None
+            # as Telegram: no more connections at once than the webhook's max_connections
+            most = min(most, int(self._webhook.get("max_connections") or 40)
+                       - len(self._in_flight))
             if not url or most <= 0:
                 return []
             now, jobs = time.monotonic(), []

@@ -81,10 +81,13 @@ def _dashboard_routes(settings: Settings, db: Database, runtime: Runtime) -> lis
 
 def http_server(web: Starlette, host: str, port: int) -> uvicorn.Server:
     """uvicorn for the worker, parsing HTTP with httptools (C) rather than h11 (pure Python):
-    every update is one POST, and the parsing shares the GIL with the handlers."""
+    every update is one POST, handled in the loop the handlers run in. Nothing reads a
+    client's address or scheme, so the proxy's X-Forwarded headers are not parsed for each
+    request (a fifth of uvicorn's time per POST), nor a Server header written."""
     return _Server(uvicorn.Config(
         web, host=host, port=port, lifespan="off", loop="asyncio", http="httptools",
-        access_log=False, log_level="warning", timeout_graceful_shutdown=SERVER_GRACE))
+        access_log=False, log_level="warning", timeout_graceful_shutdown=SERVER_GRACE,
+        proxy_headers=False, server_header=False))
 
 
 async def set_webhook(runtime: Runtime) -> None:

@@ -168,7 +168,8 @@ async def test_a_group_that_cannot_commit_fails_every_post_in_it() -> None:
     assert [type(o) for o in outcomes] == [RuntimeError] * 3
 
 
-def test_a_worker_parses_http_with_httptools() -> None:
+def test_a_worker_parses_http_with_httptools_and_no_proxy_headers() -> None:
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     from bot.webhook import http_server
@@ -176,3 +177,4 @@ def test_a_worker_parses_http_with_httptools() -> None:
     server = http_server(create_app(), "127.0.0.1", 8080)
     server.config.load()
     assert server.config.http_protocol_class is HttpToolsProtocol
+    assert not isinstance(server.config.loaded_app, ProxyHeadersMiddleware)

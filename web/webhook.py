@@ -46,9 +46,14 @@ async def _body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
+GATHER = 0.002  # seconds the first POST after a quiet moment waits for those in flight with it
+
+
 class GroupCommit:
     """The updates posted while a commit runs go together in the next one: one insert, one
-    commit, and each POST answered only after the commit that holds its update."""
+    commit, and each POST answered only after the commit that holds its update. The first
+    after a quiet moment waits GATHER for the POSTs in flight with it (as PostgreSQL's
+    commit_delay): under load, groups of dozens instead of a few."""
 
     def __init__(self, store: Callable[[list[dict]], Awaitable[int]], most: int = 100) -> None:
         self.store, self.most = store, most
@@ -67,6 +72,7 @@ class GroupCommit:
 
     async def _drain(self) -> None:
         try:
+            await asyncio.sleep(GATHER)
             while self._waiting:
                 batch, self._waiting = self._waiting[:self.most], self._waiting[self.most:]
                 try:

@@ -158,6 +158,21 @@ async def test_updates_posted_meanwhile_are_committed_together() -> None:
     assert batches == [[1], [2, 3, 4]]
 
 
+async def test_posts_in_flight_together_wait_a_moment_for_each_other() -> None:
+    batches: list[list[int]] = []
+
+    async def store(updates: list[dict]) -> int:
+        batches.append([u["update_id"] for u in updates])
+        return len(updates)
+
+    edge = GroupCommit(store)
+    first = asyncio.ensure_future(edge.commit({"update_id": 1}))
+    for _ in range(3):
+        await asyncio.sleep(0)  # the first's commit has begun: the next POST comes
+    await asyncio.gather(first, edge.commit({"update_id": 2}))
+    assert batches == [[1, 2]]
+
+
 async def test_a_group_that_cannot_commit_fails_every_post_in_it() -> None:
     async def store(updates: list[dict]) -> int:
         raise RuntimeError("the database is away")

@@ -103,7 +103,7 @@ class Inbox:
         """Webhook updates posted together: processed and stored done in one transaction
         when their chats are free (PostgreSQL), True; False when nothing of them was kept
         (they are to be stored for the workers)."""
-        if self.db.is_sqlite:  # one process: the HTTP thread stores, the loop processes
+        if self.db.is_sqlite:  # writers take turns anyway: stored, then claimed by the worker
             return False
         return await self._fresh(sorted(updates, key=lambda u: u["update_id"]), shared=True)
 

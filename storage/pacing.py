@@ -20,6 +20,7 @@ WHERE pace.key = saved.key""")
 
 
 def _parsed(times: str) -> list[float]:
+    """A row's send times, as stored (comma-separated Unix seconds)."""
     return [float(t) for t in times.split(",") if t]
 
 

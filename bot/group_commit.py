@@ -168,15 +168,16 @@ class Abandoned(Exception):
 
 
 async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
-                        received: datetime, shared: bool = False) -> bool:
+                        received: datetime, holder: str | None = None) -> bool:
     """Process updates just received and store them done, in one transaction.
 
     One commit, and no row written twice; committed before they are confirmed, like any
     stored update. A replay is seen before any handler runs; the first update that fails
     (a refusal is no failure) abandons the group. Then nothing is committed, nothing is
     counted or logged as an attempt, and False says to store them first as usual.
-    `shared` (webhook workers, PostgreSQL): the group takes its chats' turns first, and is
-    abandoned if another worker has one of them, or an earlier update of one waits."""
+    `holder` (a webhook worker, PostgreSQL): the group takes its chats' turns first, and is
+    abandoned if another worker has one of them, or an earlier update of one waits; its
+    rows say which worker processed them."""
     if not batch or len(batch) > SIZE:
         return False
     update_ids = [row.update_id for row in batch]
@@ -184,12 +185,12 @@ async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
         with inbox.db.session() as session:
             if not inbox_q.take_turns(session, update_ids=update_ids, chat_ids=[
                     row["chat_id"] for row in rows if row["chat_id"] is not None]
-                    ) if shared else inbox_q.stored_before(session, update_ids=update_ids):
+                    ) if holder else inbox_q.stored_before(session, update_ids=update_ids):
                 raise Abandoned
             group = Group(session, trial=True)
             await _run(inbox, group, batch)
             if len(group.done) != len(batch) or not inbox_q.add_done(
-                    session, rows=rows, received=received):
+                    session, rows=rows, received=received, holder=holder):
                 raise Abandoned
     except Exception as exc:  # a failure, a break, a replay, the database: nothing committed
         log.debug("a fresh group of %d updates is stored first (%s)", len(batch), describe(exc))

@@ -87,7 +87,7 @@ class Inbox:
         before, nothing of that is kept: the batch is stored first, then processed as a
         group; while earlier rows wait in the inbox, it goes through the rows instead."""
         raw = [u.to_dict() if isinstance(u, Update) else u for u in updates]
-        if self._settled and await self._fresh(raw, shared=False):
+        if self._settled and await self._fresh(raw):
             return
         new = self._store(raw)
         if len(new) < len(raw):  # some were stored before: perhaps left pending, go through
@@ -99,22 +99,22 @@ class Inbox:
         if not self._settled:
             await self.process_pending()
 
-    async def accept(self, updates: list[dict]) -> bool:
-        """Webhook updates posted together: processed and stored done in one transaction
-        when their chats are free (PostgreSQL), True; False when nothing of them was kept
-        (they are to be stored for the workers)."""
+    async def accept(self, updates: list[dict], *, holder: str) -> bool:
+        """Webhook updates posted together: processed by worker `holder` and stored done in
+        one transaction when their chats are free (PostgreSQL), True; False when nothing of
+        them was kept (they are to be stored for the workers)."""
         if self.db.is_sqlite:  # writers take turns anyway: stored, then claimed by the worker
             return False
-        return await self._fresh(sorted(updates, key=lambda u: u["update_id"]), shared=True)
+        return await self._fresh(sorted(updates, key=lambda u: u["update_id"]), holder=holder)
 
-    async def _fresh(self, raw: list[dict], *, shared: bool) -> bool:
+    async def _fresh(self, raw: list[dict], *, holder: str | None = None) -> bool:
         """Try the updates as a fresh group (group_commit.process_fresh); True if it held."""
         # rows stored done: nothing of their JSON is kept
         rows = [inbox_rows.row(self.secret, u, payload=False) for u in raw]
         fresh = [Stored(row["update_id"], row["payload"], update)
                  for row, update in zip(rows, raw, strict=True)]
         return await group_commit.process_fresh(self, fresh, rows, received=utcnow(),
-                                                shared=shared)
+                                                holder=holder)
 
     def opened(self, row: Stored) -> dict | None:
         """A stored update's JSON: in hand, or read from its payload (unsealed); None when it

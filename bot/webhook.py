@@ -42,13 +42,13 @@ class Handoff:
     are stored for the workers to claim, and this worker is told. Committed before the 2xx
     either way."""
 
-    def __init__(self, inbox: Inbox, on_stored: Callable[[], None]) -> None:
-        self.inbox, self.on_stored = inbox, on_stored
+    def __init__(self, inbox: Inbox, holder: str, on_stored: Callable[[], None]) -> None:
+        self.inbox, self.holder, self.on_stored = inbox, holder, on_stored
         self.is_update = inbox.is_update
 
     async def commit(self, updates: list[dict]) -> int:
         """Commit the batch; how many were new."""
-        if await self.inbox.accept(updates):
+        if await self.inbox.accept(updates, holder=self.holder):
             return len(updates)
         stored = await self.inbox.commit(updates)
         self.on_stored()
@@ -111,7 +111,7 @@ async def run_webhook(settings: Settings, db: Database, listen: str) -> None:
     runtime.runner.holder = holder
     worker = InboxWorker(runtime.inbox, holder)
     loop = asyncio.get_running_loop()
-    web = create_app(_WebSide(settings, Handoff(runtime.inbox, worker.kick), runtime.ready),
+    web = create_app(_WebSide(settings, Handoff(runtime.inbox, holder, worker.kick), runtime.ready),
                      routes=_dashboard_routes(settings, db, runtime))
     server = http_server(web, host, port)
     stop = asyncio.Event()

@@ -43,24 +43,27 @@ def add(session: Session, *, rows: list[dict]) -> list[int]:
 
 _PG_ADD_DONE = text(f"""
 INSERT INTO inbox (update_id, chat_id, payload, status, attempts, error, received_at,
-                   processed_at)
-SELECT update_id, chat_id, '', 'done', 0, '', :received, :at
+                   processed_at, claimed_by)
+SELECT update_id, chat_id, '', 'done', 0, '', :received, :at, :holder
 FROM unnest({arrays(_KEYS)}) AS received(update_id, chat_id)
 ON CONFLICT DO NOTHING RETURNING update_id""")
 
 
-def add_done(session: Session, *, rows: list[dict], received: datetime) -> bool:
+def add_done(session: Session, *, rows: list[dict], received: datetime,
+             holder: str | None = None) -> bool:
     """Store updates processed in this same transaction as done (nothing of their payload
-    kept, as `mark_done` leaves it); False when any of them was stored before (a replay)."""
+    kept, as `mark_done` leaves it), by `holder` (the webhook worker; polling: None); False
+    when any of them was stored before (a replay)."""
     if not rows:
         return True
     connection, at = session.connection(), utcnow()
     if connection.dialect.name == "postgresql":
         new = connection.execute(_PG_ADD_DONE, {**_keys(rows), "received": received,
-                                                "at": at}).scalars()
+                                                "at": at, "holder": holder}).scalars()
         return len(list(new)) == len(rows)
     done = [{"update_id": row["update_id"], "chat_id": row["chat_id"], "payload": "",
-             "status": "done", "received_at": received, "processed_at": at} for row in rows]
+             "status": "done", "received_at": received, "processed_at": at,
+             "claimed_by": holder} for row in rows]
     return len(inserted(session, Inbox, done)) == len(rows)
 
 

@@ -33,10 +33,13 @@ async def test_posts_in_flight_together_are_processed_and_stored_done_at_once(ha
                                                                                ) -> None:
     await setup_project(harness)
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(3)]
-    assert await harness.runtime.inbox.accept([u.to_dict() for u in reversed(updates)])
+    assert await harness.runtime.inbox.accept([u.to_dict() for u in reversed(updates)],
+                                                 holder="w1")
     await harness.runtime.settle()
     assert _reports(harness) == [f"#日报 第{i}条" for i in range(3)]  # in update_id order
     assert _rows(harness, updates) == [("done", False)] * 3
+    with harness.db.session(write=False) as s:  # which worker processed them
+        assert {s.get(Inbox, u.update_id).claimed_by for u in updates} == {"w1"}
     assert len(harness.request.sent("setMessageReaction")) == 3
 
 
@@ -46,7 +49,7 @@ async def test_an_update_behind_one_that_waits_in_the_inbox_is_stored_first(harn
     await setup_project(harness)
     waiting, later = (message_update(make_message(GROUP, CADRE, t)) for t in ("#日报 先", "#日报 后"))
     harness.runtime.inbox.store([waiting])  # stored, not processed yet (a worker's, say)
-    assert not await harness.runtime.inbox.accept([later.to_dict()])
+    assert not await harness.runtime.inbox.accept([later.to_dict()], holder="w1")
     assert _reports(harness) == [] and _rows(harness, [waiting, later]) == [
         ("pending", True), None]  # nothing of the later one kept: the caller stores it
 
@@ -61,14 +64,14 @@ async def test_a_failing_update_leaves_nothing_of_its_batch(harness, db_url, mon
 
     monkeypatch.setattr(report_handlers.reports, "record", crash)
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 {i}")) for i in range(2)]
-    assert not await harness.runtime.inbox.accept([u.to_dict() for u in updates])
+    assert not await harness.runtime.inbox.accept([u.to_dict() for u in updates], holder="w1")
     assert _rows(harness, updates) == [None, None] and harness.request.calls == []
 
 
 async def test_on_sqlite_updates_are_stored_first(harness) -> None:
     """One process (SQLite writers are serialized): no fresh groups beside the worker's."""
     update = message_update(make_message(GROUP, CADRE, "#日报 一"))
-    assert not await harness.runtime.inbox.accept([update.to_dict()])
+    assert not await harness.runtime.inbox.accept([update.to_dict()], holder="w1")
     assert _rows(harness, [update]) == [None]
 
 
@@ -80,7 +83,7 @@ class _Inbox:
 
     is_update = staticmethod(lambda value: True)
 
-    async def accept(self, updates: list[dict]) -> bool:
+    async def accept(self, updates: list[dict], *, holder: str) -> bool:
         return self.held
 
     async def commit(self, updates: list[dict]) -> int:
@@ -91,6 +94,6 @@ class _Inbox:
 @pytest.mark.parametrize(("held", "stored"), [(True, []), (False, [[{"update_id": 1}]])])
 async def test_what_no_fresh_group_took_is_stored_for_the_workers(held, stored) -> None:  # type: ignore[no-untyped-def]
     inbox, kicked = _Inbox(held), []
-    handoff = Handoff(inbox, lambda: kicked.append(1))  # type: ignore[arg-type]
+    handoff = Handoff(inbox, "w1", lambda: kicked.append(1))  # type: ignore[arg-type]
     assert await handoff.commit([{"update_id": 1}]) == 1
     assert inbox.stored == stored and kicked == [1] * len(stored)  # the worker looks at once

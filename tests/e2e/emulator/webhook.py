@@ -2,7 +2,8 @@
 the secret token header, several requests in flight, anything not answered 2xx retried.
 
 Telegram posts to the public https URL; here a "load balancer" (``route_webhook``) maps it to
-the local workers' plain-HTTP addresses, round robin, skipping one that refuses connections.
+the local workers' plain-HTTP addresses, round robin, passing to the next one at once when one
+refuses connections (as a reverse proxy's next upstream).
 Like Telegram, deliveries keep their connections open between POSTs (HTTP/1.1 keep-alive).
 All POSTs go from one event loop on one thread: Telegram's side of the work should cost the
 machine the bot runs on as little as can be (a thread per POST in flight cost it more than
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 SECRET_HEADER = b"X-Telegram-Bot-Api-Secret-Token"
 RETRY_AFTER = 0.3  # seconds before an unanswered update is posted again
 POST_TIMEOUT = 10.0
+REFUSED = "refused"  # no worker listens there: the balancer tries the next one at once
 Job = tuple[dict, str, str, str]  # an update, the worker's address, the path, the secret
 
 
@@ -107,11 +109,17 @@ class WebhookMixin:
 
     async def _deliver_one(self, kept: dict[str, list[_Connection]], update: dict,
                            target: str, path: str, secret: str) -> None:
-        status = await _post(kept, target, path, secret, json.dumps(update).encode())
+        body, targets = json.dumps(update).encode(), list(self._webhook_targets)
+        first = targets.index(target) if target in targets else 0
+        for n in range(max(len(targets), 1)):  # the balancer passes a worker that is down
+            status = await _post(kept, targets[(first + n) % len(targets)] if targets
+                                 else target, path, secret, body)
+            if status != REFUSED:
+                break
         with self._cond:
             uid = update["update_id"]
             self._in_flight.discard(uid)
-            self.webhook_posts[status] += 1
+            self.webhook_posts["error" if status == REFUSED else status] += 1
             if isinstance(status, int) and 200 <= status < 300:
                 self.webhook_delivered[uid] += 1
                 self._updates = [u for u in self._updates if u["update_id"] != uid]
@@ -164,15 +172,18 @@ async def _post(kept: dict[str, list[_Connection]], target: str, path: str, secr
     """POST one update on a kept connection to `target` (a new one if none is idle, or the
     kept one was closed while idle); its HTTP status, or "error" when no answer came."""
     for fresh in (not kept[target], True):
-        conn = None
         try:
             conn = kept[target].pop() if not fresh else await _Connection.open(target)
+        except ConnectionRefusedError:
+            return REFUSED
+        except OSError:
+            return "error"
+        try:
             status, closing = await asyncio.wait_for(conn.post(path, secret, body),
                                                      POST_TIMEOUT)
         except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError
-                ) as exc:  # refused, reset, timed out, garbled
-            if conn is not None:
-                conn.close()
+                ) as exc:  # reset, timed out, garbled
+            conn.close()
             if fresh or not isinstance(exc, (Closed, ConnectionResetError, BrokenPipeError)):
                 return "error"
             continue

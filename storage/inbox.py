@@ -9,7 +9,7 @@ from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_,
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
-from storage.tables.runtime import INBOX_OPEN
+from storage.tables.runtime import INBOX_OPEN, OPEN
 from storage.upsert import arrays, inserted
 
 _KEYS = {"update_id": "bigint", "chat_id": "bigint"}
@@ -116,7 +116,6 @@ def unfinished(session: Session, *, limit: int = 100, max_attempts: int) -> list
 
 _T = Inbox.__table__  # type: ignore[attr-defined]
 _EARLIER = _T.alias("earlier")
-OPEN = ("pending", "failed", "claimed")
 
 
 def claim(session: Session, *, holder: str, now: datetime, until: datetime, limit: int,

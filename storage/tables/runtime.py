@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from storage.tables.base import tg_id, utcnow
 
-INBOX_OPEN = "status IN ('pending', 'failed', 'claimed')"  # a row someone has still to process
+OPEN = ("pending", "failed", "claimed")  # an inbox row someone has still to process
+INBOX_OPEN = f"status IN {OPEN}"  # the same, as SQL (the open rows' index, the turn checks)
 
 
 class Inbox(SQLModel, table=True):

@@ -89,13 +89,17 @@ def _in_session(db: Database, work: Callable) -> None:
 class Runtime:
     """One running bot: the Application, its inbox and sender.
 
-    `shared`: one of several workers, so sends are paced through the database.
+    `shared`: sends paced through the database, together with every other process sending
+    for the bot; by default on PostgreSQL, where another always may (webhook workers, a
+    `frontline scheduler`, a `frontline jobs run`). SQLite's one process paces in memory.
     """
 
     def __init__(self, settings: Settings, db: Database, *,
-                 request: BaseRequest | None = None, shared: bool = False) -> None:
+                 request: BaseRequest | None = None, shared: bool | None = None) -> None:
         self.settings, self.db = settings, db
         self.app = build_app(settings, db, request=request)
+        if shared is None:
+            shared = not db.is_sqlite
         pace = SharedPace(db, pseudonym=partial(keys.pseudonym, settings.frontline_secret)
                           ) if shared else None
         # one sender for replies and the ledger: only the ledger's sends are held to ~30/s
@@ -201,8 +205,8 @@ async def run_scheduler(settings: Settings, db: Database) -> None:
 def scheduler_runtime(settings: Settings, db: Database, *,
                       request: BaseRequest | None = None) -> Runtime:
     """The scheduler process's bot: on PostgreSQL (beside workers) its sends are paced with
-    theirs through the database, like a webhook worker's."""
-    return Runtime(settings, db, request=request, shared=not db.is_sqlite)
+    theirs through the database, as every process's are there (Runtime)."""
+    return Runtime(settings, db, request=request)
 
 
 async def run_jobs_once(settings: Settings, db: Database, job: str, moment: datetime) -> str:

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.app import scheduler_runtime
+from bot.app import Runtime, scheduler_runtime
 from core.ratings.rater_keys import pseudonym
+from handlers.context import Outgoing
 from scheduler.shared_limits import PRUNE_AFTER, Ask, SharedPace, _earliest, prune
 from storage import migrate, pacing
 from storage.db import Database
@@ -161,3 +162,32 @@ def test_a_private_chat_is_paced_under_its_pseudonym_never_its_id(db: Database) 
         stored = session.exec(select(Pace.key, Pace.times)).all()
     assert stored and not any(str(rater) in f"{key} {times}" for key, times in stored)
     assert {key for key, _times in stored} == {_person(rater)}
+
+
+@pytest.mark.postgres
+async def test_frontline_run_paces_its_replies_with_every_other_process(pg_url: str) -> None:
+    """`frontline run` on PostgreSQL may have a `frontline scheduler` or `frontline jobs run`
+    beside it: its replies book the shared pace too, so a chat gets ≈1/s from all of them."""
+    db = Database(pg_url)
+    migrate.upgrade(db)
+    request = OfflineRequest()
+    async with Runtime(make_settings(pg_url), db, request=request) as runtime:
+        runtime.sender.submit([Outgoing("send_message", {"chat_id": 5, "text": "回复"},
+                                        chat_id=5)])
+        await runtime.settle(timeout=5)
+    assert request.texts(5) == ["回复"]
+    assert _keys(db) == {_person(5, runtime.settings.frontline_secret)}
+    db.dispose()
+
+
+async def test_frontline_run_on_sqlite_paces_in_memory(tmp_path) -> None:
+    """SQLite is one process: its sends are paced in memory, no pace rows written."""
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    async with Runtime(make_settings(url), db, request=OfflineRequest()) as runtime:
+        runtime.sender.submit([Outgoing("send_message", {"chat_id": 5, "text": "回复"},
+                                        chat_id=5)])
+        await runtime.settle(timeout=5)
+    assert runtime.sender.shared is None and _keys(db) == set()
+    db.dispose()

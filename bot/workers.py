@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CLAIM_FOR = timedelta(seconds=15)  # a dead worker's rows are taken over after this
-BATCH = 32  # rows claimed at once (the first open one of each chat): workers share a burst
+BATCH = group_commit.SIZE  # rows claimed at once (each chat's waiting run): one group commit
 IDLE = 0.2  # seconds between looks at the inbox when nothing arrived here
 
 

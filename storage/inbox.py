@@ -5,7 +5,20 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Integer, Row, and_, bindparam, delete, exists, func, or_, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    or_,
+    text,
+    update,
+)
 from sqlmodel import Session, select
 
 from storage.tables import Inbox, utcnow
@@ -118,33 +131,61 @@ _T = Inbox.__table__  # type: ignore[attr-defined]
 _EARLIER = _T.alias("earlier")
 
 
+def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
+    """A row a worker may claim: pending, failed, or claimed by someone whose claim lapsed."""
+    lapsed = and_(_T.c.status == "claimed", _T.c.claim_expires_at < now)
+    return and_(or_(_T.c.status.in_(("pending", "failed")), lapsed),
+                _T.c.attempts < max_attempts)
+
+
+def _heads(session: Session, *, now: datetime, limit: int, max_attempts: int
+           ) -> list[tuple[int, int | None]]:
+    """The oldest open row of each chat (and chat-less rows), where claimable: (update_id,
+    chat_id), oldest first, locked (FOR UPDATE SKIP LOCKED: rows another worker is claiming are
+    passed by). On PostgreSQL the claim takes each chosen chat's turn (`take_turns`), asked of
+    the chosen rows only (past the LIMIT): a chat in another transaction's turn is passed by."""
+    blocked = exists().where(_EARLIER.c.chat_id == _T.c.chat_id,
+                             _EARLIER.c.update_id < _T.c.update_id,
+                             _EARLIER.c.status.in_(OPEN))
+    heads = (select(_T.c.update_id, _T.c.chat_id)
+             .where(_claimable(now, max_attempts), ~blocked)
+             .order_by(_T.c.update_id).limit(limit)
+             .with_for_update(skip_locked=True, of=_T))
+    if session.connection().dialect.name == "postgresql":
+        chosen = heads.subquery()
+        heads = select(chosen.c.update_id, chosen.c.chat_id).where(or_(
+            chosen.c.chat_id.is_(None),
+            func.pg_try_advisory_xact_lock(TURNS, func.hashint8(chosen.c.chat_id))))
+    return [(row[0], row[1]) for row in session.connection().execute(heads)]
+
+
 def claim(session: Session, *, holder: str, now: datetime, until: datetime, limit: int,
           max_attempts: int) -> list[tuple[int, str]]:
     """Claim the oldest processable rows for `holder`: (update_id, payload), oldest first.
 
-    A row is processable when it is pending, failed, or claimed by someone whose claim
-    lapsed, and no earlier row of its chat is still open: one chat's updates go one at a
-    time, in update_id order. On PostgreSQL rows another worker is claiming are skipped
-    (FOR UPDATE SKIP LOCKED), and so are chats in a fresh group's turn (`take_turns`);
-    SQLite writers are serialized anyway (BEGIN IMMEDIATE).
+    A chat's open rows are claimed together, from its oldest on, for as long as each is
+    claimable (one worker then takes a busy chat's waiting updates one after another, in
+    update_id order, instead of one per claim); never a row behind another worker's live
+    claim. The chats are chosen first (`_heads`), their turns held until the claim commits;
+    then, in a statement of its own (its snapshot sees every claim committed before the turns
+    were taken), their runs of claimable rows. SQLite writers are serialized anyway.
     """
-    lapsed = and_(_T.c.status == "claimed", _T.c.claim_expires_at < now)
-    blocked = exists().where(_EARLIER.c.chat_id == _T.c.chat_id,
-                             _EARLIER.c.update_id < _T.c.update_id,
-                             _EARLIER.c.status.in_(OPEN))
-    candidates = (select(_T.c.update_id, _T.c.chat_id)
-                  .where(or_(_T.c.status.in_(("pending", "failed")), lapsed),
-                         _T.c.attempts < max_attempts, ~blocked)
-                  .order_by(_T.c.update_id).limit(limit)
-                  .with_for_update(skip_locked=True, of=_T))
-    if session.connection().dialect.name == "postgresql":
-        # a chat in its turn is passed by; asked of the chosen rows only (past the LIMIT)
-        chosen = candidates.subquery()
-        candidates = select(chosen.c.update_id, chosen.c.chat_id).where(or_(
-            chosen.c.chat_id.is_(None),
-            func.pg_try_advisory_xact_lock(TURNS, func.hashint8(chosen.c.chat_id))))
-    ids = select(candidates.subquery().c.update_id).scalar_subquery()
-    stmt = (update(_T).where(_T.c.update_id.in_(ids))
+    heads = _heads(session, now=now, limit=limit, max_attempts=max_attempts)
+    if not heads:
+        return []
+    claimable = _claimable(now, max_attempts)
+    chats = sorted({chat for _, chat in heads if chat is not None})
+    # per chat, in update_id order: 1 while every open row so far is claimable
+    run = func.min(case((claimable, 1), else_=0)).over(partition_by=_T.c.chat_id,
+                                                         order_by=_T.c.update_id)
+    runs = (select(_T.c.update_id, run.label("ok"))
+            .where(_T.c.status.in_(OPEN), _T.c.chat_id.in_(chats)).subquery())
+    loose = [update_id for update_id, chat in heads if chat is None]
+    chosen = (select(_T.c.update_id)
+              .where(or_(_T.c.update_id.in_(select(runs.c.update_id).where(runs.c.ok == 1)),
+                         _T.c.update_id.in_(loose)))
+              .order_by(_T.c.update_id).limit(limit).scalar_subquery())
+    stmt = (update(_T).where(_T.c.update_id.in_(chosen), claimable)
             .values(status="claimed", claimed_by=holder, claim_expires_at=until,
                     attempts=_T.c.attempts + (_T.c.status == "claimed").cast(Integer))
             .returning(_T.c.update_id, _T.c.payload))

@@ -16,19 +16,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 from bench.query import _pg_missing, _pg_schemas
 from bot.webhook import MAX_CONNECTIONS
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.emulator import BotApiEmulator
-from tests.e2e.workers import Cluster
+from tests.e2e.emulator import BotApiEmulator, TgObject
+from tests.e2e.workers import Cluster, seed_groups
 
 # POSTs Telegram keeps open at once: the max_connections the bot sets (Telegram's most, 100)
 IN_FLIGHT = int(os.environ.get("BENCH_WEBHOOK_IN_FLIGHT", str(MAX_CONNECTIONS)))
 N = int(os.environ.get("BENCH_WEBHOOK_N", "600"))
+REPORTS = int(os.environ.get("BENCH_WEBHOOK_REPORTS", "2000"))  # the busy groups' run
 # live runs of polling and one worker in turn: this machine's speed drifts by a third within
 # a minute; in the order ABBA a steady drift weighs on both alike, and the median of the
 # rounds' ratios is the figure
@@ -108,30 +110,60 @@ def _line(label: str, result: Result) -> str:
             f"   CPU {result.cpu * 1000:4.1f} ms/update (Telegram {result.telegram * 1000:3.1f})")
 
 
-def _run(url: str, workers: int, *, burst: bool) -> Result:
+@contextmanager
+def _serving(url: str, workers: int) -> Iterator[tuple[BotApiEmulator, Cluster, list, TgObject]]:
+    """The emulator and a fresh cluster on `url` with one admin; the polling bot (workers =
+    0) started, or `workers` webhook workers started, not yet routed; stopped at the end."""
     with tempfile.TemporaryDirectory() as tmp, BotApiEmulator(
             token=TOKEN, bot_username=BOT_USERNAME) as emu:
-        cluster = Cluster(emu, url, Path(tmp), [1], FRONTLINE_SCHEDULER="off")
+        admin = emu.user("管理员")
+        cluster = Cluster(emu, url, Path(tmp), [admin.id], FRONTLINE_SCHEDULER="off")
         procs: list[subprocess.Popen] = []
         try:
             if workers == 0:
                 procs.append(_polling(cluster))
-                return _measure(emu, cluster, _held_off(emu, procs[0]) if burst
-                                else lambda: [procs[0].pid], burst=burst)
-            started = cluster.add(workers)
-            for worker in started:
+            for worker in cluster.add(workers):
                 worker.start()
-
-            def route() -> list[int]:
-                cluster.route(in_flight=IN_FLIGHT)
-                return [w.proc.pid for w in started if w.proc]
-
-            return _measure(emu, cluster, route, burst=burst)
+            yield emu, cluster, procs, admin
         finally:
             for proc in procs:
                 proc.terminate()
                 proc.wait(timeout=15)
             cluster.close()
+
+
+def _pids(cluster: Cluster, procs: list[subprocess.Popen]) -> list[int]:
+    return [p.pid for p in procs] + [w.proc.pid for w in cluster.workers if w.proc]
+
+
+def _run(url: str, workers: int, *, burst: bool) -> Result:
+    with _serving(url, workers) as (emu, cluster, procs, _admin):
+        if workers == 0:
+            return _measure(emu, cluster, _held_off(emu, procs[0]) if burst
+                            else lambda: [procs[0].pid], burst=burst)
+
+        def route() -> list[int]:
+            cluster.route(in_flight=IN_FLIGHT)
+            return _pids(cluster, procs)
+
+        return _measure(emu, cluster, route, burst=burst)
+
+
+def _groups_run(url: str, workers: int) -> tuple[float, float]:
+    """REPORTS daily reports from 50 cadres in 5 groups (each group's updates one at a time,
+    across workers): reports stored per second, first sent to last stored; CPU per report."""
+    with _serving(url, workers) as (emu, cluster, procs, admin):
+        cluster.route(in_flight=IN_FLIGHT)
+        cadres, home = seed_groups(cluster, emu, admin, groups=5, per_group=10)
+        pids = _pids(cluster, procs)
+        cpu, first = sum(_cpu(p) for p in pids), time.monotonic()
+        for n in range(REPORTS):
+            cadre = cadres[n % len(cadres)]
+            emu.send(cadre, home[cadre.id], f"#每日动态 第{n + 1}条\n完成：事项{n + 1}")
+        cluster.wait(lambda _e: cluster.query("SELECT COUNT(*) FROM daily_report")[0][0]
+                     >= REPORTS, timeout=300, message="every report stored")
+        elapsed = time.monotonic() - first
+        return REPORTS / elapsed, (sum(_cpu(p) for p in pids) - cpu) / REPORTS
 
 
 def _held_off(emu: BotApiEmulator, proc: subprocess.Popen) -> Callable[[], list[int]]:
@@ -163,7 +195,7 @@ async def run() -> None:
         print(f"webhook: skipped, PostgreSQL {missing}")
         return
     print(f"webhook: {N} updates (/whoami from {N} users) through real processes on PostgreSQL")
-    with _pg_schemas(len(ORDER) * ROUNDS + 4) as urls:
+    with _pg_schemas(len(ORDER) * ROUNDS + 8) as urls:
         print("  live (sent while the bot runs): keeping up with arrivals; polling, one worker, "
               f"one worker, polling ({ROUNDS} rounds)")
         ratios = [_live_round(urls) for _ in range(ROUNDS)]
@@ -176,6 +208,12 @@ async def run() -> None:
             print(_line("polling" if workers == 0 else f"webhook × {workers}", results[workers]))
         print(f"  webhook × 1 / polling {results[1].rate / results[0].rate:.2f}; processed "
               f"{results[1].processed / results[0].processed:.2f}")
+        print(f"  busy groups: {REPORTS} daily reports from 50 cadres in 5 groups, all at once "
+              "(a group's updates go one at a time, whichever worker has them)")
+        for workers in (0, 1, 2, 3):
+            rate, cpu = _groups_run(urls.pop(), workers)
+            print(f"  {'polling' if workers == 0 else f'webhook × {workers}':<12} {rate:5.0f} "
+                  f"reports/s stored   CPU {cpu * 1000:4.1f} ms/report")
     print("  on 2 cores more workers show overhead, not scaling: read the CPU per update. "
           "Replies go out as soon as their commit is in, in both modes (only the ledger is "
           "held to 30/s). Burst: polling takes 100 updates a request, a webhook one update a "

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -20,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from .emulator import BotApiEmulator, TgObject
-from .workers import Cluster, Worker
+from .workers import Cluster, Worker, seed_groups
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -43,34 +41,6 @@ def holder(worker: Worker) -> str:
     found = HOLDER.search(worker.output())
     assert found, worker.tail()
     return found.group(1)
-
-
-def seed(cluster: Cluster, emu: BotApiEmulator, admin: TgObject
-         ) -> tuple[list[TgObject], dict[int, TgObject]]:
-    """Import 5 projects with 10 cadres each; bind a group to each project."""
-    groups, cadres, home = [], [], {}
-    rows = ["领域,项目,单位,姓名,职务,角色,Telegram ID"]
-    for g in range(GROUPS):
-        group = emu.group(f"风暴项目{g}群", supergroup=True, creator=admin)
-        emu.add_bot_to_group(group, by=admin, admin=True)
-        groups.append(group)
-        for c in range(PER_GROUP):
-            cadre = emu.user(f"干部{g}-{c}")
-            emu.add_member(group, cadre)
-            cadres.append(cadre)
-            home[cadre.id] = group
-            rows.append(f"项目建设,风暴项目{g},县交通局,干部{g}-{c},科员,干部,{cadre.id}")
-    sheet = cluster.workdir / "people.csv"
-    sheet.write_text("\n".join(rows) + "\n", "utf-8")
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "import", str(sheet)],
-                          cwd=cluster.workdir, env=cluster.env, capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    for g, group in enumerate(groups):
-        emu.send(admin, group, f"/bind 风暴项目{g}")
-    cluster.wait(lambda e: all(any("已绑定" in t for t in e.texts(g.id)) for g in groups),
-                 timeout=60, message="five groups bound")
-    return cadres, home
 
 
 def plan_notices(cluster: Cluster, cadres: list[TgObject]) -> dict[str, int]:
@@ -105,7 +75,7 @@ def test_storm_through_three_workers_with_a_kill_and_a_stop(
     for worker in workers:
         worker.start()
     cluster.route(in_flight=8)
-    cadres, home = seed(cluster, emu, admin)
+    cadres, home = seed_groups(cluster, emu, admin, groups=GROUPS, per_group=PER_GROUP)
     for cadre in cadres:  # each cadre starts the bot in private (and asks who they are)
         emu.send(cadre, "private", "/whoami")
     cluster.wait(lambda e: all(e.texts(c.id) for c in cadres), timeout=90,

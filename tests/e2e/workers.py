@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from .conftest import _OWN_ENV, REPO, SECRET, TOKEN
-from .emulator import BotApiEmulator
+from .emulator import BotApiEmulator, TgObject
 
 WEBHOOK_URL = "https://frontline.example.org/tg/updates"
 
@@ -159,3 +159,32 @@ class Cluster:
             worker.stop()
         self.emu.route_webhook([])
         self.engine.dispose()
+
+
+def seed_groups(cluster: Cluster, emu: BotApiEmulator, admin: TgObject, *, groups: int,
+                per_group: int) -> tuple[list[TgObject], dict[int, TgObject]]:
+    """Import `groups` projects with `per_group` cadres each and bind a group to each (through
+    whatever serves the bot: workers or the polling bot); the cadres, and each one's group."""
+    chats, cadres, home = [], [], {}
+    rows = ["领域,项目,单位,姓名,职务,角色,Telegram ID"]
+    for g in range(groups):
+        group = emu.group(f"风暴项目{g}群", supergroup=True, creator=admin)
+        emu.add_bot_to_group(group, by=admin, admin=True)
+        chats.append(group)
+        for c in range(per_group):
+            cadre = emu.user(f"干部{g}-{c}")
+            emu.add_member(group, cadre)
+            cadres.append(cadre)
+            home[cadre.id] = group
+            rows.append(f"项目建设,风暴项目{g},县交通局,干部{g}-{c},科员,干部,{cadre.id}")
+    sheet = cluster.workdir / "people.csv"
+    sheet.write_text("\n".join(rows) + "\n", "utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "import", str(sheet)],
+                          cwd=cluster.workdir, env=cluster.env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for g, group in enumerate(chats):
+        emu.send(admin, group, f"/bind 风暴项目{g}")
+    cluster.wait(lambda e: all(any("已绑定" in t for t in e.texts(g.id)) for g in chats),
+                 timeout=60, message="every group bound")
+    return cadres, home

@@ -265,7 +265,7 @@ async def test_a_quiet_non_working_day_shows_the_last_working_one_a_busy_one_its
         before = now.astimezone(tz) - timedelta(days=1)
         return before, before.date()
 
-    monkeypatch.setattr("handlers.review.review_moment", sunday)
+    monkeypatch.setattr("core.review.review_day.review_moment", sunday)  # /summary's
     [quiet] = await ask(demo, "/summary 城南快速路二期")
     assert quiet.startswith("今天不是工作日，以下是上一个工作日")
     chen = make_user(TG_BASE + 1, "陈志强")

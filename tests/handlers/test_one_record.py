@@ -169,10 +169,10 @@ async def test_my_and_the_month_summary_agree_for_a_cadre_registered_today(harne
     await h.feed(say(private(DING), DING, "/my"))
     mine = h.request.texts(DING.id)[-1]
     month = blocks(await ask(h, "/summary 城南快速路 month"))["丁"]
-    n = len(earlier)
-    if n:
-        assert f"本月{rate(0, n, 0)}" in mine
+    # the days before joining count only where reported; today counts from joining (missing
+    # until reported, if a working day), in both
+    n, due = len(earlier), len(workdays(today, today))
+    if n + due:
+        assert f"本月{rate(0, n, due)}" in mine and rate(0, n, due) in month
     else:
         assert "本月报送率" not in mine
-    if workdays(today.replace(day=1), today):  # today counts from joining: missing if a workday
-        assert rate(0, n, len(workdays(today, today))) in month

@@ -126,7 +126,8 @@ async def harness(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Har
     database = Database(url)
     migrate.upgrade(database)
     offline = OfflineRequest()
-    async with Runtime(settings, database, request=offline) as runtime:
+    # paced in memory, without the 1 s per chat (the shared pace has tests of its own)
+    async with Runtime(settings, database, request=offline, shared=False) as runtime:
         runtime.sender.limits = Limits(chat_gap=0.0)
         harness = Harness(runtime, offline)
         yield harness

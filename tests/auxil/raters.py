@@ -37,7 +37,8 @@ async def bot_with(url: str, **overrides: object) -> AsyncIterator[Harness]:
     database = Database(url)
     migrate.upgrade(database)
     offline = OfflineRequest()
-    async with Runtime(make_settings(url, **overrides), database, request=offline) as runtime:
+    async with Runtime(make_settings(url, **overrides), database, request=offline,
+                       shared=False) as runtime:  # as the harness: paced in memory
         runtime.sender.limits = Limits(chat_gap=0.0)
         harness = Harness(runtime, offline)
         yield harness

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from handlers.context import Outgoing
 from handlers.errors import describe
+from scheduler.shared_limits import Ask
 from storage import held_reports, memo
 from storage import inbox as inbox_q
 from storage import people as people_q
@@ -151,6 +152,7 @@ async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int |
             group = Group(session, holder=holder)
             await _run(inbox, group, batch)
             inbox_q.mark_all_done(session, update_ids=group.done, holder=holder)
+            _book(inbox, group)
     except Broken:
         return group.turn if group else 0
     except Exception as exc:  # nothing of the batch committed or sent: one by one
@@ -192,11 +194,31 @@ async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
             if len(group.done) != len(batch) or not inbox_q.add_done(
                     session, rows=rows, received=received, holder=holder):
                 raise Abandoned
+            _book(inbox, group)
     except Exception as exc:  # a failure, a break, a replay, the database: nothing committed
         log.debug("a fresh group of %d updates is stored first (%s)", len(batch), describe(exc))
         return False
     _committed(inbox, group)
     return True
+
+
+def _book(inbox: Inbox, group: Group) -> None:
+    """The group's replies booked in the shared pace (several processes sending) as its last
+    statements: no round trip of their own after the commit, undone if it fails. An
+    acknowledgement over its group's minute is dropped here; files book as they go (their
+    building takes a while)."""
+    pace = inbox.sender.shared
+    plain = [o for o in group.outgoing if o.chat_id is not None and o.build is None]
+    if pace is None or not plain:
+        return
+    waits = pace.reserve_in(group.session, [Ask(o.chat_id, bulk=False, droppable=o.ack)
+                                            for o in plain])
+    now = pace.clock()
+    for outgoing, wait in zip(plain, waits, strict=True):
+        if wait is None:
+            group.outgoing.remove(outgoing)
+        else:
+            outgoing.paced_at = now + wait
 
 
 def _committed(inbox: Inbox, group: Group) -> None:

@@ -41,6 +41,8 @@ class Outgoing:
     build: Callable[[], bytes | BinaryIO | None] | None = None
     file_field: str = ""  # photo | document
     filename: str = ""
+    # booked in the shared pace by the update's own transaction: the moment it may go (Unix s)
+    paced_at: float | None = None
 
 
 @dataclass

@@ -81,9 +81,16 @@ class Sender:
         self._tasks: dict[int | None, asyncio.Task] = {}
         self._gate = asyncio.Semaphore(IN_FLIGHT)
 
-    async def _pace(self, chat_id: int | None, *, bulk: bool, droppable: bool = False) -> bool:
+    async def _pace(self, chat_id: int | None, *, bulk: bool, droppable: bool = False,
+                    paced_at: float | None = None) -> bool:
         """Wait until a send to chat_id respects every limit; False: a droppable one is not
-        worth waiting for."""
+        worth waiting for. `paced_at`: booked already (with the update's commit), the moment
+        it may go; this process's own sends to the chat are still kept apart."""
+        if self.shared is not None and paced_at is not None:
+            await self.sleep(max(paced_at - self.shared.clock(),
+                                 self.limits.wait(chat_id, bulk=bulk), 0.0))
+            self.limits.record(chat_id, bulk=bulk)
+            return True
         if self.shared is not None:
             try:
                 delay = await self.shared.book(chat_id, bulk=bulk, droppable=droppable)
@@ -112,13 +119,15 @@ class Sender:
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None,
-                   reply: bool = False) -> Result:
+                   reply: bool = False, paced_at: float | None = None) -> Result:
         """One Bot API call past limits and 429s; never raises (`before`: see Before). The
-        ledger's sends are bulk, held to ~30/s; a `reply` to a user is not (SPEC §9)."""
+        ledger's sends are bulk, held to ~30/s; a `reply` to a user is not (SPEC §9).
+        `paced_at`: the first attempt was booked already (see _pace); a retry books anew."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
-            if not await self._pace(chat_id, bulk=not reply, droppable=droppable and not attempt):
+            if not await self._pace(chat_id, bulk=not reply, droppable=droppable and not attempt,
+                                    paced_at=None if attempt else paced_at):
                 return Result(SKIPPED)
             try:
                 value = await self._request(method, kwargs, before if attempt == 0 else None)
@@ -181,7 +190,8 @@ class Sender:
                     await self._send_file(item)
                     continue
                 result = await self.call(item.method, item.kwargs, item.chat_id,
-                                         droppable=item.ack, reply=True)
+                                         droppable=item.ack, reply=True,
+                                         paced_at=getattr(item, "paced_at", None))
                 if result.status == FAILED and item.fallback and item.chat_id is not None:
                     await self.call("send_message", {"chat_id": item.chat_id,
                                                      "text": fallback_text(item),

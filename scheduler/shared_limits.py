@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from storage import pacing
 from storage.db import Database
 
@@ -64,19 +66,33 @@ class SharedPace:
     def reserve_all(self, asked: list[Ask]) -> list[float | None]:
         """reserve() for several sends in one transaction, booked in the order asked."""
         now = self.clock()
-        waits: list[float | None] = [None if self._known_full(a, now) else 0.0 for a in asked]
-        keys = sorted({k for a, w in zip(asked, waits, strict=True) if w is not None
-                       for k in self._keys(a)})
+        if not self._rows(asked, now):
+            return self._unbooked(asked, now)
+        with self.db.session() as session:
+            return self.reserve_in(session, asked)
+
+    def reserve_in(self, session: Session, asked: list[Ask]) -> list[float | None]:
+        """reserve_all() within `session`'s transaction (a group commit's: its replies are
+        booked with its writes, and undone with them)."""
+        now = self.clock()
+        waits = self._unbooked(asked, now)
+        keys = self._rows(asked, now)
         if not keys:
             return waits
-        with self.db.session() as session:
-            booked = pacing.lock(session, keys=keys)
-            for n, ask in enumerate(asked):
-                if waits[n] is not None:
-                    waits[n] = self._book(booked, ask, now)
-            pacing.save(session, times={key: self._keep(key, booked[key], now)
-                                        for key in keys})
+        booked = pacing.lock(session, keys=keys)
+        for n, ask in enumerate(asked):
+            if waits[n] is not None:
+                waits[n] = self._book(booked, ask, now)
+        pacing.save(session, times={key: self._keep(key, booked[key], now) for key in keys})
         return waits
+
+    def _unbooked(self, asked: list[Ask], now: float) -> list[float | None]:
+        """Each send's wait before booking: None for one known to be skipped, else 0."""
+        return [None if self._known_full(a, now) else 0.0 for a in asked]
+
+    def _rows(self, asked: list[Ask], now: float) -> list[str]:
+        """The pace rows these sends book (none for a send known to be skipped)."""
+        return sorted({k for a in asked if not self._known_full(a, now) for k in self._keys(a)})
 
     def _chat(self, chat_id: int) -> str:
         """The pace row of a chat: a group by its id, a private chat by its pseudonym."""

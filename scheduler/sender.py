@@ -87,8 +87,9 @@ class Sender:
         worth waiting for. `paced_at`: booked already (with the update's commit), the moment
         it may go; this process's own sends to the chat are still kept apart."""
         if self.shared is not None and paced_at is not None:
-            await self.sleep(max(paced_at - self.shared.clock(),
-                                 self.limits.wait(chat_id, bulk=bulk), 0.0))
+            delay = max(paced_at - self.shared.clock(), self.limits.wait(chat_id, bulk=bulk))
+            if delay > 0:
+                await self.sleep(delay)
             self.limits.record(chat_id, bulk=bulk)
             return True
         if self.shared is not None:

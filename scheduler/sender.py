@@ -121,9 +121,8 @@ class Sender:
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None,
                    reply: bool = False, paced_at: float | None = None) -> Result:
-        """One Bot API call past limits and 429s; never raises (`before`: see Before). The
-        ledger's sends are bulk, held to ~30/s; a `reply` to a user is not (SPEC §9).
-        `paced_at`: the first attempt was booked already (see _pace); a retry books anew."""
+        """One Bot API call past limits and 429s; never raises (`before`: see Before; `paced_at`:
+        see _pace, the first attempt's). The ledger's sends are held to ~30/s, a `reply` not."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.settings import ConfigError, Settings, load_settings
+from core.common import calendar
 from core.common.errors import UserError
 from storage import migrate
 from storage.db import Database
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"frontline: {exc}", file=sys.stderr)
         return 2
+    calendar.use_days(settings.calendar_days)
     try:
         return COMMANDS[args.command][0](settings, args)
     except UserError as exc:  # a bad file or name: the same one line the chat would give

@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.common.calendar import parse_days
 
 PLACEHOLDERS = {"", "changeme", "change-me", "change_me", "placeholder", "secret", "token",
                 "your-token", "your-secret", "xxx", "todo", "replace-me"}
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     frontline_webapp_url: str = ""  # the dashboard's public https URL (SPEC §12); "" = off
     frontline_webhook_url: str = ""  # the public https URL Telegram posts updates to
     frontline_web_listen: str = "127.0.0.1:8080"  # the HTTP side: webhook workers, the dashboard
+    frontline_calendar: str = ""  # a file of official days the calendar package does not know
 
     @field_validator("frontline_admins", mode="before")
     @classmethod
@@ -62,6 +67,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("frontline_calendar")
+    @classmethod
+    def _check_calendar(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            _read_calendar(value)
+        return value
+
+    @cached_property
+    def calendar_days(self) -> dict[date, bool]:
+        """FRONTLINE_CALENDAR's days: working (True) or not."""
+        return _read_calendar(self.frontline_calendar) if self.frontline_calendar else {}
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -157,6 +175,15 @@ class Settings(BaseSettings):
         return f"{self.telegram_api_base_url}/file/bot"
 
 
+def _read_calendar(path: str) -> dict[date, bool]:
+    """The official days listed in the file at `path` (core.common.calendar.parse_days)."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_days(text)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning a validation error into a one-line ConfigError."""
     from pydantic import ValidationError
@@ -166,4 +193,4 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"
-        raise ConfigError(f"{name}: {err['msg']}") from None
+        raise ConfigError(f"{name}: {err['msg'].removeprefix('Value error, ')}") from None

@@ -9,17 +9,59 @@ import chinese_calendar
 
 log = logging.getLogger(__name__)
 _warned: set[date] = set()
+_given: dict[date, bool] = {}  # FRONTLINE_CALENDAR's days: working (True) or not
+_given_years: set[int] = set()
+KINDS = {"休": False, "holiday": False, "off": False, "班": True, "workday": True, "on": True}
+
+
+def parse_days(text: str) -> dict[date, bool]:
+    """Official days listed one per line, `2027-01-01 休` (a holiday) or `2027-02-07 班` (a
+    make-up working day, 调休), a range as `2027-02-06..2027-02-12 休`; `#` starts a comment.
+    ValueError names the first line that is neither."""
+    days: dict[date, bool] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        words = line.split("#", 1)[0].replace(",", " ").split()
+        if not words:
+            continue
+        try:
+            first, _, last = words[0].partition("..")
+            start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+            working = KINDS[words[1].lower()] if len(words) == 2 else None
+        except (ValueError, KeyError):
+            working = None
+        if working is None or end < start or (end - start).days > 366:
+            raise ValueError(f"line {n}: expected 'YYYY-MM-DD 休' or 'YYYY-MM-DD 班' "
+                             f"(or a range 'YYYY-MM-DD..YYYY-MM-DD 休'), got {line.strip()!r}")
+        while start <= end:
+            days[start] = working
+            start += timedelta(days=1)
+    return days
+
+
+def use_days(days: dict[date, bool]) -> None:
+    """Days that take precedence over the package's calendar (FRONTLINE_CALENDAR): the
+    official schedule of a year it does not know yet, or a late change; a year they cover is
+    otherwise Monday–Friday, without the warning."""
+    _given.clear()
+    _given.update(days)
+    _given_years.clear()
+    _given_years.update(day.year for day in days)
 
 
 def is_workday(day: date) -> bool:
-    """Official working day; a year the package does not know falls back to Monday–Friday."""
+    """Official working day; a year the package does not know (and FRONTLINE_CALENDAR does
+    not cover) falls back to Monday–Friday, with a warning once a day."""
+    given = _given.get(day)
+    if given is not None:
+        return given
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         today = date.today()
-        if today not in _warned:
+        if day.year not in _given_years and today not in _warned:
             _warned.add(today)
-            log.warning("chinese-calendar does not know %s; using Monday-Friday", day.year)
+            log.warning("chinese-calendar does not know %s; using Monday-Friday (list the "
+                        "year's official days in FRONTLINE_CALENDAR)", day.year)
         return day.weekday() < 5
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -94,3 +95,33 @@ def test_frontline_run_with_anon_min_two_exits_with_one_line(tmp_path) -> None:
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("frontline:")]
     assert len(lines) == 1 and "FRONTLINE_ANON_MIN" in lines[0]
+
+
+def test_frontline_calendar_is_read_and_a_bad_line_named(tmp_path, monkeypatch) -> None:
+    days = tmp_path / "2099.txt"
+    days.write_text("2099-01-01 休\n2099-01-03 班\n", "utf-8")
+    monkeypatch.setenv("FRONTLINE_CALENDAR", str(days))
+    assert load_settings(_env_file=None).calendar_days == {
+        date(2099, 1, 1): False, date(2099, 1, 3): True}
+    days.write_text("2099-01-01 休\n2099-02-30 休\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"FRONTLINE_CALENDAR: .*line 2"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("FRONTLINE_CALENDAR", str(tmp_path / "missing.txt"))
+    with pytest.raises(ConfigError, match=r"FRONTLINE_CALENDAR: .*cannot read"):
+        load_settings(_env_file=None)
+
+
+def test_every_command_works_by_frontline_calendar(tmp_path, monkeypatch) -> None:
+    from bot.cli import main
+    from core.common import calendar
+
+    days = tmp_path / "2099.txt"
+    days.write_text("2099-01-01 休\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRONTLINE_CALENDAR", str(days))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/f.db")
+    try:
+        assert main(["jobs", "list"]) == 0
+        assert not calendar.is_workday(date(2099, 1, 1))  # a Thursday
+    finally:
+        calendar.use_days({})

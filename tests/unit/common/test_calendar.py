@@ -204,3 +204,38 @@ def test_known_year_logs_no_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="core.common.calendar"):
         workdays(date(2026, 1, 1), date(2026, 12, 31))
     assert [r for r in caplog.records if r.name == "core.common.calendar"] == []
+
+
+@pytest.fixture
+def given_days():  # type: ignore[no-untyped-def]
+    """FRONTLINE_CALENDAR's days are module state: none again after the test."""
+    yield calendar.use_days
+    calendar.use_days({})
+
+
+def test_listed_days_parse_with_ranges_comments_and_either_word() -> None:
+    days = calendar.parse_days("# 2099 的安排\n2099-01-01 休\n\n2099-01-29..2099-01-31 holiday\n"
+                               "2099-01-25, 班  # a Sunday worked\n")
+    assert days == {date(2099, 1, 1): False, date(2099, 1, 29): False,
+                    date(2099, 1, 30): False, date(2099, 1, 31): False,
+                    date(2099, 1, 25): True}
+
+
+@pytest.mark.parametrize("line", ["2099-13-01 休", "2099-01-01", "2099-01-01 放假",
+                                  "2099-01-05..2099-01-01 休", "明天 休"])
+def test_a_line_that_is_no_day_is_named(line: str) -> None:
+    with pytest.raises(ValueError, match="line 2:"):
+        calendar.parse_days(f"2099-01-02 休\n{line}\n")
+
+
+@pytest.mark.usefixtures("fresh_warnings")
+def test_listed_days_come_before_the_package_and_cover_their_year(
+        given_days, caplog: pytest.LogCaptureFixture) -> None:
+    given_days({date(UNKNOWN_YEAR, 1, 1): False, date(UNKNOWN_YEAR, 1, 3): True,
+                date(2026, 10, 10): False})  # a late change to a year the package knows
+    with caplog.at_level(logging.WARNING, logger="core.common.calendar"):
+        assert not is_workday(date(UNKNOWN_YEAR, 1, 1))  # a Thursday, a holiday
+        assert is_workday(date(UNKNOWN_YEAR, 1, 3))  # a Saturday worked
+        assert is_workday(date(UNKNOWN_YEAR, 1, 2)) and not is_workday(date(UNKNOWN_YEAR, 1, 4))
+        assert not is_workday(date(2026, 10, 10))
+    assert [r for r in caplog.records if r.name == "core.common.calendar"] == []

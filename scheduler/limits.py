@@ -53,8 +53,8 @@ class Limits:
                     delay = max(delay, window[0] + self.group_window - now)
         return max(delay, 0.0)
 
-    def record(self, chat_id: int | None, *, bulk: bool = True) -> None:
-        """A send left now (a bulk one counts toward the overall window)."""
+    def record(self, chat_id: int | None, *, bulk: bool = True) -> float:
+        """A send left now (a bulk one counts toward the overall window); the moment."""
         now = self.clock()
         if bulk:
             self._all.append(now)
@@ -62,6 +62,18 @@ class Limits:
             self._last[chat_id] = now
             if self.is_group(chat_id):
                 self._groups[chat_id].append(now)
+        return now
+
+    def forget(self, chat_id: int | None, *, bulk: bool, at: float) -> None:
+        """Take back the send recorded at `at` (it did not leave then: paced again). The
+        chat's send before it was a gap earlier still, so its gap is kept after `at` anyway."""
+        if chat_id is not None and self._last.get(chat_id) == at:
+            del self._last[chat_id]
+        for window in ([self._all] if bulk else []) + (
+                [self._groups[chat_id]] if chat_id is not None and self.is_group(chat_id)
+                else []):
+            if at in window:
+                window.remove(at)
 
     def used(self, chat_id: int) -> int:
         """Sends to the group within the last minute."""

@@ -20,7 +20,8 @@ from core.review import schedule
 from scheduler import shared_limits
 from scheduler.jobs import Planned, Texts, plan, slot_marker
 from scheduler.limits import where
-from scheduler.sender import FAILED, NOT_SENT, SENT, Before, Result, Sender, Upload
+from scheduler.sender import FAILED, NOT_SENT, SENT, Before, Result, Sender
+from scheduler.uploads import Upload
 from storage import deliveries as deliveries_q
 from storage import projects as projects_q
 from storage.db import Database

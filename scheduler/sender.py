@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 import httpx
-from telegram import Bot, InputFile
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -23,15 +22,15 @@ from telegram.error import (
 
 from scheduler.limits import Limits, where
 from scheduler.shared_limits import SharedPace
+from scheduler.uploads import MAX_FILE, Upload, input_file, release, upload_size
 
 log = logging.getLogger(__name__)
 
 SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncertain"
 SKIPPED = "skipped"  # an acknowledgement over the group's budget
 NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
-MAX_FILE = 50 * 1024 * 1024  # what a bot may send (Telegram's limit)
 IN_FLIGHT = 32  # requests under way at once (far above what Telegram's limits let through)
-Upload = bytes | BinaryIO  # a file to send: its bytes, or a temporary file sent from disk
+STALE = 0.02  # seconds a send's pace moment may lie behind its leaving (the windows' margin)
 
 
 class Call(Protocol):
@@ -82,16 +81,16 @@ class Sender:
         self._gate = asyncio.Semaphore(IN_FLIGHT)
 
     async def _pace(self, chat_id: int | None, *, bulk: bool, droppable: bool = False,
-                    paced_at: float | None = None) -> bool:
-        """Wait until a send to chat_id respects every limit; False: a droppable one is not
-        worth waiting for. `paced_at`: booked already (with the update's commit), the moment
-        it may go; this process's own sends to the chat are still kept apart."""
+                    paced_at: float | None = None) -> float | None:
+        """Wait until a send to chat_id respects every limit; the moment it was recorded, or
+        None: a droppable one is not worth waiting for. `paced_at`: booked already (with the
+        update's commit), the moment it may go; this process's own sends to the chat are still
+        kept apart."""
         if self.shared is not None and paced_at is not None:
             delay = max(paced_at - self.shared.clock(), self.limits.wait(chat_id, bulk=bulk))
             if delay > 0:
                 await self.sleep(delay)
-            self.limits.record(chat_id, bulk=bulk)
-            return True
+            return self.limits.record(chat_id, bulk=bulk)
         if self.shared is not None:
             try:
                 delay = await self.shared.book(chat_id, bulk=bulk, droppable=droppable)
@@ -99,14 +98,29 @@ class Sender:
                 log.warning("shared send pace unavailable; pacing locally")
             else:
                 if delay is None:
-                    return False
+                    return None
                 await self.sleep(delay)
-                self.limits.record(chat_id, bulk=bulk)
-                return True
+                return self.limits.record(chat_id, bulk=bulk)
         while (delay := self.limits.wait(chat_id, bulk=bulk)) > 0:
             await self.sleep(delay)
-        self.limits.record(chat_id, bulk=bulk)
-        return True
+        return self.limits.record(chat_id, bulk=bulk)
+
+    def _repacing(self, before: Before | None, chat_id: int | None, *, bulk: bool,
+                  moment: float) -> Before | None:
+        """`before`, then the send paced again if it took long: its moment, recorded before
+        `before` ran, would let it leave together with sends paced after it (local limits;
+        a moment within the windows' 2 % margin is kept)."""
+        if before is None or self.shared is not None:
+            return before
+
+        async def repaced() -> bool:
+            if not await before():
+                return False
+            if self.limits.clock() - moment > STALE:
+                self.limits.forget(chat_id, bulk=bulk, at=moment)
+                await self._pace(chat_id, bulk=bulk)
+            return True
+        return repaced
 
     async def _request(self, method: str, kwargs: dict[str, Any], before: Before | None
                        ) -> Any:
@@ -121,16 +135,16 @@ class Sender:
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None,
                    reply: bool = False, paced_at: float | None = None) -> Result:
-        """One Bot API call past limits and 429s; never raises (`before`: see Before; `paced_at`:
-        see _pace, the first attempt's). The ledger's sends are held to ~30/s, a `reply` not."""
+        """One call past limits (a `reply`'s not held to ~30/s) and 429s; never raises."""
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
-            if not await self._pace(chat_id, bulk=not reply, droppable=droppable and not attempt,
-                                    paced_at=None if attempt else paced_at):
+            if (moment := await self._pace(chat_id, bulk=not reply, droppable=droppable and (
+                    not attempt), paced_at=None if attempt else paced_at)) is None:
                 return Result(SKIPPED)
             try:
-                value = await self._request(method, kwargs, before if attempt == 0 else None)
+                value = await self._request(method, kwargs, self._repacing(
+                    before if attempt == 0 else None, chat_id, bulk=not reply, moment=moment))
                 return Result(UNCERTAIN if timed_out else SENT, value)
             except _Refused:
                 return Result(NOT_SENT)
@@ -262,23 +276,6 @@ class Sender:
 def _seconds(retry: Any) -> float:
     """A 429's retry_after in seconds (PTB gives a timedelta or a number)."""
     return retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
-
-
-def upload_size(data: Upload) -> int:
-    """The file's size in bytes, a temporary file's read from the disk."""
-    return len(data) if isinstance(data, bytes) else os.fstat(data.fileno()).st_size
-
-
-def input_file(data: Upload, filename: str) -> InputFile:
-    """The upload as the request takes it: a file is read as it is sent, a chunk at a time
-    (httpx seeks back to its start for each attempt), never held in memory whole."""
-    return InputFile(data, filename=filename, read_file_handle=False)
-
-
-def release(data: Upload | None) -> None:
-    """Close a temporary file (an unnamed one is removed from the disk with it)."""
-    if data is not None and not isinstance(data, bytes):
-        data.close()
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from scheduler.limits import Limits
@@ -177,3 +178,29 @@ async def test_replies_go_at_once_and_the_ledger_is_held_to_thirty_a_second() ->
         assert (await sender.call("send_message", {"chat_id": user, "text": "通知"}, user)
                 ).status == SENT
     assert sum(waits) >= 1.0  # the ledger's 60 took two windows
+
+
+async def test_a_ledger_send_that_waited_in_before_is_paced_again() -> None:
+    """`before` (the ledger marking the send) may take a while after the send was paced: the
+    send then leaves within the limit as counted at its leaving, not at its pacing."""
+    now = [0.0]
+    limits = Limits(overall=2, margin=0.0, clock=lambda: now[0])
+    request = OfflineRequest()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    async def slow_mark() -> bool:  # meanwhile, another send paced and left at 0.95
+        now[0] = 0.95
+        limits.record(None)
+        return True
+
+    sender = Sender(await _bot(request), limits=limits, sleep=sleep)
+    limits.record(None)  # one sent at 0.0
+    now[0] = 0.05
+    result = await sender.call("send_message", {"chat_id": 5, "text": "hi"}, 5,
+                               before=slow_mark)
+    assert result.status == SENT
+    assert slept == [pytest.approx(0.05)] and now[0] == pytest.approx(1.0)  # 0.0's second out

@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"frontline: {exc}", file=sys.stderr)
         return 2
-    calendar.use_days(settings.calendar_days)
+    calendar.use_days(settings.frontline_calendar)
     try:
         return COMMANDS[args.command][0](settings, args)
     except UserError as exc:  # a bad file or name: the same one line the chat would give

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     frontline_webapp_url: str = ""  # the dashboard's public https URL (SPEC §12); "" = off
     frontline_webhook_url: str = ""  # the public https URL Telegram posts updates to
     frontline_web_listen: str = "127.0.0.1:8080"  # the HTTP side: webhook workers, the dashboard
-    frontline_calendar: str = ""  # a file of official days the calendar package does not know
+    # FRONTLINE_CALENDAR: the path of a file of official days the calendar package does not
+    # know; read once, here: its days, working (True) or not
+    frontline_calendar: Annotated[dict[date, bool], NoDecode] = Field(default_factory=dict)
 
     @field_validator("frontline_admins", mode="before")
     @classmethod
@@ -68,18 +70,12 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("frontline_calendar")
+    @field_validator("frontline_calendar", mode="before")
     @classmethod
-    def _check_calendar(cls, value: str) -> str:
-        value = value.strip()
-        if value:
-            _read_calendar(value)
+    def _read_calendar(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _read_days(value.strip()) if value.strip() else {}
         return value
-
-    @cached_property
-    def calendar_days(self) -> dict[date, bool]:
-        """FRONTLINE_CALENDAR's days: working (True) or not."""
-        return _read_calendar(self.frontline_calendar) if self.frontline_calendar else {}
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -175,7 +171,7 @@ class Settings(BaseSettings):
         return f"{self.telegram_api_base_url}/file/bot"
 
 
-def _read_calendar(path: str) -> dict[date, bool]:
+def _read_days(path: str) -> dict[date, bool]:
     """The official days listed in the file at `path` (core.common.calendar.parse_days)."""
     try:
         text = Path(path).read_text("utf-8")

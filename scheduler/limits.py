@@ -69,11 +69,11 @@ class Limits:
         chat's send before it was a gap earlier still, so its gap is kept after `at` anyway."""
         if chat_id is not None and self._last.get(chat_id) == at:
             del self._last[chat_id]
-        for window in ([self._all] if bulk else []) + (
-                [self._groups[chat_id]] if chat_id is not None and self.is_group(chat_id)
-                else []):
-            if at in window:
-                window.remove(at)
+        if bulk and at in self._all:
+            self._all.remove(at)
+        window = self._groups.get(chat_id) if chat_id is not None else None
+        if window and at in window:
+            window.remove(at)
 
     def used(self, chat_id: int) -> int:
         """Sends to the group within the last minute."""

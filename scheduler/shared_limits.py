@@ -65,18 +65,16 @@ class SharedPace:
 
     def reserve_all(self, asked: list[Ask]) -> list[float | None]:
         """reserve() for several sends in one transaction, booked in the order asked."""
-        now = self.clock()
-        if not self._rows(asked, now):
-            return self._unbooked(asked, now)
-        with self.db.session() as session:
+        with self.db.session() as session:  # connects only if a row is to be booked
             return self.reserve_in(session, asked)
 
     def reserve_in(self, session: Session, asked: list[Ask]) -> list[float | None]:
         """reserve_all() within `session`'s transaction (a group commit's: its replies are
         booked with its writes, and undone with them)."""
         now = self.clock()
-        waits = self._unbooked(asked, now)
-        keys = self._rows(asked, now)
+        waits: list[float | None] = [None if self._known_full(a, now) else 0.0 for a in asked]
+        keys = sorted({k for a, w in zip(asked, waits, strict=True) if w is not None
+                       for k in self._keys(a)})
         if not keys:
             return waits
         booked = pacing.lock(session, keys=keys)
@@ -85,14 +83,6 @@ class SharedPace:
                 waits[n] = self._book(booked, ask, now)
         pacing.save(session, times={key: self._keep(key, booked[key], now) for key in keys})
         return waits
-
-    def _unbooked(self, asked: list[Ask], now: float) -> list[float | None]:
-        """Each send's wait before booking: None for one known to be skipped, else 0."""
-        return [None if self._known_full(a, now) else 0.0 for a in asked]
-
-    def _rows(self, asked: list[Ask], now: float) -> list[str]:
-        """The pace rows these sends book (none for a send known to be skipped)."""
-        return sorted({k for a in asked if not self._known_full(a, now) for k in self._keys(a)})
 
     def _chat(self, chat_id: int) -> str:
         """The pace row of a chat: a group by its id, a private chat by its pseudonym."""

@@ -12,12 +12,12 @@ from web import health, webhook
 from web.runtime import Runtime
 
 
-def create_app(runtime: Runtime | None = None, *, routes: Sequence[BaseRoute] = (),
-               on_stored: webhook.Stored | None = None) -> Starlette:
+def create_app(runtime: Runtime | None = None, *, routes: Sequence[BaseRoute] = ()
+               ) -> Starlette:
     """With a runtime: health checks and the webhook at its URL's path (when set); then `routes`."""
     served = list(routes)
     if runtime is not None:
-        served = [*health.routes(), *webhook.routes(runtime, on_stored), *served]
+        served = [*health.routes(), *webhook.routes(runtime), *served]
     app = Starlette(routes=served)
     app.state.runtime = runtime
     return app

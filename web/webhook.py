@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller; anything bigger is not one
 DISCARD = 8 * MAX_BODY  # read no further than this, even to drop it
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"  # as ASGI gives header names
-Stored = Callable[[], None]
 
 
 class TooLarge(Exception):
@@ -104,9 +103,9 @@ class Endpoint:
     """The webhook's POST as a bare ASGI app: no Request or Response objects for each update
     (a fifth of the HTTP side's time): check the secret, read, commit, answer."""
 
-    def __init__(self, runtime: Runtime, on_stored: Stored | None) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.token = runtime.settings.webhook_token.encode()
-        self.is_update, self.on_stored = runtime.inbox.is_update, on_stored
+        self.is_update = runtime.inbox.is_update
         self.edge = GroupCommit(runtime.inbox.commit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,13 +135,11 @@ class Endpoint:
         except Exception:  # not committed: Telegram retries what is not answered 2xx
             log.exception("webhook: storing an update failed")
             return 503
-        if self.on_stored is not None:
-            self.on_stored()
         return 200
 
 
-def routes(runtime: Runtime, on_stored: Stored | None) -> list[Route]:
+def routes(runtime: Runtime) -> list[Route]:
     """The webhook route, at the path of FRONTLINE_WEBHOOK_URL (none when it is not set)."""
     if not runtime.settings.frontline_webhook_url:
         return []
-    return [Route(runtime.settings.webhook_path, Endpoint(runtime, on_stored), methods=["POST"])]
+    return [Route(runtime.settings.webhook_path, Endpoint(runtime), methods=["POST"])]

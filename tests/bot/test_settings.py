@@ -101,7 +101,7 @@ def test_frontline_calendar_is_read_and_a_bad_line_named(tmp_path, monkeypatch) 
     days = tmp_path / "2099.txt"
     days.write_text("2099-01-01 休\n2099-01-03 班\n", "utf-8")
     monkeypatch.setenv("FRONTLINE_CALENDAR", str(days))
-    assert load_settings(_env_file=None).calendar_days == {
+    assert load_settings(_env_file=None).frontline_calendar == {
         date(2099, 1, 1): False, date(2099, 1, 3): True}
     days.write_text("2099-01-01 休\n2099-02-30 休\n", "utf-8")
     with pytest.raises(ConfigError, match=r"FRONTLINE_CALENDAR: .*line 2"):

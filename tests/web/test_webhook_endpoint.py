@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from bot.app import Runtime
 from bot.settings import ConfigError, Settings
+from bot.webhook import Handoff, _WebSide
 from storage import inbox as inbox_q
 from storage import migrate
 from storage.db import Database
@@ -44,7 +45,10 @@ def stored() -> list[int]:
 @pytest.fixture
 def client(runtime: Runtime, stored: list[int]) -> TestClient:
     extra = Route("/dashboard", lambda _r: PlainTextResponse("dashboard"))
-    return TestClient(create_app(runtime, routes=[extra], on_stored=lambda: stored.append(1)))
+    # as a worker wires it: what is stored for the claims tells the worker
+    handoff = Handoff(runtime.inbox, "worker-test", lambda: stored.append(1))
+    return TestClient(create_app(_WebSide(runtime.settings, handoff, runtime.ready),
+                                 routes=[extra]))
 
 
 def update_body(update_id: int = 7001) -> bytes:

@@ -69,6 +69,7 @@ def test_storm_through_three_workers_with_a_kill_and_a_stop(
     rng = random.Random()
     seed_value = rng.randrange(1 << 30)
     rng.seed(seed_value)
+    print(f"storm seed {seed_value}")  # shown with a failure
     kill_at = rng.randrange(300, 1100)
     term_at = rng.randrange(kill_at + 200, 1700)
     workers = cluster.add(3)
@@ -122,7 +123,7 @@ def test_storm_through_three_workers_with_a_kill_and_a_stop(
         open_rows = cluster.query("SELECT COUNT(*) FROM inbox WHERE status IN "
                                   "('pending', 'failed', 'claimed')")[0][0]
         ledger = cluster.query("SELECT COUNT(*) FROM delivery WHERE job = 'storm-notice' "
-                               "AND status IN ('pending', 'claimed')")[0][0]
+                               "AND status IN ('pending', 'claimed', 'sending')")[0][0]
         return emu.pending_updates() == 0 and open_rows == 0 and ledger == 0
 
     cluster.wait(settled, timeout=150, message="every update and ledger message done")
@@ -152,15 +153,22 @@ def test_storm_through_three_workers_with_a_kill_and_a_stop(
         h=killed_holder, t=moments["kill"] - timedelta(seconds=2))[0][0]
     assert unanswered <= min(in_hand, 2), (unanswered, in_hand)
 
-    # Every ledger message sent once (none left, none twice).
+    # Every ledger message sent once (none left, none twice). The one exception SPEC §10 allows:
+    # a send the victim had marked "sending" when it died is recorded uncertain by the worker
+    # that takes it over, and never sent again (at most once).
     texts = Counter(str(c["params"].get("text", "")) for c in emu.sent())
-    ledger = dict(cluster.query("SELECT status, COUNT(*) FROM delivery "
-                                "WHERE job = 'storm-notice' GROUP BY status"))
-    assert ledger == {"sent": len(notices)}, ledger
-    assert {t: texts[t] for t in notices if texts[t] != 1} == {}
+    ledger = cluster.query("SELECT status, claimed_by, payload FROM delivery "
+                           "WHERE job = 'storm-notice'")
+    outcome = {json.loads(p)["text"]: (s, h) for s, h, p in ledger}
+    odd = {t: (s, h) for t, (s, h) in outcome.items() if s != "sent"}
+    assert all(s == "uncertain" and h == killed_holder for s, h in odd.values()), \
+        (seed_value, killed_holder, odd)
+    assert len(outcome) == len(notices), seed_value
+    assert {t: texts[t] for t in notices if texts[t] != 1 and t not in odd} == {}, seed_value
+    assert {t: texts[t] for t in odd if texts[t] > 1} == {}, seed_value
     assert emu.rejected == []
     print(f"\nstorm seed {seed_value}: {REPORTS} reports, {len(commands) + len(cadres)} "
           f"commands, {len(notices)} ledger messages; SIGKILL after {kill_at}, SIGTERM after "
           f"{term_at} ({stopped.stop_seconds:.1f}s to exit 0); settled in {elapsed:.0f}s; "
           f"posts {dict(emu.webhook_posts)}; acks {len(acks)}; lost replies {unanswered} "
-          f"(in hand at the kill {in_hand})")
+          f"(in hand at the kill {in_hand}); ledger uncertain {len(odd)}")

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
+from bench.query import _pg_missing, _pg_schemas
 from bot.render import Renderer
 from scheduler.limits import Limits
 from scheduler.runner import Runner
 from scheduler.sender import Sender
+from scheduler.shared_limits import SharedPace
 from storage import migrate
 from storage.db import Database
 from storage.tables import Chat, Domain, Membership, Person, Project
@@ -55,27 +57,47 @@ def _max_in_window(times: list[float], window: float) -> int:
     return best
 
 
-async def run() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{tmp}/broadcast.db")
+async def _broadcast(url: str, shared: bool) -> tuple[str, float, OfflineRequest]:
+    """The weekly prompt through a fresh database at `url`: its outcome, seconds, requests."""
+    db = Database(url)
+    try:
         migrate.upgrade(db)
         _seed(db)
         request = OfflineRequest()
         bot = Bot("123456:BENCH-abcdefghij", request=request, get_updates_request=request)
         await bot.initialize()
-        runner = Runner(db, Sender(bot, limits=Limits()), Renderer("zh"), admins=frozenset())
+        pace = SharedPace(db, pseudonym=lambda chat: chat) if shared else None
+        runner = Runner(db, Sender(bot, limits=Limits(), shared=pace), Renderer("zh"),
+                        admins=frozenset())
         start = time.monotonic()
         outcome = await runner.run(MOMENT, jobs=("weekly-prompt",), live=False)
-        total = time.monotonic() - start
+        return outcome.line(), time.monotonic() - start, request
+    finally:
         db.dispose()
+
+
+def _report(label: str, line: str, total: float, request: OfflineRequest) -> None:
     sends = sorted(c.at for c in request.sent())
     per_group: dict[int, list[float]] = defaultdict(list)
     for call in request.sent():
         per_group[call.chat_id].append(call.at)
     floor = len(sends) / 30
-    print(f"broadcast: weekly prompt to {GROUPS} groups — {outcome.line()}")
-    print(f"  total {total:.1f} s vs Telegram floor {floor:.1f} s (n/30): "
+    print(f"  {label}: {line}")
+    print(f"    total {total:.1f} s vs Telegram floor {floor:.1f} s (n/30): "
           f"ratio {total / floor:.3f} (goal ≤ 1.1)")
-    print(f"  most sends in any 1 s window: {_max_in_window(sends, 1.0)} (limit 30); "
+    print(f"    most sends in any 1 s window: {_max_in_window(sends, 1.0)} (limit 30); "
           f"most to one group in any 60 s: "
           f"{max(_max_in_window(sorted(v), 60.0) for v in per_group.values())} (limit 20)")
+
+
+async def run() -> None:
+    print(f"broadcast: weekly prompt to {GROUPS} groups")
+    with tempfile.TemporaryDirectory() as tmp:
+        _report("SQLite, one process (its own pace)",
+                *await _broadcast(f"sqlite:///{tmp}/broadcast.db", shared=False))
+    if (why := _pg_missing()) is not None:
+        print(f"  PostgreSQL: skipped, {why}")
+        return
+    with _pg_schemas(1) as (url,):
+        _report("PostgreSQL (the pace every process shares, in the database)",
+                *await _broadcast(url, shared=True))

@@ -21,6 +21,7 @@ from telegram.error import (
 )
 
 from scheduler.limits import Limits, where
+from scheduler.pacer import Before, Pacer
 from scheduler.shared_limits import SharedPace
 from scheduler.uploads import MAX_FILE, Upload, input_file, release, upload_size
 
@@ -30,7 +31,6 @@ SENT, FAILED, UNREACHABLE, UNCERTAIN = "sent", "failed", "unreachable", "uncerta
 SKIPPED = "skipped"  # an acknowledgement over the group's budget
 NOT_SENT = "not sent"  # `before` said no: nothing left, the claim is not ours to record
 IN_FLIGHT = 32  # requests under way at once (far above what Telegram's limits let through)
-STALE = 0.02  # seconds a send's pace moment may lie behind its leaving (the windows' margin)
 
 
 class Call(Protocol):
@@ -55,7 +55,6 @@ class Result:
 
 
 Hook = Callable[..., Awaitable[None] | None]
-Before = Callable[[], Awaitable[bool]]  # awaited once, as the first request may leave: go?
 
 
 class _Refused(Exception):
@@ -70,8 +69,7 @@ class Sender:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  shared: SharedPace | None = None) -> None:
         self.bot = bot
-        self.limits = limits or Limits()
-        self.shared = shared  # several workers: the database books every send
+        self.pacer = Pacer(limits or Limits(), shared, sleep)
         self.max_retries = max_retries
         self.on_unreachable, self.on_migrated = on_unreachable, on_migrated
         self.sleep = sleep
@@ -80,47 +78,19 @@ class Sender:
         self._tasks: dict[int | None, asyncio.Task] = {}
         self._gate = asyncio.Semaphore(IN_FLIGHT)
 
-    async def _pace(self, chat_id: int | None, *, bulk: bool, droppable: bool = False,
-                    paced_at: float | None = None) -> float | None:
-        """Wait until a send to chat_id respects every limit; the moment it was recorded, or
-        None: a droppable one is not worth waiting for. `paced_at`: booked already (with the
-        update's commit), the moment it may go; this process's own sends to the chat are still
-        kept apart."""
-        if self.shared is not None and paced_at is not None:
-            delay = max(paced_at - self.shared.clock(), self.limits.wait(chat_id, bulk=bulk))
-            if delay > 0:
-                await self.sleep(delay)
-            return self.limits.record(chat_id, bulk=bulk)
-        if self.shared is not None:
-            try:
-                delay = await self.shared.book(chat_id, bulk=bulk, droppable=droppable)
-            except Exception:  # the database is away: this process's own bookkeeping
-                log.warning("shared send pace unavailable; pacing locally")
-            else:
-                if delay is None:
-                    return None
-                await self.sleep(delay)
-                return self.limits.record(chat_id, bulk=bulk)
-        while (delay := self.limits.wait(chat_id, bulk=bulk)) > 0:
-            await self.sleep(delay)
-        return self.limits.record(chat_id, bulk=bulk)
+    @property
+    def limits(self) -> Limits:
+        """This process's own bookkeeping of its sends."""
+        return self.pacer.limits
 
-    def _repacing(self, before: Before | None, chat_id: int | None, *, bulk: bool,
-                  moment: float) -> Before | None:
-        """`before`, then the send paced again if it took long: its moment, recorded before
-        `before` ran, would let it leave together with sends paced after it (local limits;
-        a moment within the windows' 2 % margin is kept)."""
-        if before is None or self.shared is not None:
-            return before
+    @limits.setter
+    def limits(self, limits: Limits) -> None:
+        self.pacer.limits = limits
 
-        async def repaced() -> bool:
-            if not await before():
-                return False
-            if self.limits.clock() - moment > STALE:
-                self.limits.forget(chat_id, bulk=bulk, at=moment)
-                await self._pace(chat_id, bulk=bulk)
-            return True
-        return repaced
+    @property
+    def shared(self) -> SharedPace | None:
+        """The database's pace, shared by every process sending (None: this one alone)."""
+        return self.pacer.shared
 
     async def _request(self, method: str, kwargs: dict[str, Any], before: Before | None
                        ) -> Any:
@@ -139,11 +109,12 @@ class Sender:
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
-            if (moment := await self._pace(chat_id, bulk=not reply, droppable=droppable and (
-                    not attempt), paced_at=None if attempt else paced_at)) is None:
+            if (moment := await self.pacer.pace(chat_id, bulk=not reply, droppable=droppable
+                                                and not attempt,
+                                                paced_at=None if attempt else paced_at)) is None:
                 return Result(SKIPPED)
             try:
-                value = await self._request(method, kwargs, self._repacing(
+                value = await self._request(method, kwargs, self.pacer.repacing(
                     before if attempt == 0 else None, chat_id, bulk=not reply, moment=moment))
                 return Result(UNCERTAIN if timed_out else SENT, value)
             except _Refused:

@@ -6,7 +6,8 @@ after writing breaks the group: nothing of it is committed or sent, the updates 
 again as a group, it runs alone in its own transaction, and the rest follow. Nothing an
 update queued is sent before the one commit that makes the whole batch durable; a crash
 before that commit leaves every row of the batch pending, with nothing of it sent. If the
-batch cannot commit, its updates are processed again one by one.
+batch cannot commit, its updates are processed again one by one; if its COMMIT failed on the
+database's side but landed (the connection lost with the answer), its replies go as usual.
 
 A fresh group is a batch just received (polling with nothing waiting in the inbox, or the
 webhook's POSTs in flight together): processed, and its rows stored already done, in one
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from handlers.context import Outgoing
@@ -156,6 +158,9 @@ async def _group(inbox: Inbox, batch: list[Stored], holder: str | None) -> int |
     except Broken:
         return group.turn if group else 0
     except Exception as exc:  # nothing of the batch committed or sent: one by one
+        if group is not None and _landed(inbox, group, exc, holder):
+            _committed(inbox, group)
+            return None
         log.warning("a group of %d updates did not commit (%s); one by one",
                     len(batch), describe(exc))
         for row in batch:
@@ -183,6 +188,7 @@ async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
     if not batch or len(batch) > SIZE:
         return False
     update_ids = [row.update_id for row in batch]
+    group = None
     try:
         with inbox.db.session() as session:
             if not inbox_q.take_turns(session, update_ids=update_ids, chat_ids=[
@@ -196,6 +202,9 @@ async def process_fresh(inbox: Inbox, batch: list[Stored], rows: list[dict], *,
                 raise Abandoned
             _book(inbox, group)
     except Exception as exc:  # a failure, a break, a replay, the database: nothing committed
+        if group is not None and _landed(inbox, group, exc, holder):
+            _committed(inbox, group)
+            return True
         log.debug("a fresh group of %d updates is stored first (%s)", len(batch), describe(exc))
         return False
     _committed(inbox, group)
@@ -219,6 +228,24 @@ def _book(inbox: Inbox, group: Group) -> None:
             group.outgoing.remove(outgoing)
         else:
             outgoing.paced_at = now + wait
+
+
+def _landed(inbox: Inbox, group: Group, exc: Exception, holder: str | None) -> bool:
+    """Whether a group whose commit failed with the database's error (its connection lost
+    during COMMIT, say) committed after all: every update it marked done is done, by this
+    worker. Then its replies go as if it had said so; else nothing of it was committed."""
+    if not isinstance(exc, DBAPIError) or not group.done:
+        return False
+    try:
+        with inbox.db.session(write=False) as session:
+            landed = inbox_q.count_done(session, update_ids=group.done,
+                                        holder=holder) == len(group.done)
+    except Exception:  # still away: as if it had not (its rows are processed again)
+        return False
+    if landed:
+        log.warning("a group of %d updates committed though its commit failed (%s)",
+                    len(group.done), describe(exc))
+    return landed
 
 
 def _committed(inbox: Inbox, group: Group) -> None:

@@ -242,6 +242,15 @@ def mark_all_done(session: Session, *, update_ids: list[int], holder: str | None
         raise ClaimLost(update_ids)
 
 
+def count_done(session: Session, *, update_ids: list[int], holder: str | None = None) -> int:
+    """How many of these rows are done (with `holder`: by that worker)."""
+    stmt = select(func.count()).select_from(Inbox).where(
+        Inbox.update_id.in_(update_ids), Inbox.status == "done")  # type: ignore[attr-defined]
+    if holder is not None:
+        stmt = stmt.where(Inbox.claimed_by == holder)
+    return session.exec(stmt).one()
+
+
 def mark_failed(session: Session, *, update_id: int, error: str, max_attempts: int) -> str:
     """Count a failed attempt; the row is parked as dead after max_attempts. Returns the status."""
     row = session.get(Inbox, update_id)

@@ -11,6 +11,7 @@ from storage import inbox
 from storage.tables import DailyReport, Inbox
 from tests.auxil.cast import CADRE, GROUP, setup_project
 from tests.auxil.factories import make_message, make_user, message_update, private
+from tests.auxil.watch import handled_updates
 
 
 async def test_a_crashing_handler_rolls_back_and_is_parked_as_dead(harness, monkeypatch) -> None:
@@ -127,26 +128,13 @@ async def test_a_batch_polled_again_is_not_processed_twice(harness) -> None:
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(2)]
     await harness.runtime.inbox.take([u.to_dict() for u in updates])
     await harness.runtime.sender.drain()
-    handled = _handled(harness)
+    handled = handled_updates(harness)
     await harness.runtime.inbox.take([u.to_dict() for u in updates])
     await harness.runtime.sender.drain()
     assert handled == []  # the replay was seen before any handler ran
     with harness.db.session(write=False) as s:
         assert len(list(s.exec(select(DailyReport)))) == 2
     assert len(harness.request.sent("setMessageReaction")) == 2
-
-
-def _handled(h) -> list[int]:
-    """The update_ids the Application processes from here on."""
-    handled: list[int] = []
-    process = h.runtime.app.process_update
-
-    async def counting(update) -> None:  # type: ignore[no-untyped-def]
-        handled.append(update.update_id)
-        await process(update)
-
-    h.runtime.app.process_update = counting
-    return handled
 
 
 async def test_rows_left_pending_are_processed_when_their_batch_is_polled_again(harness

@@ -11,6 +11,7 @@ from bot import group_commit
 from storage.tables import DailyReport, Inbox
 from tests.auxil.cast import CADRE, GROUP, setup_project
 from tests.auxil.factories import make_message, message_update
+from tests.auxil.watch import handled_updates
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -33,19 +34,6 @@ def _lose_the_answer(monkeypatch, step: str) -> None:
     monkeypatch.setattr(Session, "commit", commit)
 
 
-def _handled(h) -> list[int]:
-    """The update ids the Application handles from here on."""
-    handled: list[int] = []
-    process = h.runtime.app.process_update
-
-    async def counting(update) -> None:  # type: ignore[no-untyped-def]
-        handled.append(update.update_id)
-        await process(update)
-
-    h.runtime.app.process_update = counting
-    return handled
-
-
 def _outcome(h, updates) -> tuple[int, set[str], int]:
     """Reports stored, the rows' statuses, 👌 sent."""
     with h.db.session(write=False) as s:
@@ -60,7 +48,7 @@ async def test_a_stored_group_whose_commit_landed_answers_once(harness, db_url, 
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(3)]
     harness.runtime.inbox.store(updates)
     _lose_the_answer(monkeypatch, "mark_all_done")
-    handled = _handled(harness)
+    handled = handled_updates(harness)
     await harness.runtime.inbox.process_pending()
     await harness.runtime.settle()
     assert _outcome(harness, updates) == (3, {"done"}, 3)
@@ -73,7 +61,7 @@ async def test_a_fresh_group_whose_commit_landed_answers_once(harness, db_url, m
     await setup_project(harness)
     updates = [message_update(make_message(GROUP, CADRE, f"#日报 第{i}条")) for i in range(3)]
     _lose_the_answer(monkeypatch, "add_done")
-    handled = _handled(harness)
+    handled = handled_updates(harness)
     await harness.runtime.inbox.take([u.to_dict() for u in updates])
     await harness.runtime.settle()
     assert _outcome(harness, updates) == (3, {"done"}, 3)

@@ -57,8 +57,13 @@ class Result:
 Hook = Callable[..., Awaitable[None] | None]
 
 
-class _Refused(Exception):
-    """`before` said no: the request was not made."""
+class _NotMade(Exception):
+    """The request was not made: `before` said no (NOT_SENT), or a droppable send was not
+    worth waiting for (SKIPPED)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class Sender:
@@ -99,8 +104,21 @@ class Sender:
         is asked once a slot is ours, right as the request leaves."""
         async with self._gate:
             if before is not None and not await before():
-                raise _Refused
+                raise _NotMade(NOT_SENT)
             return await getattr(self.bot, method)(**kwargs)
+
+    async def _paced(self, method: str, kwargs: dict[str, Any], chat_id: int | None, *,
+                     first: bool, reply: bool, droppable: bool, before: Before | None,
+                     paced_at: float | None) -> Any:
+        """One attempt, paced; only the `first` may be dropped, goes at its booked moment, and
+        asks `before` (a retry is booked anew, and its send was marked already)."""
+        bulk = not reply
+        moment = await self.pacer.pace(chat_id, bulk=bulk, droppable=droppable and first,
+                                       paced_at=paced_at if first else None)
+        if moment is None:
+            raise _NotMade(SKIPPED)
+        return await self._request(method, kwargs, self.pacer.repacing(
+            before if first else None, chat_id, bulk=bulk, moment=moment))
 
     async def call(self, method: str, kwargs: dict[str, Any], chat_id: int | None = None,
                    *, droppable: bool = False, before: Before | None = None,
@@ -109,16 +127,12 @@ class Sender:
         kwargs = dict(kwargs)
         timed_out = migrated = False
         for attempt in range(self.max_retries + 1):
-            if (moment := await self.pacer.pace(chat_id, bulk=not reply, droppable=droppable
-                                                and not attempt,
-                                                paced_at=None if attempt else paced_at)) is None:
-                return Result(SKIPPED)
             try:
-                value = await self._request(method, kwargs, self.pacer.repacing(
-                    before if attempt == 0 else None, chat_id, bulk=not reply, moment=moment))
+                value = await self._paced(method, kwargs, chat_id, first=attempt == 0, reply=reply,
+                                          droppable=droppable, before=before, paced_at=paced_at)
                 return Result(UNCERTAIN if timed_out else SENT, value)
-            except _Refused:
-                return Result(NOT_SENT)
+            except _NotMade as exc:
+                return Result(exc.status)
             except RetryAfter as exc:
                 await self.sleep(_seconds(exc.retry_after))
             except Forbidden as exc:
